@@ -1,0 +1,24 @@
+//! # promo-lang
+//!
+//! The Promo language: text → syntax tree (pest, never fails) → names and types (the checker) →
+//! diagnostics (miette). Lowering to the runtime's compiled form builds on the checked program.
+//!
+//! ```
+//! use promo_lang::{Ruleset, check};
+//!
+//! let mut ruleset = Ruleset::new();
+//! ruleset.add_file("store.promo", r#"
+//!     settings { currency USD }
+//!     promotion "Shoes: 10% off" {
+//!       level item
+//!       scope category == "shoes"
+//!       discount 10%
+//!     }
+//! "#);
+//! let checked = check(&ruleset);
+//! assert!(checked.diagnostics.is_empty());
+//! assert_eq!(checked.program.promotions.len(), 1);
+//! ```
+
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,261 @@
+//! Money: an amount of one currency, always a [`Decimal`], never a float.
+//!
+//! Every currency has a *minor unit* (cents for USD, none for JPY). Amounts written in a ruleset
+//! may not be more precise than the minor unit; amounts computed by the engine are rounded to it
+//! with the ruleset's [`Rounding`] rule.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// An ISO 4217 currency that Promo knows the minor unit of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Currency {
+    code: [u8; 3],
+    minor_units: u8,
+}
+
+/// Currencies and their minor units (ISO 4217). Codes not listed are rejected with a clear error
+/// rather than guessed at.
+const CURRENCIES: &[(&str, u8)] = &[
+    ("AED", 2), ("AUD", 2), ("BHD", 3), ("BRL", 2), ("CAD", 2), ("CHF", 2), ("CLP", 0),
+    ("CNY", 2), ("CZK", 2), ("DKK", 2), ("EUR", 2), ("FJD", 2), ("GBP", 2), ("HKD", 2),
+    ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2), ("ISK", 0), ("JOD", 3), ("JPY", 0),
+    ("KRW", 0), ("KWD", 3), ("MXN", 2), ("MYR", 2), ("NOK", 2), ("NZD", 2), ("OMR", 3),
+    ("PHP", 2), ("PLN", 2), ("RUB", 2), ("SAR", 2), ("SEK", 2), ("SGD", 2), ("THB", 2),
+    ("TRY", 2), ("TWD", 2), ("UAH", 2), ("USD", 2), ("VND", 0), ("ZAR", 2),
+];
+
+impl Currency {
+    /// Looks a currency up by its three-letter ISO code (upper case).
+    pub fn from_code(code: &str) -> Option<Currency> {
+        CURRENCIES.iter().find(|(c, _)| *c == code).and_then(|&(c, minor_units)| {
+            let bytes: [u8; 3] = c.as_bytes().try_into().ok()?;
+            Some(Currency { code: bytes, minor_units })
+        })
+    }
+
+    /// Every currency Promo knows, by code.
+    pub fn known_codes() -> impl Iterator<Item = &'static str> {
+        CURRENCIES.iter().map(|(c, _)| *c)
+    }
+
+    /// The three-letter code, e.g. `USD`.
+    pub fn code(&self) -> &str {
+        // INVARIANT: `code` is always copied from the ASCII table above.
+        std::str::from_utf8(&self.code).unwrap_or("???")
+    }
+
+    /// How many decimal places the currency's minor unit has (2 for USD, 0 for JPY).
+    pub fn minor_units(&self) -> u32 {
+        u32::from(self.minor_units)
+    }
+
+    /// Whether `amount` can be paid exactly in this currency (no digits below the minor unit).
+    pub fn is_exact(&self, amount: Decimal) -> bool {
+        amount.normalize().scale() <= self.minor_units()
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// How computed amounts are brought to a currency's minor unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Round half away from zero (0.125 → 0.13). What shoppers expect on a receipt.
+    #[default]
+    HalfUp,
+    /// Banker's rounding: half to the even digit (0.125 → 0.12).
+    HalfEven,
+    /// Towards zero: never give away a fraction of a cent.
+    Down,
+    /// Away from zero.
+    Up,
+}
+
+impl Rounding {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::Down => RoundingStrategy::ToZero,
+            Rounding::Up => RoundingStrategy::AwayFromZero,
+        }
+    }
+
+    /// The keyword that names this rule in a ruleset's `settings`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Rounding::HalfUp => "half_up",
+            Rounding::HalfEven => "half_even",
+            Rounding::Down => "down",
+            Rounding::Up => "up",
+        }
+    }
+}
+
+impl FromStr for Rounding {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "half_up" => Ok(Rounding::HalfUp),
+            "half_even" => Ok(Rounding::HalfEven),
+            "down" => Ok(Rounding::Down),
+            "up" => Ok(Rounding::Up),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Why a money operation could not be carried out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// The two amounts are in different currencies.
+    #[error("cannot combine {left} with {right}")]
+    CurrencyMismatch {
+        /// currency of the left operand
+        left: Currency,
+        /// currency of the right operand
+        right: Currency,
+    },
+    /// The result does not fit in a decimal.
+    #[error("amount overflow")]
+    Overflow,
+}
+
+/// An amount of one currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An amount in `currency`, taken as written.
+    pub fn new(amount: Decimal, currency: Currency) -> Money {
+        Money { amount, currency }
+    }
+
+    /// Zero in `currency`.
+    pub fn zero(currency: Currency) -> Money {
+        Money { amount: Decimal::ZERO, currency }
+    }
+
+    /// The amount.
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The amount rounded to the currency's minor unit with `rounding`.
+    pub fn rounded(&self, rounding: Rounding) -> Money {
+        let amount = self
+            .amount
+            .round_dp_with_strategy(self.currency.minor_units(), rounding.strategy());
+        Money { amount, currency: self.currency }
+    }
+
+    /// `self + other`; an error for different currencies or on overflow.
+    pub fn checked_add(&self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let amount = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, currency: self.currency })
+    }
+
+    /// `self - other`; an error for different currencies or on overflow.
+    pub fn checked_sub(&self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let amount = self.amount.checked_sub(other.amount).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, currency: self.currency })
+    }
+
+    /// `self × factor`, unrounded; an error on overflow.
+    pub fn checked_mul(&self, factor: Decimal) -> Result<Money, MoneyError> {
+        let amount = self.amount.checked_mul(factor).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, currency: self.currency })
+    }
+
+    fn same_currency(&self, other: Money) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch { left: self.currency, right: other.currency })
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    /// Formats with exactly the currency's minor unit of decimals: `399.00 USD`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.amount;
+        shown.rescale(self.currency.minor_units());
+        write!(f, "{} {}", shown, self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn usd() -> Currency {
+        Currency::from_code("USD").unwrap_or_else(|| unreachable!())
+    }
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn minor_units_come_from_the_table() {
+        assert_eq!(usd().minor_units(), 2);
+        assert_eq!(Currency::from_code("JPY").map(|c| c.minor_units()), Some(0));
+        assert_eq!(Currency::from_code("KWD").map(|c| c.minor_units()), Some(3));
+        assert_eq!(Currency::from_code("XXX"), None);
+    }
+
+    #[test]
+    fn exactness_is_judged_on_the_normalised_amount() {
+        assert!(usd().is_exact(dec("399.00")));
+        assert!(usd().is_exact(dec("399.100")));
+        assert!(!usd().is_exact(dec("399.001")));
+    }
+
+    #[test]
+    fn rounding_rules_differ_on_the_half() {
+        let m = Money::new(dec("0.125"), usd());
+        assert_eq!(m.rounded(Rounding::HalfUp).amount(), dec("0.13"));
+        assert_eq!(m.rounded(Rounding::HalfEven).amount(), dec("0.12"));
+        assert_eq!(m.rounded(Rounding::Down).amount(), dec("0.12"));
+        assert_eq!(Money::new(dec("0.121"), usd()).rounded(Rounding::Up).amount(), dec("0.13"));
+    }
+
+    #[test]
+    fn mixing_currencies_is_an_error_not_a_sum() {
+        let eur = Currency::from_code("EUR").unwrap_or_else(|| unreachable!());
+        let sum = Money::new(dec("1"), usd()).checked_add(Money::new(dec("1"), eur));
+        assert!(matches!(sum, Err(MoneyError::CurrencyMismatch { .. })));
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_wrap() {
+        let big = Money::new(Decimal::MAX, usd());
+        assert_eq!(big.checked_add(Money::new(dec("1"), usd())), Err(MoneyError::Overflow));
+    }
+
+    #[test]
+    fn display_shows_the_minor_unit() {
+        assert_eq!(Money::new(dec("399"), usd()).to_string(), "399.00 USD");
+    }
+}
