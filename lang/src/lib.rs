@@ -22,3 +22,12 @@
 
 pub mod source;
 pub mod syntax;
+pub mod check;
+pub mod diagnostic;
+pub mod hir;
+pub mod ruleset;
+
+pub use check::{Checked, check};
+pub use diagnostic::{Diagnostic, Problem, Severity};
+pub use ruleset::Ruleset;
+pub use source::{FileId, LineCol, SourceFile, Sources, Span};

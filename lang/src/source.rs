@@ -120,7 +120,7 @@ pub struct LineIndex {
 }
 
 /// A 1-based line and column; the column counts characters, not bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct LineCol {
     /// 1-based line.
     pub line: usize,

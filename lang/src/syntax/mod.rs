@@ -10,6 +10,7 @@ mod recover;
 
 pub use error::SyntaxError;
 pub use recover::{ITEM_KEYWORDS, parse};
+pub(crate) use recover::did_you_mean;
 
 /// The deepest nesting of `(` and `[` the parser accepts. Deeper input gets
 /// [`SyntaxError::TooDeep`] instead of exhausting the stack.

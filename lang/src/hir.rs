@@ -1,0 +1,302 @@
+//! The checked program: names resolved, templates instantiated, pools inlined, literals typed.
+//! This is what lowering to the runtime's compiled form reads; nothing here can be ill-typed.
+
+use jiff::{SignedDuration, Timestamp};
+use promo_runtime::{Currency, Money, Rounding};
+use rust_decimal::Decimal;
+
+use crate::source::Span;
+use crate::syntax::ast::{Level, LimitPer, RefundPolicy, Subject, ThresholdKind, UnitChoice};
+
+/// A whole checked ruleset.
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    /// Ruleset-wide settings.
+    pub settings: Settings,
+    /// Attributes and enums.
+    pub schema: crate::check::Schema,
+    /// Every promotion, in source order.
+    pub promotions: Vec<Promotion>,
+}
+
+/// How the final price is calculated when promotions of several levels apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Calculation {
+    /// Every threshold and percentage is measured on the pre-promotion price (the default).
+    #[default]
+    Parallel,
+    /// Each level sees the price left by the level before.
+    Progressive,
+}
+
+/// Whether promotions of different levels stack unless they say otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stacking {
+    /// Item, store and platform promotions stack (the default).
+    #[default]
+    Shared,
+    /// No two promotions stack unless they say `stacks with`.
+    Exclusive,
+}
+
+/// Ruleset-wide settings, defaults filled in.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The ruleset's one currency.
+    pub currency: Option<Currency>,
+    /// Parallel or progressive.
+    pub calculation: Calculation,
+    /// How computed amounts are rounded.
+    pub rounding: Rounding,
+    /// Default stacking.
+    pub stacking: Stacking,
+    /// Time zone of windows that name none (IANA name; UTC by default).
+    pub timezone: Option<String>,
+    /// Price floors / protection rates by product.
+    pub floors: Vec<Floor>,
+    /// Default refund policy.
+    pub refund: Option<RefundPolicy>,
+}
+
+/// A lowest allowed final unit price.
+#[derive(Debug, Clone)]
+pub struct Floor {
+    /// The bound.
+    pub bound: FloorBound,
+    /// The products it protects (everything when `None`).
+    pub products: Option<Expr>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A floor: an amount, or a share of the original price (a protection rate).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FloorBound {
+    /// The final unit price may not go below this amount.
+    Amount(Money),
+    /// The final unit price may not go below this percentage of the original price.
+    Rate(Decimal),
+}
+
+/// A typed value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A whole number.
+    Int(i64),
+    /// A decimal.
+    Decimal(Decimal),
+    /// Money in the ruleset's currency.
+    Money(Money),
+    /// A percentage, e.g. `20` for 20 %.
+    Percent(Decimal),
+    /// True or false.
+    Bool(bool),
+    /// Text.
+    Text(String),
+    /// An instant.
+    Time(Timestamp),
+    /// A length of time.
+    Duration(SignedDuration),
+    /// A set.
+    Set(Vec<Value>),
+    /// A value of an enum: its name and its position (the order of an ordered enum).
+    Enum {
+        /// The enum.
+        enum_name: String,
+        /// The value.
+        value: String,
+        /// Position in the declaration.
+        rank: usize,
+    },
+}
+
+/// An attribute of a product or the customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttrRef {
+    /// Whose.
+    pub subject: Subject,
+    /// Its name.
+    pub name: String,
+}
+
+/// How a predicate compares its attribute with its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PredOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `attr in [..]`
+    In,
+    /// `attr not in [..]`
+    NotIn,
+    /// `attr has v` (or `v in attr`) on a set attribute
+    Has,
+    /// a boolean attribute on its own
+    IsTrue,
+}
+
+/// A checked condition over products or the customer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// Every product.
+    All,
+    /// `attr OP value`.
+    Pred {
+        /// The attribute.
+        attr: AttrRef,
+        /// The comparison.
+        op: PredOp,
+        /// The value (`Bool(true)` for `IsTrue`).
+        value: Value,
+    },
+    /// Negation.
+    Not(Box<Expr>),
+    /// All of them.
+    And(Vec<Expr>),
+    /// Any of them.
+    Or(Vec<Expr>),
+}
+
+/// A threshold of a benefit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    /// Spend (money) or buy (units).
+    pub kind: ThresholdKind,
+    /// Money for spend, `Int` for buy.
+    pub value: Value,
+}
+
+/// What a promotion gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Benefit {
+    /// Special unit price.
+    SpecialPrice(Money),
+    /// Money or percent off, flat (one step without threshold) or by tiers.
+    Discount(Vec<(Value, Option<Threshold>)>),
+    /// `amount` off every `every` (money or units), at most `cap` times.
+    DiscountEvery {
+        /// Taken off each time.
+        amount: Money,
+        /// Money spent or units bought per step.
+        every: Value,
+        /// At most this many times.
+        cap: Option<i64>,
+    },
+    /// `count` items for `price`.
+    MultiBuy {
+        /// M.
+        count: i64,
+        /// N.
+        price: Money,
+    },
+    /// Buy `buy`, get `get` free or at a percent / price.
+    BuyGet {
+        /// Units bought.
+        buy: i64,
+        /// Units rewarded.
+        get: i64,
+        /// `None` = free; else `Percent` (of price) or `Money` (unit price).
+        at: Option<Value>,
+        /// Which units.
+        units: UnitChoice,
+    },
+    /// A gift.
+    Gift {
+        /// Units.
+        quantity: i64,
+        /// SKU.
+        sku: String,
+        /// Value per unit.
+        worth: Money,
+        /// Condition.
+        threshold: Option<Threshold>,
+    },
+    /// An add-on offer.
+    Addon {
+        /// SKU.
+        sku: String,
+        /// Reduced price.
+        price: Money,
+        /// At most.
+        limit: Option<i64>,
+        /// Condition.
+        threshold: Option<Threshold>,
+    },
+    /// A bundle of SKUs with quantities, at a price.
+    Bundle {
+        /// (SKU, quantity).
+        items: Vec<(String, i64)>,
+        /// The bundle's price.
+        price: Money,
+    },
+    /// A presale deposit.
+    Presale {
+        /// Paid now.
+        deposit: Money,
+        /// Deducted from the final payment.
+        deducts: Money,
+        /// Balance due by.
+        balance_by: Option<Timestamp>,
+    },
+    /// A group-buy price.
+    Group {
+        /// Group size.
+        size: i64,
+        /// Unit price.
+        price: Money,
+        /// Time to fill.
+        within: Option<SignedDuration>,
+    },
+}
+
+/// A checked promotion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Promotion {
+    /// Unique name.
+    pub name: String,
+    /// Its level.
+    pub level: Level,
+    /// The store of a store-level promotion.
+    pub store: Option<String>,
+    /// Active from, until.
+    pub window: Option<(Timestamp, Timestamp)>,
+    /// Products.
+    pub scope: Expr,
+    /// Customers (everyone when `None`).
+    pub eligible: Option<Expr>,
+    /// What it gives (one price change, plus gifts and add-ons).
+    pub benefits: Vec<Benefit>,
+    /// Coupon code, for coupons.
+    pub coupon: Option<String>,
+    /// Per-customer or per-order unit limit.
+    pub limit: Option<(i64, LimitPer)>,
+    /// Promotion stock.
+    pub stock: Option<i64>,
+    /// Money budget.
+    pub budget: Option<Money>,
+    /// Shares with nothing.
+    pub exclusive: bool,
+    /// Explicit stacking partners: levels, coupons, named promotions.
+    pub stacks_with: Vec<crate::syntax::ast::StackTarget>,
+    /// Other promotions on these products are withdrawn this long before the start.
+    pub withdraw_others: Option<SignedDuration>,
+    /// Payment window.
+    pub pay_within: Option<SignedDuration>,
+    /// Label and priority.
+    pub label: Option<(String, i64)>,
+    /// Refund policy.
+    pub refund: Option<RefundPolicy>,
+    /// Its own floor.
+    pub floor: Option<FloorBound>,
+    /// Where it is defined.
+    pub span: Span,
+}

@@ -1,0 +1,37 @@
+//! The subcommands. Exit status: 0 clean, 1 errors in the input, 2 usage or I/O problems.
+
+mod check;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Promo: a typed, declarative language for e-commerce promotions.
+#[derive(Debug, Parser)]
+#[command(name = "promo", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check rulesets: files, folders of files, or folders of ruleset folders.
+    Check(check::CheckArgs),
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: source excerpts and labels, in colour on a terminal.
+    Human,
+    /// For tools: a JSON array on standard output.
+    Json,
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+    }
+}
