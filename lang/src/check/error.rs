@@ -654,7 +654,7 @@ pub enum CheckError {
 
     // ------------------------------------------------------------------ risk
     /// A price below a declared floor.
-    #[error("{what} {price} is below the floor {floor}")]
+    #[error("{what} is below the floor: {price} < {floor}")]
     #[diagnostic(code(promo::risk::below_floor), help("raise the price, or lower the floor deliberately (the floor is there to stop price mistakes)"))]
     BelowFloor {
         /// What is below.

@@ -146,7 +146,12 @@ impl<'a> Checker<'a> {
         let mut candidates: Vec<&str> = self.pools.keys().map(String::as_str).collect();
         candidates.extend(self.schema.product.keys().map(String::as_str));
         candidates.extend(b.names());
-        let help = suggest(&name.name, &candidates).or_else(|| {
+        let closest = crate::syntax::did_you_mean(&name.name, &candidates).map(str::to_owned);
+        // A misspelt pool is still meant: no "unused" warning for it on top of this error.
+        if let Some(pool) = closest.as_ref().filter(|c| self.pools.contains_key(*c)) {
+            self.pools_used.insert(pool.clone());
+        }
+        let help = closest.map(|c| format!("did you mean `{c}`?")).or_else(|| {
             self.schema
                 .customer
                 .contains_key(&name.name)
@@ -375,6 +380,8 @@ impl<'a> Checker<'a> {
             let start = cycle.iter().position(|n| *n == cycle_at.name).unwrap_or(0);
             let cycle = cycle.get(start..).unwrap_or_default().join(" → ");
             self.report(cycle_at.span, CheckError::CyclicPool { name: cycle_at.name.clone(), span: cycle_at.span, cycle });
+            // The pools of the cycle are used (by each other): no "unused" warning on top.
+            self.pools_used.extend(self.pool_stack.iter().cloned());
             self.pool_stack.pop();
             self.pool_states.insert(name.to_owned(), PoolState::Done(None));
             return None;

@@ -71,6 +71,9 @@ type Entry<'a, 'b> = (&'a ast::Clause, &'b Bindings<'a>, bool);
 /// What the clauses of one promotion (or template) said, as far as they checked.
 #[derive(Default)]
 struct Draft {
+    /// The promotion being checked (`None` for a template's definition) and its name: spans of
+    /// template clauses are moved here, so every problem is reported inside the promotion.
+    home: Option<(Span, Span)>,
     failed: bool,
     level: Option<Level>,
     store: Option<String>,
@@ -96,6 +99,16 @@ struct Draft {
 }
 
 impl Draft {
+    /// `span` if it lies in the promotion, else `inner` if that does, else the promotion's name.
+    fn place(&self, span: Span, inner: Span) -> Span {
+        match self.home {
+            None => span,
+            Some((home, _)) if home.contains(span) => span,
+            Some((home, _)) if home.contains(inner) => inner,
+            Some((_, name)) => name,
+        }
+    }
+
     fn got<T>(&mut self, value: Option<T>) -> Option<T> {
         if value.is_none() {
             self.failed = true;
@@ -108,7 +121,7 @@ impl<'a> Checker<'a> {
     /// Checks the clauses of a template's body (parameters symbolic).
     pub(super) fn check_clauses(&mut self, clauses: &'a [ast::Clause], b: &Bindings<'a>) {
         let entries: Vec<Entry<'a, '_>> = clauses.iter().map(|c| (c, b, false)).collect();
-        self.draft(&entries, None);
+        self.draft(&entries, None, None);
     }
 
     /// Checks one promotion; `None` when it has errors.
@@ -130,7 +143,7 @@ impl<'a> Checker<'a> {
         }
         entries.extend(p.body.clauses.iter().map(|c| (c, &none, false)));
         let template_name = p.template.as_ref().map(|c| c.name.name.as_str());
-        let draft = self.draft(&entries, template_name);
+        let draft = self.draft(&entries, template_name, Some((p.span, p.name.span)));
         let result = self.finish(p, draft, template_failed);
         // Problems inside a template's own body were reported at its definition; keep only what
         // this promotion (its arguments, its clauses) is responsible for.
@@ -142,8 +155,8 @@ impl<'a> Checker<'a> {
         result
     }
 
-    fn draft(&mut self, entries: &[Entry<'a, '_>], template: Option<&str>) -> Draft {
-        let mut draft = Draft::default();
+    fn draft(&mut self, entries: &[Entry<'a, '_>], template: Option<&str>, home: Option<(Span, Span)>) -> Draft {
+        let mut draft = Draft { home, ..Draft::default() };
         let mut seen: Vec<(&'static str, Span, bool)> = Vec::new();
         let mut price_change: Option<(&'static str, Span)> = None;
         for &(clause, b, from_template) in entries {
@@ -191,7 +204,7 @@ impl<'a> Checker<'a> {
     }
 
     fn clause(&mut self, clause: &'a ast::Clause, b: &Bindings<'a>, d: &mut Draft) {
-        let span = clause.span;
+        let span = d.place(clause.span, first_value_span(&clause.kind).map_or(clause.span, |v| b.resolve(v).span));
         match &clause.kind {
             ClauseKind::Level { level, store } => {
                 d.level = Some(level.node);
@@ -213,7 +226,7 @@ impl<'a> Checker<'a> {
                 };
                 let s = self.time(start, zone.as_ref(), b);
                 let e = self.time(end, zone.as_ref(), b);
-                d.window_span = Some(clause.keyword);
+                d.window_span = Some(span);
                 if let (Some(s), Some(e)) = (d.got(s), d.got(e)) {
                     if e <= s {
                         let (start, end) = (b.resolve(start).span, b.resolve(end).span);
@@ -649,6 +662,30 @@ impl<'a> Checker<'a> {
             floor: d.floor.map(|(f, _)| f),
             span: p.span,
         })
+    }
+}
+
+/// The first value a clause is written with, to point at when the clause itself is elsewhere.
+fn first_value_span(kind: &ClauseKind) -> Option<&ast::Value> {
+    match kind {
+        ClauseKind::Price(v)
+        | ClauseKind::Coupon(v)
+        | ClauseKind::Stock(v)
+        | ClauseKind::Budget(v)
+        | ClauseKind::WithdrawOthers(v)
+        | ClauseKind::PayWithin(v)
+        | ClauseKind::Floor(v) => Some(v),
+        ClauseKind::Discount(steps) => steps.first().map(|s| &s.amount),
+        ClauseKind::DiscountEvery { amount, .. } => Some(amount),
+        ClauseKind::MultiBuy { price, .. } | ClauseKind::Bundle { price, .. } | ClauseKind::Group { price, .. } => Some(price),
+        ClauseKind::BuyGet { buy, .. } => Some(buy),
+        ClauseKind::Gift { worth, .. } => Some(worth),
+        ClauseKind::Addon { price, .. } => Some(price),
+        ClauseKind::Presale { deposit, .. } => Some(deposit),
+        ClauseKind::Limit { count, .. } => Some(count),
+        ClauseKind::Label { text, .. } => Some(text),
+        ClauseKind::Window { start, .. } => Some(start),
+        _ => None,
     }
 }
 

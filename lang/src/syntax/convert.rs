@@ -225,7 +225,7 @@ impl Converter {
         let span = self.span(&pair);
         let clauses = pair
             .into_inner()
-            .filter(|p| p.as_rule() != Rule::block_open)
+            .filter(|p| !matches!(p.as_rule(), Rule::block_open | Rule::block_close))
             .map(|p| self.clause(p))
             .collect::<Result<_>>()?;
         Ok(Block { clauses, span })

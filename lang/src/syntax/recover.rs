@@ -266,7 +266,7 @@ fn expected_words(positives: &[Rule]) -> (String, bool) {
         let word = match rule {
             r if is_clause(*r) || is_clause_keyword(*r) => {
                 expects_clause = true;
-                "a clause (`scope`, `price`, `discount`, `window` …) or `}`".to_owned()
+                "a clause (`scope`, `price`, `discount`, `window` …)".to_owned()
             }
             Rule::item | Rule::use_item | Rule::schema_item | Rule::settings_item | Rule::pool_item
             | Rule::template_item | Rule::promotion_item => {
@@ -286,6 +286,8 @@ fn expected_words(positives: &[Rule]) -> (String, bool) {
             Rule::compare_tail | Rule::cmp_op => "an operator (`==`, `!=`, `<`, `in`, `has` …)".to_owned(),
             Rule::timezone => "a time zone like `Asia/Shanghai`".to_owned(),
             Rule::block | Rule::block_open => "`{`".to_owned(),
+            Rule::block_close => "`}`".to_owned(),
+            Rule::range_op => "`..`".to_owned(),
             Rule::type_expr => "a type (`text`, `int`, `decimal`, `money`, `bool`, `set<text>` …)".to_owned(),
             Rule::enum_decl | Rule::attr_group => "`enum`, `product {` or `customer {`".to_owned(),
             Rule::attr_decl => "an attribute `name: type` or `}`".to_owned(),
