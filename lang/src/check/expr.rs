@@ -386,9 +386,12 @@ impl<'a> Checker<'a> {
             self.pool_states.insert(name.to_owned(), PoolState::Done(None));
             return None;
         }
-        let checked = self.condition(&pool.expr, Context::Scope, &Bindings::none());
-        if let Some(expr) = &checked {
-            self.check_satisfiable(expr, pool.expr.span);
+        let mut checked = self.condition(&pool.expr, Context::Scope, &Bindings::none());
+        if let Some(expr) = &checked
+            && !self.check_satisfiable(expr, pool.expr.span)
+        {
+            // Reported here, once; the promotions that use the pool say nothing more.
+            checked = None;
         }
         self.pool_stack.pop();
         self.pool_states.insert(name.to_owned(), PoolState::Done(checked.clone()));

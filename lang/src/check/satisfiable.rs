@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 
 use super::promotion::compare;
-use super::{CheckError, Checker};
+use super::{CheckError, Checker, Schema};
 use crate::hir::{AttrRef, Expr, PredOp, Value};
 use crate::source::Span;
 
@@ -108,7 +108,7 @@ fn attr_name(a: &AttrRef) -> String {
 }
 
 /// Why a conjunction cannot hold, with a fix when one is likely.
-fn conflict(term: &[Lit]) -> Option<(String, Option<String>)> {
+fn conflict(term: &[Lit], schema: &Schema) -> Option<(String, Option<String>)> {
     let mut attrs: Vec<&AttrRef> = Vec::new();
     for lit in term {
         if !attrs.contains(&&lit.attr) {
@@ -144,6 +144,19 @@ fn conflict(term: &[Lit]) -> Option<(String, Option<String>)> {
                     Some(c) => c.into_iter().filter(|x| allowed.contains(x)).collect(),
                 });
             }
+        }
+        // An enum has only its declared values: a range beyond them is empty.
+        if candidates.is_none()
+            && let Some(Value::Enum { enum_name, .. }) = lits.iter().map(|l| &l.value).find(|v| matches!(v, Value::Enum { .. }))
+            && let Some(info) = schema.enums.get(enum_name)
+        {
+            candidates = Some(
+                info.values
+                    .iter()
+                    .enumerate()
+                    .map(|(rank, value)| Value::Enum { enum_name: enum_name.clone(), value: value.clone(), rank })
+                    .collect(),
+            );
         }
         if let Some(mut c) = candidates {
             for lit in &lits {
@@ -214,7 +227,7 @@ impl Checker<'_> {
         let Some(terms) = dnf(e, true) else { return true };
         let mut first_reason = None;
         for term in &terms {
-            match conflict(term) {
+            match conflict(term, &self.schema) {
                 None => return true,
                 Some(reason) => {
                     first_reason.get_or_insert(reason);

@@ -234,6 +234,7 @@ impl Checker<'_> {
     pub(super) fn money_or_percent(&mut self, v: &ast::Value, b: &Bindings<'_>) -> Option<Value> {
         let resolved = b.resolve(v);
         match (&resolved.kind, b.param_type(v)) {
+            (_, Some(Type::Error)) => None,
             (_, Some(Type::Percent)) => self.value_as(v, &Type::Percent, b),
             (_, Some(Type::Money)) => self.value_as(v, &Type::Money, b),
             (_, Some(other)) => {

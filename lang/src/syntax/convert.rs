@@ -43,10 +43,43 @@ fn is_keyword(rule: Rule) -> bool {
     format!("{rule:?}").starts_with("kw_")
 }
 
+/// The length of `text` without the whitespace and `//` comments pest leaves at the end of a rule
+/// that ends in an optional part.
+fn without_trailing_trivia(text: &str) -> usize {
+    let mut end = text.len();
+    loop {
+        let trimmed = text.get(..end).unwrap_or("").trim_end();
+        end = trimmed.len();
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(trimmed.get(line_start..).unwrap_or("")) {
+            // A comment runs to the end of its line, so one on the last line is trailing.
+            Some(at) => end = line_start + at,
+            None => return end,
+        }
+    }
+}
+
+/// Where a `//` comment starts in `line`, outside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 impl Converter {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+        let len = without_trailing_trivia(pair.as_str());
+        Span::new(self.file, self.offset + s.start(), self.offset + s.start() + len)
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
