@@ -618,8 +618,8 @@ pub enum CheckError {
     },
 
     // ------------------------------------------------------------------ scope and eligibility
-    /// A scope no product can satisfy.
-    #[error("this scope can never match a product")]
+    /// A condition (scope, pool, eligibility) that can never be true.
+    #[error("this condition can never be true")]
     #[diagnostic(code(promo::scope::never_matches))]
     NeverMatches {
         /// The scope.

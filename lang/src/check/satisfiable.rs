@@ -146,6 +146,7 @@ fn conflict(term: &[Lit], schema: &Schema) -> Option<(String, Option<String>)> {
             }
         }
         // An enum has only its declared values: a range beyond them is empty.
+        let from_domain = candidates.is_none();
         if candidates.is_none()
             && let Some(Value::Enum { enum_name, .. }) = lits.iter().map(|l| &l.value).find(|v| matches!(v, Value::Enum { .. }))
             && let Some(info) = schema.enums.get(enum_name)
@@ -168,7 +169,9 @@ fn conflict(term: &[Lit], schema: &Schema) -> Option<(String, Option<String>)> {
                 c.retain(|x| within(x, lit));
             }
             if c.is_empty() {
-                return Some((format!("no value of `{name}` meets every condition on it"), Some("did you mean `or`?".into())));
+                let reason = format!("no value of `{name}` meets every condition on it");
+                let help = if from_domain { None } else { Some("did you mean `or`?".into()) };
+                return Some((reason, help));
             }
         }
         // Ranges.

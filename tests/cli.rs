@@ -1,0 +1,178 @@
+//! `promo check` as a user runs it: exit statuses, JSON fields, folders, and broken examples.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn promo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_promo"))
+        .args(args)
+        .current_dir(support::root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("promo runs")
+}
+
+fn json(output: &Output) -> Vec<Value> {
+    let text = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str::<Vec<Value>>(&text).unwrap_or_else(|e| panic!("not a JSON array ({e}): {text}"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_example_checks_clean() {
+    let out = promo(&["check", "examples"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for name in ["smp-flash-sale", "marketplace", "gift-return", "single-vs-collection"] {
+        assert!(stderr.contains(&format!("ok: examples/{name} (")), "{name} not reported clean:\n{stderr}");
+    }
+    assert!(stderr.contains("checked 4 rulesets: 0 errors, 0 warnings"), "{stderr}");
+    let out = promo(&["check", "--format", "json", "examples"]);
+    assert_eq!(json(&out), Vec::<Value>::new());
+}
+
+#[test]
+fn a_folder_of_files_is_one_ruleset() {
+    // The marketplace keeps its schema, settings and pools in files of their own: checked alone,
+    // a promotion file misses them.
+    let alone = promo(&["check", "--format", "json", "examples/marketplace/item.promo"]);
+    assert_eq!(alone.status.code(), Some(1));
+    let together = promo(&["check", "examples/marketplace"]);
+    assert_eq!(together.status.code(), Some(0), "{}", String::from_utf8_lossy(&together.stderr));
+}
+
+#[test]
+fn json_diagnostics_carry_code_span_line_column_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("shop.promo");
+    let text = "settings { currency USD }\npromotion \"p\" {\n  level item\n  scope categry == \"shoes\"\n  price 10.00\n}\n";
+    std::fs::write(&file, text).unwrap();
+    let out = promo(&["check", "--format", "json", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags = json(&out);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d["code"], "promo::name::unknown_attribute");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["message"], "unknown product attribute `categry`");
+    assert_eq!(d["file"], file.to_str().unwrap());
+    let start = text.find("categry").unwrap();
+    assert_eq!(d["span"]["start"], start);
+    assert_eq!(d["span"]["end"], start + "categry".len());
+    assert_eq!(d["line"], 4);
+    assert_eq!(d["column"], 9);
+    assert_eq!(d["help"], "did you mean `category`?");
+}
+
+#[test]
+fn warnings_alone_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.promo");
+    std::fs::write(&file, "pool lonely = brand == \"x\"\n").unwrap();
+    let out = promo(&["check", "--format", "json", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let diags = json(&out);
+    assert_eq!(diags[0]["severity"], "warning");
+    assert_eq!(diags[0]["code"], "promo::name::unused_pool");
+}
+
+#[test]
+fn human_output_shows_the_source_and_the_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.promo");
+    std::fs::write(&file, "settings { currency USD }\npromotion \"p\" {\n  level item\n  scope all\n  price 10.00 EUR\n}\n")
+        .unwrap();
+    let out = promo(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("promo::type::currency_mismatch"), "{stderr}");
+    assert!(stderr.contains("currency mismatch: expected USD, found EUR"), "{stderr}");
+    assert!(stderr.contains("price 10.00 EUR"), "the source line is shown:\n{stderr}");
+    assert!(stderr.contains("this ruleset prices in USD"), "{stderr}");
+    assert!(stderr.contains("checked 1 ruleset: 1 error, 0 warnings"), "{stderr}");
+}
+
+#[test]
+fn usage_and_io_problems_exit_two() {
+    assert_eq!(promo(&["check"]).status.code(), Some(2), "no path");
+    assert_eq!(promo(&["check", "--format", "yaml", "examples"]).status.code(), Some(2), "bad format");
+    assert_eq!(promo(&["frobnicate"]).status.code(), Some(2), "unknown command");
+    let missing = promo(&["check", "no/such/place.promo"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read `no/such/place.promo`"));
+    let empty = tempfile::tempdir().unwrap();
+    let out = promo(&["check", empty.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no `.promo` files"));
+    assert_eq!(promo(&["check", "Cargo.toml"]).status.code(), Some(2), "not a .promo file");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_naming_the_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bin.promo");
+    std::fs::write(&file, b"settings { currency USD }\n\xff\xfe").unwrap();
+    let out = promo(&["check", "--format", "json", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags = json(&out);
+    assert_eq!(diags[0]["code"], "promo::io::not_utf8");
+    assert_eq!(diags[0]["span"]["start"], 26);
+}
+
+/// The acceptance test: break an example three ways — a typo in an attribute, a currency
+/// mismatch, an unclosed block — and each gives one diagnostic at the right place, while the
+/// untouched promotions in the same files are still checked.
+#[test]
+fn an_example_broken_three_ways_gives_three_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("marketplace");
+    copy_dir(&support::root().join("examples/marketplace"), &store);
+    let edit = |name: &str, from: &str, to: &str| {
+        let path = store.join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{name} has no `{from}`");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("item.promo", "scope electronics and brand == \"Sonic\"", "scope electronics and brnd == \"Sonic\"");
+    edit("item.promo", "group of 3 at 159.00 within 24h", "group of 3 at 159.00 USD within 24h");
+    edit("store.promo", "  label \"Add-on deal\" priority 20\n}", "  label \"Add-on deal\" priority 20\n");
+    // And one more error in an untouched promotion, to prove the rest is still checked.
+    edit("platform.promo", "discount 20.00 when spend 99.00", "discount 20.00 when spend 99.001");
+
+    let out = promo(&["check", "--format", "json", store.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags = json(&out);
+    let summary: Vec<(String, String, u64)> = diags
+        .iter()
+        .map(|d| {
+            let file = Path::new(d["file"].as_str().unwrap()).file_name().unwrap().to_string_lossy().to_string();
+            (file, d["code"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("item.promo".to_owned(), "promo::name::unknown_attribute".to_owned(), 18),
+            ("item.promo".to_owned(), "promo::type::currency_mismatch".to_owned(), 44),
+            ("platform.promo".to_owned(), "promo::value::money_precision".to_owned(), 28),
+            ("store.promo".to_owned(), "promo::syntax::unclosed_block".to_owned(), 25),
+        ]
+    );
+    assert_eq!(diags[0]["help"], "did you mean `brand`?");
+}
