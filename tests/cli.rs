@@ -1,5 +1,8 @@
 //! `promo check` as a user runs it: exit statuses, JSON fields, folders, and broken examples.
 
+// A failing test panics: that is how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
 mod support;
 
 use std::path::Path;
@@ -61,7 +64,8 @@ fn a_folder_of_files_is_one_ruleset() {
 fn json_diagnostics_carry_code_span_line_column_and_help() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("shop.promo");
-    let text = "settings { currency USD }\npromotion \"p\" {\n  level item\n  scope categry == \"shoes\"\n  price 10.00\n}\n";
+    let text =
+        "settings { currency USD }\npromotion \"p\" {\n  level item\n  scope categry == \"shoes\"\n  price 10.00\n}\n";
     std::fs::write(&file, text).unwrap();
     let out = promo(&["check", "--format", "json", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -96,8 +100,11 @@ fn warnings_alone_exit_zero() {
 fn human_output_shows_the_source_and_the_help() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("h.promo");
-    std::fs::write(&file, "settings { currency USD }\npromotion \"p\" {\n  level item\n  scope all\n  price 10.00 EUR\n}\n")
-        .unwrap();
+    std::fs::write(
+        &file,
+        "settings { currency USD }\npromotion \"p\" {\n  level item\n  scope all\n  price 10.00 EUR\n}\n",
+    )
+    .unwrap();
     let out = promo(&["check", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);

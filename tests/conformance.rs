@@ -1,6 +1,9 @@
 //! Runs every case of `spec/conformance/*.promo` and compares its diagnostics with the ones
 //! written inline (see `tests/support/mod.rs` for the format).
 
+// A failing test panics: that is how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
 mod support;
 
 use promo::lang::{Ruleset, Severity, check};
@@ -41,7 +44,9 @@ fn every_conformance_case_gives_exactly_its_annotated_diagnostics() {
         want.sort_by(|a, b| (a.line, &a.code).cmp(&(b.line, &b.code)));
         if got != want {
             let show = |list: &[Expected]| {
-                list.iter().map(|e| format!("\n    {}:{} {} `{}`", e.line, e.severity, e.code, e.text)).collect::<String>()
+                list.iter()
+                    .map(|e| format!("\n    {}:{} {} `{}`", e.line, e.severity, e.code, e.text))
+                    .collect::<String>()
             };
             failures.push(format!("{}\n  expected:{}\n  got:{}", case.name, show(&want), show(&got)));
         }

@@ -1,6 +1,9 @@
 //! The spec is tested: every `promo` code block in `spec/*.md` checks clean (a block fenced
 //! `promo,fails` must have an error), and every diagnostic code in the source is documented.
 
+// A failing test panics: that is how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
 mod support;
 
 use promo::lang::{Ruleset, check};
@@ -42,7 +45,8 @@ fn every_spec_example_checks_as_it_says() {
         if fails {
             assert!(checked.has_errors(), "{page}:{line} should fail but checks clean");
         } else {
-            let messages: Vec<String> = checked.diagnostics.iter().map(|d| format!("{}: {}", d.code(), d.message())).collect();
+            let messages: Vec<String> =
+                checked.diagnostics.iter().map(|d| format!("{}: {}", d.code(), d.message())).collect();
             assert!(messages.is_empty(), "{page}:{line} has diagnostics: {messages:#?}");
         }
     }
@@ -55,7 +59,11 @@ fn every_diagnostic_code_is_documented() {
     for file in ["lang/src/syntax/error.rs", "lang/src/check/error.rs"] {
         let text = std::fs::read_to_string(support::root().join(file)).unwrap();
         for part in text.split("code(").skip(1) {
-            let code: String = part.trim_start_matches('"').chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+            let code: String = part
+                .trim_start_matches('"')
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
             codes.push(code);
         }
     }

@@ -20,12 +20,12 @@
 //! assert_eq!(checked.program.promotions.len(), 1);
 //! ```
 
-pub mod source;
-pub mod syntax;
 pub mod check;
 pub mod diagnostic;
 pub mod hir;
 pub mod ruleset;
+pub mod source;
+pub mod syntax;
 
 pub use check::{Checked, check};
 pub use diagnostic::{Diagnostic, Problem, Severity};

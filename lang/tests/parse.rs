@@ -1,5 +1,8 @@
 //! The parser: every construct parses to the tree it should, and broken items cost only themselves.
 
+// A failing test panics: that is how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
 use promo_lang::source::{FileId, Span};
 use promo_lang::syntax::ast::{ClauseKind, ExprKind, Item, Level, ValueKind};
 use promo_lang::syntax::{SyntaxError, parse};
@@ -101,12 +104,8 @@ fn every_construct_parses() {
     let parsed = parse(file(), FULL);
     assert!(parsed.errors.is_empty(), "{:#?}", parsed.errors);
     assert_eq!(parsed.file.items.len(), 17);
-    let promotions: Vec<_> = parsed
-        .file
-        .items
-        .iter()
-        .filter_map(|i| if let Item::Promotion(p) = i { Some(p) } else { None })
-        .collect();
+    let promotions: Vec<_> =
+        parsed.file.items.iter().filter_map(|i| if let Item::Promotion(p) = i { Some(p) } else { None }).collect();
     assert_eq!(promotions.len(), 12);
     let flash = promotions[0];
     assert_eq!(flash.name.node, "618 flash: Air Max at 399");

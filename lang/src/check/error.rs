@@ -118,7 +118,10 @@ pub enum CheckError {
     },
     /// Two promotions with the same name.
     #[error("promotion `{name}` is defined twice")]
-    #[diagnostic(code(promo::name::duplicate_promotion), help("promotion names are how orders, stats and auditors refer to a promotion: make each unique"))]
+    #[diagnostic(
+        code(promo::name::duplicate_promotion),
+        help("promotion names are how orders, stats and auditors refer to a promotion: make each unique")
+    )]
     DuplicatePromotion {
         /// The name.
         name: String,
@@ -145,7 +148,10 @@ pub enum CheckError {
     },
     /// A pool that (through other pools) refers to itself.
     #[error("pool `{name}` refers to itself")]
-    #[diagnostic(code(promo::name::cyclic_pool), help("a pool must be defined by attributes and other pools, without going round in a circle"))]
+    #[diagnostic(
+        code(promo::name::cyclic_pool),
+        help("a pool must be defined by attributes and other pools, without going round in a circle")
+    )]
     CyclicPool {
         /// The pool.
         name: String,
@@ -219,7 +225,10 @@ pub enum CheckError {
     },
     /// A promotion clause that its template already sets.
     #[error("template `{template}` already sets `{clause}`")]
-    #[diagnostic(code(promo::template::clause_overridden), help("pass it as a parameter of the template instead, or write the promotion without the template"))]
+    #[diagnostic(
+        code(promo::template::clause_overridden),
+        help("pass it as a parameter of the template instead, or write the promotion without the template")
+    )]
     TemplateClauseOverridden {
         /// The template.
         template: String,
@@ -248,7 +257,10 @@ pub enum CheckError {
     },
     /// Money in a currency other than the ruleset's.
     #[error("currency mismatch: expected {expected}, found {found}")]
-    #[diagnostic(code("promo::type::currency_mismatch"), help("this ruleset prices in {expected} (see `settings`); a ruleset has one currency"))]
+    #[diagnostic(
+        code("promo::type::currency_mismatch"),
+        help("this ruleset prices in {expected} (see `settings`); a ruleset has one currency")
+    )]
     CurrencyMismatch {
         /// The ruleset's currency.
         expected: String,
@@ -285,7 +297,10 @@ pub enum CheckError {
     },
     /// A comparison with no attribute on either side.
     #[error("a comparison needs an attribute on one side")]
-    #[diagnostic(code("promo::type::no_attribute"), help("compare an attribute with a value, e.g. `brand == \"Acme\"`"))]
+    #[diagnostic(
+        code("promo::type::no_attribute"),
+        help("compare an attribute with a value, e.g. `brand == \"Acme\"`")
+    )]
     NoAttribute {
         /// The comparison.
         #[label("neither side is an attribute")]
@@ -311,7 +326,10 @@ pub enum CheckError {
     // ------------------------------------------------------------------ values
     /// A percentage outside (0 %, 100 %].
     #[error("percentage {value}% is out of range")]
-    #[diagnostic(code(promo::value::percent_out_of_range), help("a percentage here must be more than 0% and at most 100%"))]
+    #[diagnostic(
+        code(promo::value::percent_out_of_range),
+        help("a percentage here must be more than 0% and at most 100%")
+    )]
     PercentOutOfRange {
         /// The value.
         value: String,
@@ -321,7 +339,10 @@ pub enum CheckError {
     },
     /// A negative amount of money.
     #[error("negative amount {value}")]
-    #[diagnostic(code(promo::value::negative_money), help("amounts are never negative; a discount is written as the amount taken off"))]
+    #[diagnostic(
+        code(promo::value::negative_money),
+        help("amounts are never negative; a discount is written as the amount taken off")
+    )]
     NegativeMoney {
         /// The value.
         value: String,
@@ -439,7 +460,10 @@ pub enum CheckError {
     },
     /// Tiers whose thresholds do not rise, or whose discounts do not grow.
     #[error("tiers must rise: {reason}")]
-    #[diagnostic(code(promo::value::tiers_not_increasing), help("write tiers from the lowest threshold to the highest, each giving more"))]
+    #[diagnostic(
+        code(promo::value::tiers_not_increasing),
+        help("write tiers from the lowest threshold to the highest, each giving more")
+    )]
     TiersNotIncreasing {
         /// What is wrong.
         reason: String,
@@ -452,7 +476,10 @@ pub enum CheckError {
     },
     /// A money discount at least as large as its threshold.
     #[error("discount {discount} is not less than its threshold {threshold}")]
-    #[diagnostic(code(promo::value::discount_exceeds_threshold), help("a discount that takes off the whole threshold makes orders free"))]
+    #[diagnostic(
+        code(promo::value::discount_exceeds_threshold),
+        help("a discount that takes off the whole threshold makes orders free")
+    )]
     DiscountExceedsThreshold {
         /// The discount.
         discount: String,
@@ -467,7 +494,10 @@ pub enum CheckError {
     },
     /// A presale deposit that deducts less than it costs.
     #[error("the deposit {deposit} deducts only {deducts}")]
-    #[diagnostic(code(promo::value::presale_deduction), help("a presale deposit must deduct at least what it costs from the final payment"))]
+    #[diagnostic(
+        code(promo::value::presale_deduction),
+        help("a presale deposit must deduct at least what it costs from the final payment")
+    )]
     PresaleDeduction {
         /// The deposit.
         deposit: String,
@@ -509,7 +539,10 @@ pub enum CheckError {
     },
     /// Money used in a ruleset that declares no currency.
     #[error("this ruleset has no currency")]
-    #[diagnostic(code(promo::settings::missing_currency), help("add `settings {{ currency USD }}` (or your currency) to the ruleset"))]
+    #[diagnostic(
+        code(promo::settings::missing_currency),
+        help("add `settings {{ currency USD }}` (or your currency) to the ruleset")
+    )]
     MissingCurrency {
         /// The first amount of money.
         #[label("an amount of money needs a currency")]
@@ -532,7 +565,10 @@ pub enum CheckError {
     },
     /// Two benefits that cannot both apply.
     #[error("`{second}` contradicts `{first}`: a promotion changes the price one way")]
-    #[diagnostic(code(promo::clause::conflicting_benefits), help("split them into two promotions; the engine picks the better one for the customer"))]
+    #[diagnostic(
+        code(promo::clause::conflicting_benefits),
+        help("split them into two promotions; the engine picks the better one for the customer")
+    )]
     ConflictingBenefits {
         /// The first benefit.
         first: &'static str,
@@ -565,7 +601,10 @@ pub enum CheckError {
     },
     /// A promotion that gives nothing.
     #[error("promotion `{name}` gives nothing")]
-    #[diagnostic(code(promo::clause::missing_benefit), help("add what it gives: `price`, `discount`, `buy … get …`, `gift`, `addon`, `bundle`, `presale` or `group`"))]
+    #[diagnostic(
+        code(promo::clause::missing_benefit),
+        help("add what it gives: `price`, `discount`, `buy … get …`, `gift`, `addon`, `bundle`, `presale` or `group`")
+    )]
     MissingBenefit {
         /// The promotion.
         name: String,
@@ -643,7 +682,10 @@ pub enum CheckError {
     },
     /// A product attribute or pool in an eligibility rule.
     #[error("`eligible` selects customers, but `{name}` describes products")]
-    #[diagnostic(code(promo::eligible::product_attribute), help("move this condition to the `scope` clause, or write `customer.{name}`"))]
+    #[diagnostic(
+        code(promo::eligible::product_attribute),
+        help("move this condition to the `scope` clause, or write `customer.{name}`")
+    )]
     ProductInEligible {
         /// The attribute or pool.
         name: String,
@@ -655,7 +697,10 @@ pub enum CheckError {
     // ------------------------------------------------------------------ risk
     /// A price below a declared floor.
     #[error("{what} is below the floor: {price} < {floor}")]
-    #[diagnostic(code(promo::risk::below_floor), help("raise the price, or lower the floor deliberately (the floor is there to stop price mistakes)"))]
+    #[diagnostic(
+        code(promo::risk::below_floor),
+        help("raise the price, or lower the floor deliberately (the floor is there to stop price mistakes)")
+    )]
     BelowFloor {
         /// What is below.
         what: &'static str,
@@ -672,7 +717,10 @@ pub enum CheckError {
     },
     /// A benefit that makes products free by price.
     #[error("{what} makes the product free")]
-    #[diagnostic(code(promo::risk::zero_price), help("to give a product away, use `gift`; a 0-price sale is almost always a mistake"))]
+    #[diagnostic(
+        code(promo::risk::zero_price),
+        help("to give a product away, use `gift`; a 0-price sale is almost always a mistake")
+    )]
     ZeroPrice {
         /// What.
         what: &'static str,

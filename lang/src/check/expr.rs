@@ -152,10 +152,9 @@ impl<'a> Checker<'a> {
             self.pools_used.insert(pool.clone());
         }
         let help = closest.map(|c| format!("did you mean `{c}`?")).or_else(|| {
-            self.schema
-                .customer
-                .contains_key(&name.name)
-                .then(|| format!("`{0}` is a customer attribute: write `customer.{0}` in an `eligible` clause", name.name))
+            self.schema.customer.contains_key(&name.name).then(|| {
+                format!("`{0}` is a customer attribute: write `customer.{0}` in an `eligible` clause", name.name)
+            })
         });
         self.report(name.span, CheckError::UnknownName { name: name.name.clone(), span: name.span, help });
     }
@@ -174,7 +173,10 @@ impl<'a> Checker<'a> {
                 format!("declare it in the schema: `schema {{ {} {{ {}: text }} }}`", subject.keyword(), name.name)
             })
         });
-        self.report(name.span, CheckError::UnknownAttribute { subject: subject.keyword(), name: name.name.clone(), span: name.span, help });
+        self.report(
+            name.span,
+            CheckError::UnknownAttribute { subject: subject.keyword(), name: name.name.clone(), span: name.span, help },
+        );
     }
 
     fn attribute(&mut self, subject: Subject, name: &ast::Ident, span: Span, ctx: Context) -> Option<Operand<'a>> {
@@ -265,7 +267,15 @@ impl<'a> Checker<'a> {
             },
             Side::Symbolic(symbolic) => {
                 if !symbolic.fits(ty) {
-                    self.report(at, CheckError::TypeMismatch { expected: ty.to_string(), found: symbolic.to_string(), span: at, help: None });
+                    self.report(
+                        at,
+                        CheckError::TypeMismatch {
+                            expected: ty.to_string(),
+                            found: symbolic.to_string(),
+                            span: at,
+                            help: None,
+                        },
+                    );
                 }
                 None
             }
@@ -293,11 +303,16 @@ impl<'a> Checker<'a> {
             };
             if !ordered {
                 let help = match &ty {
-                    Type::Enum(e) => Some(format!("declare the enum with `<` to give it an order: `enum {e}: a < b < c`")),
+                    Type::Enum(e) => {
+                        Some(format!("declare the enum with `<` to give it an order: `enum {e}: a < b < c`"))
+                    }
                     Type::Text => Some("text has no order; use `==` or `in [..]`".to_owned()),
                     _ => None,
                 };
-                self.report(op_span, CheckError::NotOrdered { op: op.symbol(), ty: ty.to_string(), span: op_span, help });
+                self.report(
+                    op_span,
+                    CheckError::NotOrdered { op: op.symbol(), ty: ty.to_string(), span: op_span, help },
+                );
                 return None;
             }
         }
@@ -326,12 +341,15 @@ impl<'a> Checker<'a> {
         let pred = if flipped {
             // `"vip" in customer.tags`: the attribute is the set.
             let Type::Set(elem) = &ty else {
-                self.report(right.span, CheckError::TypeMismatch {
-                    expected: "a set".into(),
-                    found: ty.to_string(),
-                    span: right.span,
-                    help: Some(format!("`in` needs a set on its right; to compare, write `{} == …`", attr.name)),
-                });
+                self.report(
+                    right.span,
+                    CheckError::TypeMismatch {
+                        expected: "a set".into(),
+                        found: ty.to_string(),
+                        span: right.span,
+                        help: Some(format!("`in` needs a set on its right; to compare, write `{} == …`", attr.name)),
+                    },
+                );
                 return None;
             };
             let value = self.side_value(value, elem, left.span, b)?;
@@ -345,16 +363,29 @@ impl<'a> Checker<'a> {
         Some(if negated { hir::Expr::Not(Box::new(pred)) } else { pred })
     }
 
-    fn has(&mut self, span: Span, left: &'a ast::Expr, right: &'a ast::Expr, ctx: Context, b: &Bindings<'a>) -> Option<hir::Expr> {
+    fn has(
+        &mut self,
+        span: Span,
+        left: &'a ast::Expr,
+        right: &'a ast::Expr,
+        ctx: Context,
+        b: &Bindings<'a>,
+    ) -> Option<hir::Expr> {
         let (attr, ty, value, flipped) = self.sides(span, left, right, ctx, b)?;
         let Type::Set(elem) = &ty else {
             let at = if flipped { right.span } else { left.span };
-            self.report(at, CheckError::TypeMismatch {
-                expected: "a set attribute".into(),
-                found: ty.to_string(),
-                span: at,
-                help: Some(format!("`has` asks whether a set contains a value; to compare, write `{} == …`", attr.name)),
-            });
+            self.report(
+                at,
+                CheckError::TypeMismatch {
+                    expected: "a set attribute".into(),
+                    found: ty.to_string(),
+                    span: at,
+                    help: Some(format!(
+                        "`has` asks whether a set contains a value; to compare, write `{} == …`",
+                        attr.name
+                    )),
+                },
+            );
             return None;
         };
         let value = self.side_value(value, elem, right.span, b)?;
@@ -379,7 +410,10 @@ impl<'a> Checker<'a> {
             cycle.push(cycle_at.name.clone());
             let start = cycle.iter().position(|n| *n == cycle_at.name).unwrap_or(0);
             let cycle = cycle.get(start..).unwrap_or_default().join(" → ");
-            self.report(cycle_at.span, CheckError::CyclicPool { name: cycle_at.name.clone(), span: cycle_at.span, cycle });
+            self.report(
+                cycle_at.span,
+                CheckError::CyclicPool { name: cycle_at.name.clone(), span: cycle_at.span, cycle },
+            );
             // The pools of the cycle are used (by each other): no "unused" warning on top.
             self.pools_used.extend(self.pool_stack.iter().cloned());
             self.pool_stack.pop();
@@ -410,9 +444,9 @@ impl<'a> Checker<'a> {
             ExprKind::Except(base, rest) => {
                 self.cycle_reference(base).or_else(|| rest.iter().find_map(|p| self.cycle_reference(p)))
             }
-            ExprKind::Compare { left, right, .. } | ExprKind::In { left, right, .. } | ExprKind::Has { left, right } => {
-                self.cycle_reference(left).or_else(|| self.cycle_reference(right))
-            }
+            ExprKind::Compare { left, right, .. }
+            | ExprKind::In { left, right, .. }
+            | ExprKind::Has { left, right } => self.cycle_reference(left).or_else(|| self.cycle_reference(right)),
             ExprKind::All | ExprKind::Literal(_) => None,
         }
     }

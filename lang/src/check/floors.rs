@@ -12,7 +12,12 @@ use crate::source::Span;
 impl Checker<'_> {
     /// Checks the benefits of a promotion over `scope` against its own floor and every settings
     /// floor its scope falls under. Returns whether all are respected.
-    pub(super) fn check_floors(&mut self, scope: &Expr, benefits: &[(Benefit, Span)], own: Option<(FloorBound, Span)>) -> bool {
+    pub(super) fn check_floors(
+        &mut self,
+        scope: &Expr,
+        benefits: &[(Benefit, Span)],
+        own: Option<(FloorBound, Span)>,
+    ) -> bool {
         let mut floors: Vec<(FloorBound, Span)> = own.into_iter().collect();
         for floor in &self.settings.floors {
             if floor.products.as_ref().is_none_or(|p| implies(scope, p)) {
@@ -43,15 +48,17 @@ fn below(benefit: &Benefit, floor: &FloorBound) -> Option<(&'static str, String,
         }
         (Benefit::MultiBuy { count, price }, FloorBound::Amount(f)) => {
             let unit = price.amount().checked_div(Decimal::from(*count))?;
-            (unit < f.amount()).then(|| ("the multi-buy unit price", format!("{} {}", unit.round_dp(2), price.currency()), f.to_string()))
+            (unit < f.amount()).then(|| {
+                ("the multi-buy unit price", format!("{} {}", unit.round_dp(2), price.currency()), f.to_string())
+            })
         }
         (Benefit::Discount(steps), FloorBound::Rate(r)) => {
-            let deepest = steps
-                .iter()
-                .filter_map(|(v, _)| if let Value::Percent(p) = v { Some(*p) } else { None })
-                .max()?;
+            let deepest =
+                steps.iter().filter_map(|(v, _)| if let Value::Percent(p) = v { Some(*p) } else { None }).max()?;
             let left = Decimal::ONE_HUNDRED - deepest;
-            (left < *r).then(|| ("the price after the discount", format!("{left}% of the original"), format!("{r}% of the original")))
+            (left < *r).then(|| {
+                ("the price after the discount", format!("{left}% of the original"), format!("{r}% of the original"))
+            })
         }
         (Benefit::BuyGet { at: Some(Value::Percent(p)), .. }, FloorBound::Rate(r)) if *p < *r => {
             Some(("the rewarded units' price", format!("{p}% of the original"), format!("{r}% of the original")))

@@ -158,7 +158,10 @@ impl<'a> Checker<'a> {
         for p in &promotions {
             if let Some(first) = first_by_name.get(p.name.node.as_str()) {
                 let first = Self::same_file(*first, p.name.span);
-                self.report(p.name.span, CheckError::DuplicatePromotion { name: p.name.node.clone(), span: p.name.span, first });
+                self.report(
+                    p.name.span,
+                    CheckError::DuplicatePromotion { name: p.name.node.clone(), span: p.name.span, first },
+                );
             } else {
                 first_by_name.insert(&p.name.node, p.name.span);
             }
@@ -186,7 +189,12 @@ impl<'a> Checker<'a> {
                     let first = Self::same_file(first.name.span, pool.name.span);
                     self.report(
                         pool.name.span,
-                        CheckError::Duplicate { what: "pool", name: pool.name.name.clone(), span: pool.name.span, first },
+                        CheckError::Duplicate {
+                            what: "pool",
+                            name: pool.name.name.clone(),
+                            span: pool.name.span,
+                            first,
+                        },
                     );
                 } else {
                     self.pools.insert(pool.name.name.clone(), pool);
@@ -216,7 +224,10 @@ impl<'a> Checker<'a> {
         for (file, item) in items {
             let ast::Item::Use(u) = item else { continue };
             if u.library.name != "std" {
-                self.report(u.library.span, CheckError::UnknownLibrary { name: u.library.name.clone(), span: u.library.span });
+                self.report(
+                    u.library.span,
+                    CheckError::UnknownLibrary { name: u.library.name.clone(), span: u.library.span },
+                );
                 continue;
             }
             for name in &u.names {
@@ -227,7 +238,10 @@ impl<'a> Checker<'a> {
                     let candidates: Vec<&str> =
                         self.templates.iter().filter(|(_, t)| t.library).map(|(n, _)| n.as_str()).collect();
                     let help = suggest(&name.name, &candidates);
-                    self.report(name.span, CheckError::UnknownTemplate { name: name.name.clone(), span: name.span, help });
+                    self.report(
+                        name.span,
+                        CheckError::UnknownTemplate { name: name.name.clone(), span: name.span, help },
+                    );
                 }
             }
         }

@@ -166,7 +166,10 @@ impl<'a> Checker<'a> {
             {
                 if *first_from_template && !from_template {
                     let template = template.unwrap_or_default().to_owned();
-                    self.report(clause.span, CheckError::TemplateClauseOverridden { template, clause: name, span: clause.span });
+                    self.report(
+                        clause.span,
+                        CheckError::TemplateClauseOverridden { template, clause: name, span: clause.span },
+                    );
                 } else if !*first_from_template || from_template {
                     let first = *first;
                     self.report(clause.span, CheckError::DuplicateClause { clause: name, span: clause.span, first });
@@ -178,7 +181,10 @@ impl<'a> Checker<'a> {
             if changes_price(&clause.kind) {
                 if let Some((first, first_span)) = price_change {
                     let first_span = Self::same_file(first_span, clause.span).unwrap_or(clause.keyword);
-                    self.report(clause.span, CheckError::ConflictingBenefits { first, second: name, span: clause.span, first_span });
+                    self.report(
+                        clause.span,
+                        CheckError::ConflictingBenefits { first, second: name, span: clause.span, first_span },
+                    );
                     draft.failed = true;
                     continue;
                 }
@@ -256,7 +262,10 @@ impl<'a> Checker<'a> {
             ClauseKind::Price(v) => {
                 if let Some(price) = d.got(self.money(v, b)) {
                     if price.amount().is_zero() {
-                        self.report(b.resolve(v).span, CheckError::ZeroPrice { what: "a special price of 0", span: b.resolve(v).span });
+                        self.report(
+                            b.resolve(v).span,
+                            CheckError::ZeroPrice { what: "a special price of 0", span: b.resolve(v).span },
+                        );
                         d.failed = true;
                     }
                     d.benefits.push((Benefit::SpecialPrice(price), span));
@@ -278,12 +287,15 @@ impl<'a> Checker<'a> {
                 };
                 if let (Some(a), Some(e), Some(cap)) = (d.got(amount_m), d.got(every_m), cap) {
                     if a.amount() >= e.amount() {
-                        self.report(b.resolve(amount).span, CheckError::DiscountExceedsThreshold {
-                            discount: a.to_string(),
-                            threshold: e.to_string(),
-                            span: b.resolve(amount).span,
-                            threshold_span: b.resolve(every).span,
-                        });
+                        self.report(
+                            b.resolve(amount).span,
+                            CheckError::DiscountExceedsThreshold {
+                                discount: a.to_string(),
+                                threshold: e.to_string(),
+                                span: b.resolve(amount).span,
+                                threshold_span: b.resolve(every).span,
+                            },
+                        );
                         d.failed = true;
                     } else {
                         d.benefits.push((Benefit::DiscountEvery { amount: a, every: Value::Money(e), cap }, span));
@@ -296,7 +308,10 @@ impl<'a> Checker<'a> {
                 let price_m = self.money(price, b);
                 if let (Some(count), Some(p)) = (d.got(count), d.got(price_m)) {
                     if p.amount().is_zero() {
-                        self.report(b.resolve(price).span, CheckError::ZeroPrice { what: "a multi-buy price of 0", span: b.resolve(price).span });
+                        self.report(
+                            b.resolve(price).span,
+                            CheckError::ZeroPrice { what: "a multi-buy price of 0", span: b.resolve(price).span },
+                        );
                         d.failed = true;
                     }
                     d.benefits.push((Benefit::MultiBuy { count, price: p }, span));
@@ -309,11 +324,14 @@ impl<'a> Checker<'a> {
                     Reward::Free => Some(None),
                     Reward::At(v) => match self.money_or_percent(v, b) {
                         Some(Value::Percent(p)) if p == Decimal::ONE_HUNDRED => {
-                            self.report(b.resolve(v).span, CheckError::NotApplicable {
-                                message: "`at 100%` is the full price: the promotion gives nothing".into(),
-                                span: b.resolve(v).span,
-                                help: Some("write `free`, or a percentage below 100%".into()),
-                            });
+                            self.report(
+                                b.resolve(v).span,
+                                CheckError::NotApplicable {
+                                    message: "`at 100%` is the full price: the promotion gives nothing".into(),
+                                    span: b.resolve(v).span,
+                                    help: Some("write `free`, or a percentage below 100%".into()),
+                                },
+                            );
                             None
                         }
                         Some(value) => Some(Some(value)),
@@ -354,7 +372,10 @@ impl<'a> Checker<'a> {
                 let price_m = self.money(price, b);
                 if let (Some(items), Some(p)) = (d.got(items), d.got(price_m)) {
                     if p.amount().is_zero() {
-                        self.report(b.resolve(price).span, CheckError::ZeroPrice { what: "a bundle price of 0", span: b.resolve(price).span });
+                        self.report(
+                            b.resolve(price).span,
+                            CheckError::ZeroPrice { what: "a bundle price of 0", span: b.resolve(price).span },
+                        );
                         d.failed = true;
                     }
                     d.benefits.push((Benefit::Bundle { items, price: p }, span));
@@ -369,11 +390,14 @@ impl<'a> Checker<'a> {
                 };
                 if let (Some(dep), Some(ded), Some(by)) = (d.got(dep), d.got(ded), by) {
                     if ded.amount() < dep.amount() {
-                        self.report(b.resolve(deducts).span, CheckError::PresaleDeduction {
-                            deposit: dep.to_string(),
-                            deducts: ded.to_string(),
-                            span: b.resolve(deducts).span,
-                        });
+                        self.report(
+                            b.resolve(deducts).span,
+                            CheckError::PresaleDeduction {
+                                deposit: dep.to_string(),
+                                deducts: ded.to_string(),
+                                span: b.resolve(deducts).span,
+                            },
+                        );
                         d.failed = true;
                     }
                     d.benefits.push((Benefit::Presale { deposit: dep, deducts: ded, balance_by: by }, span));
@@ -395,12 +419,15 @@ impl<'a> Checker<'a> {
                 let code = self.text(v, b);
                 if let Some(code) = d.got(code) {
                     if code.trim().is_empty() {
-                        self.report(b.resolve(v).span, CheckError::TypeMismatch {
-                            expected: "a coupon code".into(),
-                            found: "empty text".into(),
-                            span: b.resolve(v).span,
-                            help: Some("write the code customers enter, e.g. `coupon \"WED500\"`".into()),
-                        });
+                        self.report(
+                            b.resolve(v).span,
+                            CheckError::TypeMismatch {
+                                expected: "a coupon code".into(),
+                                found: "empty text".into(),
+                                span: b.resolve(v).span,
+                                help: Some("write the code customers enter, e.g. `coupon \"WED500\"`".into()),
+                            },
+                        );
                         d.failed = true;
                     }
                     d.coupon = Some(code);
@@ -420,7 +447,16 @@ impl<'a> Checker<'a> {
                 if let Some(m) = d.got(self.money(v, b)) {
                     if m.amount().is_zero() {
                         let at = b.resolve(v).span;
-                        self.report(at, CheckError::TooSmall { what: "a budget", min: 1, value: m.to_string(), span: at, help: None });
+                        self.report(
+                            at,
+                            CheckError::TooSmall {
+                                what: "a budget",
+                                min: 1,
+                                value: m.to_string(),
+                                span: at,
+                                help: None,
+                            },
+                        );
                         d.failed = true;
                     }
                     d.budget = Some(m);
@@ -493,29 +529,36 @@ impl<'a> Checker<'a> {
             return None;
         }
         for (amount, threshold, step) in &checked {
-            if let (Value::Money(a), Some(Threshold { kind: ThresholdKind::Spend, value: Value::Money(t) })) = (amount, threshold)
+            if let (Value::Money(a), Some(Threshold { kind: ThresholdKind::Spend, value: Value::Money(t) })) =
+                (amount, threshold)
                 && a.amount() >= t.amount()
             {
                 let threshold_span = step.threshold.as_ref().map_or(step.span, |t| b.resolve(&t.value).span);
                 let span = b.resolve(&step.amount).span;
-                self.report(span, CheckError::DiscountExceedsThreshold {
-                    discount: a.to_string(),
-                    threshold: t.to_string(),
+                self.report(
                     span,
-                    threshold_span,
-                });
+                    CheckError::DiscountExceedsThreshold {
+                        discount: a.to_string(),
+                        threshold: t.to_string(),
+                        span,
+                        threshold_span,
+                    },
+                );
                 ok = false;
             }
         }
         if checked.len() > 1 {
             for (_, threshold, step) in &checked {
                 if threshold.is_none() {
-                    self.report(step.span, CheckError::ClauseNeeds {
-                        clause: "discount tiers",
-                        needs: "when spend …",
-                        span: step.span,
-                        help: Some("each tier of a tiered discount says when it applies".into()),
-                    });
+                    self.report(
+                        step.span,
+                        CheckError::ClauseNeeds {
+                            clause: "discount tiers",
+                            needs: "when spend …",
+                            span: step.span,
+                            help: Some("each tier of a tiered discount says when it applies".into()),
+                        },
+                    );
                     return None;
                 }
             }
@@ -531,7 +574,10 @@ impl<'a> Checker<'a> {
                     None
                 };
                 if let Some(reason) = reason {
-                    self.report(step.span, CheckError::TiersNotIncreasing { reason, span: step.span, previous: prev_step.span });
+                    self.report(
+                        step.span,
+                        CheckError::TiersNotIncreasing { reason, span: step.span, previous: prev_step.span },
+                    );
                     ok = false;
                 }
             }
@@ -542,12 +588,17 @@ impl<'a> Checker<'a> {
     fn bundle_items(&mut self, v: &ast::Value, b: &Bindings<'a>) -> Option<Vec<(String, i64)>> {
         let v = b.resolve(v);
         let ValueKind::Set(entries) = &v.kind else {
-            self.report(v.span, CheckError::TypeMismatch {
-                expected: "a list of products".into(),
-                found: super::values::describe(v),
-                span: v.span,
-                help: Some("write the bundled SKUs in brackets, e.g. `bundle [\"A\", 2 of \"B\"] at 199.00`".into()),
-            });
+            self.report(
+                v.span,
+                CheckError::TypeMismatch {
+                    expected: "a list of products".into(),
+                    found: super::values::describe(v),
+                    span: v.span,
+                    help: Some(
+                        "write the bundled SKUs in brackets, e.g. `bundle [\"A\", 2 of \"B\"] at 199.00`".into(),
+                    ),
+                },
+            );
             return None;
         };
         if entries.is_empty() {
@@ -575,21 +626,29 @@ impl<'a> Checker<'a> {
         let name = p.name.node.clone();
         let mut failed = d.failed || template_failed;
         if d.level.is_none() && !template_failed {
-            self.report(name_span, CheckError::MissingClause {
-                name: name.clone(),
-                clause: "level",
-                span: name_span,
-                help: Some("add `level item` (single-item), `level store` or `level platform` (collections)".into()),
-            });
+            self.report(
+                name_span,
+                CheckError::MissingClause {
+                    name: name.clone(),
+                    clause: "level",
+                    span: name_span,
+                    help: Some(
+                        "add `level item` (single-item), `level store` or `level platform` (collections)".into(),
+                    ),
+                },
+            );
             failed = true;
         }
         if !d.has_scope && !template_failed {
-            self.report(name_span, CheckError::MissingClause {
-                name: name.clone(),
-                clause: "scope",
-                span: name_span,
-                help: Some("add `scope all` to apply to every product, or say which products".into()),
-            });
+            self.report(
+                name_span,
+                CheckError::MissingClause {
+                    name: name.clone(),
+                    clause: "scope",
+                    span: name_span,
+                    help: Some("add `scope all` to apply to every product, or say which products".into()),
+                },
+            );
             failed = true;
         }
         if d.benefits.is_empty() && !d.failed && !template_failed {
@@ -597,28 +656,40 @@ impl<'a> Checker<'a> {
             failed = true;
         }
         if let (Some(excl), Some(stacks)) = (d.exclusive, d.stacks_span) {
-            let (first, second, first_span, span) =
-                if excl.start < stacks.start { ("exclusive", "stacks with", excl, stacks) } else { ("stacks with", "exclusive", stacks, excl) };
+            let (first, second, first_span, span) = if excl.start < stacks.start {
+                ("exclusive", "stacks with", excl, stacks)
+            } else {
+                ("stacks with", "exclusive", stacks, excl)
+            };
             let first_span = Self::same_file(first_span, span).unwrap_or(span);
-            self.report(span, CheckError::Contradiction {
-                first,
-                second,
+            self.report(
                 span,
-                first_span,
-                help: Some("an exclusive promotion shares with nothing; remove one of them".into()),
-            });
+                CheckError::Contradiction {
+                    first,
+                    second,
+                    span,
+                    first_span,
+                    help: Some("an exclusive promotion shares with nothing; remove one of them".into()),
+                },
+            );
             failed = true;
         }
         if let Some(withdraw) = d.withdraw_span
             && d.window_span.is_none()
             && !d.failed
         {
-            self.report(withdraw, CheckError::ClauseNeeds {
-                clause: "withdraw others",
-                needs: "window",
-                span: withdraw,
-                help: Some("other promotions are withdrawn before this one starts, so it needs a start: add a `window`".into()),
-            });
+            self.report(
+                withdraw,
+                CheckError::ClauseNeeds {
+                    clause: "withdraw others",
+                    needs: "window",
+                    span: withdraw,
+                    help: Some(
+                        "other promotions are withdrawn before this one starts, so it needs a start: add a `window`"
+                            .into(),
+                    ),
+                },
+            );
             failed = true;
         }
         let gives_gift = d.benefits.iter().any(|(b, _)| matches!(b, Benefit::Gift { .. }));
@@ -627,11 +698,14 @@ impl<'a> Checker<'a> {
             && !d.failed
         {
             let words = if policy == RefundPolicy::DeductGift { "deduct gift" } else { "require gift" };
-            self.report(span, CheckError::NotApplicable {
-                message: format!("`refund {words}` is for promotions that give a gift"),
+            self.report(
                 span,
-                help: Some("use `refund allocated`, or add the `gift`".into()),
-            });
+                CheckError::NotApplicable {
+                    message: format!("`refund {words}` is for promotions that give a gift"),
+                    span,
+                    help: Some("use `refund allocated`, or add the `gift`".into()),
+                },
+            );
             failed = true;
         }
         let scope = d.scope.clone();
@@ -677,7 +751,9 @@ fn first_value_span(kind: &ClauseKind) -> Option<&ast::Value> {
         | ClauseKind::Floor(v) => Some(v),
         ClauseKind::Discount(steps) => steps.first().map(|s| &s.amount),
         ClauseKind::DiscountEvery { amount, .. } => Some(amount),
-        ClauseKind::MultiBuy { price, .. } | ClauseKind::Bundle { price, .. } | ClauseKind::Group { price, .. } => Some(price),
+        ClauseKind::MultiBuy { price, .. } | ClauseKind::Bundle { price, .. } | ClauseKind::Group { price, .. } => {
+            Some(price)
+        }
         ClauseKind::BuyGet { buy, .. } => Some(buy),
         ClauseKind::Gift { worth, .. } => Some(worth),
         ClauseKind::Addon { price, .. } => Some(price),
@@ -700,4 +776,3 @@ pub(super) fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
         _ => None,
     }
 }
-

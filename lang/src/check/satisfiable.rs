@@ -148,7 +148,8 @@ fn conflict(term: &[Lit], schema: &Schema) -> Option<(String, Option<String>)> {
         // An enum has only its declared values: a range beyond them is empty.
         let from_domain = candidates.is_none();
         if candidates.is_none()
-            && let Some(Value::Enum { enum_name, .. }) = lits.iter().map(|l| &l.value).find(|v| matches!(v, Value::Enum { .. }))
+            && let Some(Value::Enum { enum_name, .. }) =
+                lits.iter().map(|l| &l.value).find(|v| matches!(v, Value::Enum { .. }))
             && let Some(info) = schema.enums.get(enum_name)
         {
             candidates = Some(
@@ -184,7 +185,13 @@ fn conflict(term: &[Lit], schema: &Schema) -> Option<(String, Option<String>)> {
                 };
                 if empty {
                     return Some((
-                        format!("`{name}` cannot be {} {} and {} {}", op_words(lower.op), show(&lower.value), op_words(upper.op), show(&upper.value)),
+                        format!(
+                            "`{name}` cannot be {} {} and {} {}",
+                            op_words(lower.op),
+                            show(&lower.value),
+                            op_words(upper.op),
+                            show(&upper.value)
+                        ),
                         None,
                     ));
                 }
@@ -193,7 +200,11 @@ fn conflict(term: &[Lit], schema: &Schema) -> Option<(String, Option<String>)> {
         // Set membership and flags: a thing and its negation.
         for a in &lits {
             for b in &lits {
-                if matches!(a.op, PredOp::Has | PredOp::IsTrue) && a.op == b.op && a.value == b.value && a.negated != b.negated {
+                if matches!(a.op, PredOp::Has | PredOp::IsTrue)
+                    && a.op == b.op
+                    && a.value == b.value
+                    && a.negated != b.negated
+                {
                     return Some((format!("`{name}` is required and excluded at once"), None));
                 }
             }

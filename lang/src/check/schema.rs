@@ -7,8 +7,11 @@ use super::Type;
 use crate::source::Span;
 use crate::syntax::ast::Subject;
 
+/// A built-in attribute: its name and a constructor of its type.
+pub type Builtin = (&'static str, fn() -> Type);
+
 /// Attributes every storefront sends for a product (a cart line).
-pub const PRODUCT_BUILTINS: &[(&str, fn() -> Type)] = &[
+pub const PRODUCT_BUILTINS: &[Builtin] = &[
     ("sku", || Type::Text),
     ("spu", || Type::Text),
     ("category", || Type::Text),
@@ -20,7 +23,7 @@ pub const PRODUCT_BUILTINS: &[(&str, fn() -> Type)] = &[
 ];
 
 /// Attributes every storefront sends for the customer.
-pub const CUSTOMER_BUILTINS: &[(&str, fn() -> Type)] = &[
+pub const CUSTOMER_BUILTINS: &[Builtin] = &[
     ("id", || Type::Text),
     ("is_fan", || Type::Bool),
     ("first_order", || Type::Bool),
@@ -60,9 +63,8 @@ pub struct Schema {
 
 impl Default for Schema {
     fn default() -> Schema {
-        let builtins = |list: &[(&str, fn() -> Type)]| {
-            list.iter().map(|(n, t)| ((*n).to_owned(), AttrInfo { ty: t(), span: None })).collect()
-        };
+        let builtins =
+            |list: &[Builtin]| list.iter().map(|(n, t)| ((*n).to_owned(), AttrInfo { ty: t(), span: None })).collect();
         Schema { enums: BTreeMap::new(), product: builtins(PRODUCT_BUILTINS), customer: builtins(CUSTOMER_BUILTINS) }
     }
 }

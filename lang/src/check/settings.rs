@@ -14,7 +14,10 @@ impl<'a> Checker<'a> {
             for e in &schema.enums {
                 if let Some(first) = self.schema.enums.get(&e.name.name) {
                     let first = Self::same_file(first.span, e.name.span);
-                    self.report(e.name.span, CheckError::Duplicate { what: "enum", name: e.name.name.clone(), span: e.name.span, first });
+                    self.report(
+                        e.name.span,
+                        CheckError::Duplicate { what: "enum", name: e.name.name.clone(), span: e.name.span, first },
+                    );
                     continue;
                 }
                 let mut values: Vec<String> = Vec::new();
@@ -22,13 +25,18 @@ impl<'a> Checker<'a> {
                 for v in &e.values {
                     if let Some(i) = values.iter().position(|x| *x == v.name) {
                         let first = spans.get(i).copied();
-                        self.report(v.span, CheckError::Duplicate { what: "enum value", name: v.name.clone(), span: v.span, first });
+                        self.report(
+                            v.span,
+                            CheckError::Duplicate { what: "enum value", name: v.name.clone(), span: v.span, first },
+                        );
                     } else {
                         values.push(v.name.clone());
                         spans.push(v.span);
                     }
                 }
-                self.schema.enums.insert(e.name.name.clone(), EnumInfo { values, ordered: e.ordered, span: e.name.span });
+                self.schema
+                    .enums
+                    .insert(e.name.name.clone(), EnumInfo { values, ordered: e.ordered, span: e.name.span });
             }
         }
         for schema in schemas {
@@ -43,13 +51,21 @@ impl<'a> Checker<'a> {
                         let ty = existing.ty.to_string();
                         self.report(
                             attr.name.span,
-                            CheckError::BuiltinAttribute { subject, name: attr.name.name.clone(), span: attr.name.span, ty },
+                            CheckError::BuiltinAttribute {
+                                subject,
+                                name: attr.name.name.clone(),
+                                span: attr.name.span,
+                                ty,
+                            },
                         );
                     }
                     Some(existing) => {
                         let first = existing.span.and_then(|f| Self::same_file(f, attr.name.span));
                         let what = if subject == "product" { "product attribute" } else { "customer attribute" };
-                        self.report(attr.name.span, CheckError::Duplicate { what, name: attr.name.name.clone(), span: attr.name.span, first });
+                        self.report(
+                            attr.name.span,
+                            CheckError::Duplicate { what, name: attr.name.name.clone(), span: attr.name.span, first },
+                        );
                     }
                     None => {
                         self.schema
@@ -74,8 +90,9 @@ impl<'a> Checker<'a> {
                 }
                 let mut candidates: Vec<&str> = Type::BUILTIN_NAMES.to_vec();
                 candidates.extend(self.schema.enums.keys().map(String::as_str));
-                let help = suggest(&name.name, &candidates)
-                    .or_else(|| Some(format!("the types are {}, `set<…>` and the schema's enums", Type::BUILTIN_NAMES.join(", "))));
+                let help = suggest(&name.name, &candidates).or_else(|| {
+                    Some(format!("the types are {}, `set<…>` and the schema's enums", Type::BUILTIN_NAMES.join(", ")))
+                });
                 self.report(name.span, CheckError::UnknownType { name: name.name.clone(), span: name.span, help });
                 None
             }
@@ -91,7 +108,10 @@ impl<'a> Checker<'a> {
                     // Floors may be declared many times, one per product group.
                     if key != "floor" {
                         let first = Self::same_file(*first, setting.keyword);
-                        self.report(setting.span, CheckError::DuplicateSetting { setting: key, span: setting.span, first });
+                        self.report(
+                            setting.span,
+                            CheckError::DuplicateSetting { setting: key, span: setting.span, first },
+                        );
                         continue;
                     }
                 }
@@ -108,12 +128,15 @@ impl<'a> Checker<'a> {
                     ValueKind::Name(n) => (n.clone(), value.span),
                     ValueKind::Text(t) => (t.clone(), value.span),
                     _ => {
-                        self.report(value.span, CheckError::TypeMismatch {
-                            expected: "a currency code".into(),
-                            found: "a value".into(),
-                            span: value.span,
-                            help: Some("write an ISO 4217 code, e.g. `currency USD`".into()),
-                        });
+                        self.report(
+                            value.span,
+                            CheckError::TypeMismatch {
+                                expected: "a currency code".into(),
+                                found: "a value".into(),
+                                span: value.span,
+                                help: Some("write an ISO 4217 code, e.g. `currency USD`".into()),
+                            },
+                        );
                         return;
                     }
                 };
@@ -122,7 +145,9 @@ impl<'a> Checker<'a> {
                     None => {
                         let known: Vec<&str> = Currency::known_codes().collect();
                         let help = suggest(&code.to_uppercase(), &known).or_else(|| {
-                            known.contains(&code.to_uppercase().as_str()).then(|| format!("did you mean `{}`?", code.to_uppercase()))
+                            known
+                                .contains(&code.to_uppercase().as_str())
+                                .then(|| format!("did you mean `{}`?", code.to_uppercase()))
                         });
                         self.currency_reported = true;
                         self.report(span, CheckError::UnknownCurrency { code, span, help });
@@ -132,7 +157,9 @@ impl<'a> Checker<'a> {
             SettingKind::Calculation(v) => match v.name.as_str() {
                 "parallel" => self.settings.calculation = Calculation::Parallel,
                 "progressive" => self.settings.calculation = Calculation::Progressive,
-                _ => self.unknown_setting(v, "calculation", "`parallel` or `progressive`", &["parallel", "progressive"]),
+                _ => {
+                    self.unknown_setting(v, "calculation", "`parallel` or `progressive`", &["parallel", "progressive"])
+                }
             },
             SettingKind::Rounding(v) => match v.name.parse::<Rounding>() {
                 Ok(r) => self.settings.rounding = r,
@@ -161,7 +188,10 @@ impl<'a> Checker<'a> {
 
     fn unknown_setting(&mut self, v: &ast::Ident, setting: &'static str, expected: &'static str, options: &[&str]) {
         let help = suggest(&v.name, options);
-        self.report(v.span, CheckError::UnknownSettingValue { setting, value: v.name.clone(), span: v.span, expected, help });
+        self.report(
+            v.span,
+            CheckError::UnknownSettingValue { setting, value: v.name.clone(), span: v.span, expected, help },
+        );
     }
 
     /// Checks `floor … for …` settings now that pools are known.
@@ -170,7 +200,8 @@ impl<'a> Checker<'a> {
             for setting in &item.settings {
                 let SettingKind::Floor { bound, products } = &setting.kind else { continue };
                 let bound = self.floor_bound(bound, &super::templates::Bindings::none());
-                let products = self.condition(products, super::expr::Context::Scope, &super::templates::Bindings::none());
+                let products =
+                    self.condition(products, super::expr::Context::Scope, &super::templates::Bindings::none());
                 if let (Some(bound), Some(products)) = (bound, products) {
                     self.settings.floors.push(hir::Floor { bound, products: Some(products), span: setting.span });
                 }

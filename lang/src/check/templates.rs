@@ -79,7 +79,15 @@ impl<'a> Checker<'a> {
         for (param, ty) in self.params(t) {
             if let Some(first) = seen.get(param.name.name.as_str()) {
                 let first = Some(*first);
-                self.report(param.name.span, CheckError::Duplicate { what: "parameter", name: param.name.name.clone(), span: param.name.span, first });
+                self.report(
+                    param.name.span,
+                    CheckError::Duplicate {
+                        what: "parameter",
+                        name: param.name.name.clone(),
+                        span: param.name.span,
+                        first,
+                    },
+                );
                 continue;
             }
             seen.insert(&param.name.name, param.name.span);
@@ -103,11 +111,17 @@ impl<'a> Checker<'a> {
         let Some(def) = self.templates.get(&call.name.name).copied() else {
             let candidates: Vec<&str> = self.templates.keys().map(String::as_str).collect();
             let help = suggest(&call.name.name, &candidates);
-            self.report(call.name.span, CheckError::UnknownTemplate { name: call.name.name.clone(), span: call.name.span, help });
+            self.report(
+                call.name.span,
+                CheckError::UnknownTemplate { name: call.name.name.clone(), span: call.name.span, help },
+            );
             return None;
         };
         if def.library && !self.imports.get(&file).is_some_and(|i| i.contains(&call.name.name)) {
-            self.report(call.name.span, CheckError::TemplateNotImported { name: call.name.name.clone(), span: call.name.span });
+            self.report(
+                call.name.span,
+                CheckError::TemplateNotImported { name: call.name.name.clone(), span: call.name.span },
+            );
         }
         let t = def.item;
         let params = self.params(t);
@@ -115,7 +129,10 @@ impl<'a> Checker<'a> {
         let mut given: HashMap<&str, Span> = HashMap::new();
         for arg in &call.args {
             if given.contains_key(arg.name.name.as_str()) {
-                self.report(arg.name.span, CheckError::DuplicateArgument { name: arg.name.name.clone(), span: arg.name.span });
+                self.report(
+                    arg.name.span,
+                    CheckError::DuplicateArgument { name: arg.name.name.clone(), span: arg.name.span },
+                );
                 continue;
             }
             given.insert(&arg.name.name, arg.name.span);
@@ -123,12 +140,15 @@ impl<'a> Checker<'a> {
                 let names: Vec<&str> = t.params.iter().map(|p| p.name.name.as_str()).collect();
                 let help = suggest(&arg.name.name, &names)
                     .or_else(|| Some(format!("`{}` takes: {}", t.name.name, names.join(", "))));
-                self.report(arg.name.span, CheckError::UnknownParameter {
-                    template: t.name.name.clone(),
-                    name: arg.name.name.clone(),
-                    span: arg.name.span,
-                    help,
-                });
+                self.report(
+                    arg.name.span,
+                    CheckError::UnknownParameter {
+                        template: t.name.name.clone(),
+                        name: arg.name.name.clone(),
+                        span: arg.name.span,
+                        help,
+                    },
+                );
                 continue;
             };
             let ty = ty.clone().unwrap_or(Type::Error);
@@ -150,12 +170,15 @@ impl<'a> Checker<'a> {
                 }
                 None => {
                     let ty_text = ty.map_or_else(|| "?".to_owned(), |t| t.to_string());
-                    self.report(call.span, CheckError::MissingArgument {
-                        template: t.name.name.clone(),
-                        param: param.name.name.clone(),
-                        span: call.span,
-                        ty: ty_text,
-                    });
+                    self.report(
+                        call.span,
+                        CheckError::MissingArgument {
+                            template: t.name.name.clone(),
+                            param: param.name.name.clone(),
+                            span: call.span,
+                            ty: ty_text,
+                        },
+                    );
                     bindings.map.insert(param.name.name.clone(), (Binding::Symbolic(Type::Error), Type::Error));
                 }
             }

@@ -92,7 +92,9 @@ impl Checker<'_> {
             (Type::Error, _) => None,
             (Type::Money, _) => self.money(v, b).map(Value::Money),
             (Type::Int, ValueKind::Number { currency: None, .. }) => self.int(v).map(Value::Int),
-            (Type::Decimal, ValueKind::Number { digits, currency: None }) => self.decimal(digits, v.span).map(Value::Decimal),
+            (Type::Decimal, ValueKind::Number { digits, currency: None }) => {
+                self.decimal(digits, v.span).map(Value::Decimal)
+            }
             (Type::Percent, ValueKind::Percent(digits)) => self.percent_digits(digits, v.span).map(Value::Percent),
             (Type::Bool, ValueKind::Bool(x)) => Some(Value::Bool(*x)),
             (Type::Text, ValueKind::Text(t)) => Some(Value::Text(t.clone())),
@@ -132,7 +134,16 @@ impl Checker<'_> {
         let values: Vec<&str> = info.values.iter().map(String::as_str).collect();
         let help = suggest(name, &values);
         let values = values.join(", ");
-        self.report(span, CheckError::UnknownEnumValue { value: name.to_owned(), enum_name: enum_name.to_owned(), span, values, help });
+        self.report(
+            span,
+            CheckError::UnknownEnumValue {
+                value: name.to_owned(),
+                enum_name: enum_name.to_owned(),
+                span,
+                values,
+                help,
+            },
+        );
         None
     }
 
@@ -163,11 +174,21 @@ impl Checker<'_> {
     }
 
     /// A whole number of at least `min`.
-    pub(super) fn count(&mut self, v: &ast::Value, what: &'static str, min: u64, help: Option<&str>, b: &Bindings<'_>) -> Option<i64> {
+    pub(super) fn count(
+        &mut self,
+        v: &ast::Value,
+        what: &'static str,
+        min: u64,
+        help: Option<&str>,
+        b: &Bindings<'_>,
+    ) -> Option<i64> {
         let Value::Int(n) = self.value_as(v, &Type::Int, b)? else { return None };
         if n < min as i64 {
             let v = b.resolve(v);
-            self.report(v.span, CheckError::TooSmall { what, min, value: n.to_string(), span: v.span, help: help.map(str::to_owned) });
+            self.report(
+                v.span,
+                CheckError::TooSmall { what, min, value: n.to_string(), span: v.span, help: help.map(str::to_owned) },
+            );
             return None;
         }
         Some(n)
@@ -197,11 +218,14 @@ impl Checker<'_> {
         if let Some(code) = currency
             && code.node != ruleset_currency.code()
         {
-            self.report(code.span, CheckError::CurrencyMismatch {
-                expected: ruleset_currency.code().to_owned(),
-                found: code.node.clone(),
-                span: code.span,
-            });
+            self.report(
+                code.span,
+                CheckError::CurrencyMismatch {
+                    expected: ruleset_currency.code().to_owned(),
+                    found: code.node.clone(),
+                    span: code.span,
+                },
+            );
             return None;
         }
         let amount = self.decimal(digits, v.span)?;
@@ -210,12 +234,15 @@ impl Checker<'_> {
             return None;
         }
         if !ruleset_currency.is_exact(amount) {
-            self.report(v.span, CheckError::MoneyPrecision {
-                value: digits.clone(),
-                currency: ruleset_currency.code().to_owned(),
-                minor_units: ruleset_currency.minor_units(),
-                span: v.span,
-            });
+            self.report(
+                v.span,
+                CheckError::MoneyPrecision {
+                    value: digits.clone(),
+                    currency: ruleset_currency.code().to_owned(),
+                    minor_units: ruleset_currency.minor_units(),
+                    span: v.span,
+                },
+            );
             return None;
         }
         Some(Money::new(amount, ruleset_currency))
@@ -239,18 +266,29 @@ impl Checker<'_> {
             (_, Some(Type::Money)) => self.value_as(v, &Type::Money, b),
             (_, Some(other)) => {
                 let found = format!("parameter of type {other}");
-                self.report(v.span, CheckError::TypeMismatch { expected: "money or a percentage".into(), found, span: v.span, help: None });
+                self.report(
+                    v.span,
+                    CheckError::TypeMismatch {
+                        expected: "money or a percentage".into(),
+                        found,
+                        span: v.span,
+                        help: None,
+                    },
+                );
                 None
             }
             (ValueKind::Percent(_), None) => self.value_as(resolved, &Type::Percent, &Bindings::none()),
             (ValueKind::Number { .. }, None) => self.money(resolved, &Bindings::none()).map(Value::Money),
             _ => {
-                self.report(resolved.span, CheckError::TypeMismatch {
-                    expected: "money or a percentage".into(),
-                    found: describe(resolved),
-                    span: resolved.span,
-                    help: Some("write an amount like `40.00` or a percentage like `20%`".into()),
-                });
+                self.report(
+                    resolved.span,
+                    CheckError::TypeMismatch {
+                        expected: "money or a percentage".into(),
+                        found: describe(resolved),
+                        span: resolved.span,
+                        help: Some("write an amount like `40.00` or a percentage like `20%`".into()),
+                    },
+                );
                 None
             }
         }
@@ -303,7 +341,16 @@ impl Checker<'_> {
             }
         }
         if total <= 0 {
-            self.report(v.span, CheckError::TooSmall { what: "a duration", min: 1, value: text.clone(), span: v.span, help: Some("a duration of zero has no effect; remove the clause instead".into()) });
+            self.report(
+                v.span,
+                CheckError::TooSmall {
+                    what: "a duration",
+                    min: 1,
+                    value: text.clone(),
+                    span: v.span,
+                    help: Some("a duration of zero has no effect; remove the clause instead".into()),
+                },
+            );
             return None;
         }
         Some(SignedDuration::from_secs(total))
@@ -345,7 +392,10 @@ impl Checker<'_> {
         match civil.to_zoned(zone.clone()) {
             Ok(z) => Some(z.timestamp()),
             Err(e) => {
-                self.report(v.span, CheckError::InvalidDateTime { value: text.clone(), reason: e.to_string(), span: v.span });
+                self.report(
+                    v.span,
+                    CheckError::InvalidDateTime { value: text.clone(), reason: e.to_string(), span: v.span },
+                );
                 None
             }
         }

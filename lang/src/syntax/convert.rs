@@ -307,9 +307,7 @@ impl Converter {
                         let cap = parts.next().map(|p| self.value(p)).transpose()?;
                         ClauseKind::DiscountEvery { amount, every, cap }
                     }
-                    _ => ClauseKind::Discount(
-                        body.into_inner().map(|s| self.discount_step(s)).collect::<Result<_>>()?,
-                    ),
+                    _ => ClauseKind::Discount(body.into_inner().map(|s| self.discount_step(s)).collect::<Result<_>>()?),
                 }
             }
             Rule::multibuy_clause => {
@@ -336,11 +334,8 @@ impl Converter {
                 let rest: Vec<_> = it.collect();
                 let has_quantity = rest.iter().any(|p| p.as_rule() == Rule::kw_of);
                 let mut values = rest.iter().filter(|p| p.as_rule() == Rule::value);
-                let quantity = if has_quantity {
-                    Some(self.value(values.next().ok_or(Malformed::Shape)?.clone())?)
-                } else {
-                    None
-                };
+                let quantity =
+                    if has_quantity { Some(self.value(values.next().ok_or(Malformed::Shape)?.clone())?) } else { None };
                 let item = self.value(values.next().ok_or(Malformed::Shape)?.clone())?;
                 let worth = self.value(values.next().ok_or(Malformed::Shape)?.clone())?;
                 let threshold = self.threshold_in(&rest)?;

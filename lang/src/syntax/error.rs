@@ -44,10 +44,7 @@ pub enum SyntaxError {
     },
     /// Parentheses or brackets nested beyond [`crate::syntax::MAX_NESTING`].
     #[error("nesting deeper than {limit} levels")]
-    #[diagnostic(
-        code(promo::syntax::too_deep),
-        help("split the expression into named pools")
-    )]
+    #[diagnostic(code(promo::syntax::too_deep), help("split the expression into named pools"))]
     TooDeep {
         /// The limit.
         limit: usize,
@@ -57,10 +54,7 @@ pub enum SyntaxError {
     },
     /// The parser built a tree it could not read back. Never expected: a bug in Promo.
     #[error("internal error: malformed syntax tree")]
-    #[diagnostic(
-        code(promo::syntax::internal),
-        help("this is a bug in Promo; please report it with the file")
-    )]
+    #[diagnostic(code(promo::syntax::internal), help("this is a bug in Promo; please report it with the file"))]
     Internal {
         /// The item being read.
         #[label("while reading this")]

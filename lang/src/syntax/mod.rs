@@ -9,8 +9,8 @@ mod error;
 mod recover;
 
 pub use error::SyntaxError;
-pub use recover::{ITEM_KEYWORDS, parse};
 pub(crate) use recover::did_you_mean;
+pub use recover::{ITEM_KEYWORDS, parse};
 
 /// The deepest nesting of `(` and `[` the parser accepts. Deeper input gets
 /// [`SyntaxError::TooDeep`] instead of exhausting the stack.

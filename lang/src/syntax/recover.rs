@@ -13,9 +13,29 @@ pub const ITEM_KEYWORDS: &[&str] = &["use", "schema", "settings", "pool", "templ
 
 /// Words that may start a clause, for "did you mean" on a misspelt clause.
 const CLAUSE_KEYWORDS: &[&str] = &[
-    "level", "window", "scope", "eligible", "price", "discount", "buy", "gift", "addon", "bundle",
-    "presale", "group", "coupon", "limit", "stock", "budget", "exclusive", "stacks", "withdraw",
-    "pay", "label", "refund", "floor",
+    "level",
+    "window",
+    "scope",
+    "eligible",
+    "price",
+    "discount",
+    "buy",
+    "gift",
+    "addon",
+    "bundle",
+    "presale",
+    "group",
+    "coupon",
+    "limit",
+    "stock",
+    "budget",
+    "exclusive",
+    "stacks",
+    "withdraw",
+    "pay",
+    "label",
+    "refund",
+    "floor",
 ];
 
 /// Parses `text` (file `file`): every item that parses, and one error per item that does not.
@@ -84,11 +104,7 @@ fn next_item_start(text: &str, pos: usize) -> Option<usize> {
     loop {
         let line = text.get(line_start..)?;
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        let word: String = line
-            .get(indent..)?
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+        let word: String = line.get(indent..)?.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         if ITEM_KEYWORDS.contains(&word.as_str()) {
             return Some(line_start + indent);
         }
@@ -161,11 +177,13 @@ fn describe(file: FileId, text: &str, item_start: usize, at: usize, variant: &Er
         ErrorVariant::CustomError { message } => (message.clone(), false),
     };
     let help = if expects_clause {
-        text.get(at..at + found_len).and_then(|w| did_you_mean(w, CLAUSE_KEYWORDS)).map(|k| format!("did you mean `{k}`?"))
+        text.get(at..at + found_len)
+            .and_then(|w| did_you_mean(w, CLAUSE_KEYWORDS))
+            .map(|k| format!("did you mean `{k}`?"))
     } else {
         None
     };
-    SyntaxError::Unexpected { expected, found, span: Span::new(file, at, at + found_len.max(0)), help }
+    SyntaxError::Unexpected { expected, found, span: Span::new(file, at, at + found_len), help }
 }
 
 fn starts_with_item_keyword(text: &str, pos: usize) -> bool {
@@ -176,11 +194,7 @@ fn starts_with_item_keyword(text: &str, pos: usize) -> bool {
 /// The length of the token at `pos`: a word, or one character.
 fn word_len(text: &str, pos: usize) -> usize {
     let Some(rest) = text.get(pos..) else { return 0 };
-    let word: usize = rest
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .map(char::len_utf8)
-        .sum();
+    let word: usize = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').map(char::len_utf8).sum();
     if word > 0 { word } else { rest.chars().next().map_or(0, char::len_utf8) }
 }
 
@@ -268,8 +282,13 @@ fn expected_words(positives: &[Rule]) -> (String, bool) {
                 expects_clause = true;
                 "a clause (`scope`, `price`, `discount`, `window` …)".to_owned()
             }
-            Rule::item | Rule::use_item | Rule::schema_item | Rule::settings_item | Rule::pool_item
-            | Rule::template_item | Rule::promotion_item => {
+            Rule::item
+            | Rule::use_item
+            | Rule::schema_item
+            | Rule::settings_item
+            | Rule::pool_item
+            | Rule::template_item
+            | Rule::promotion_item => {
                 "an item (`promotion`, `pool`, `use`, `schema`, `settings`, `template`)".to_owned()
             }
             Rule::value | Rule::set_entry => "a value".to_owned(),
@@ -291,8 +310,12 @@ fn expected_words(positives: &[Rule]) -> (String, bool) {
             Rule::type_expr => "a type (`text`, `int`, `decimal`, `money`, `bool`, `set<text>` …)".to_owned(),
             Rule::enum_decl | Rule::attr_group => "`enum`, `product {` or `customer {`".to_owned(),
             Rule::attr_decl => "an attribute `name: type` or `}`".to_owned(),
-            Rule::currency_setting | Rule::calculation_setting | Rule::rounding_setting | Rule::stacking_setting
-            | Rule::timezone_setting | Rule::floor_setting => {
+            Rule::currency_setting
+            | Rule::calculation_setting
+            | Rule::rounding_setting
+            | Rule::stacking_setting
+            | Rule::timezone_setting
+            | Rule::floor_setting => {
                 "a setting (`currency`, `calculation`, `rounding`, `stacking`, `timezone`, `floor`, `refund`) or `}`"
                     .to_owned()
             }
@@ -331,11 +354,29 @@ fn is_clause_keyword(rule: Rule) -> bool {
 fn is_clause(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::level_clause | Rule::window_clause | Rule::scope_clause | Rule::eligible_clause | Rule::price_clause
-            | Rule::discount_clause | Rule::multibuy_clause | Rule::buy_get_clause | Rule::gift_clause
-            | Rule::addon_clause | Rule::bundle_clause | Rule::presale_clause | Rule::group_clause
-            | Rule::coupon_clause | Rule::limit_clause | Rule::stock_clause | Rule::budget_clause
-            | Rule::exclusive_clause | Rule::stacks_clause | Rule::withdraw_clause | Rule::pay_clause
-            | Rule::label_clause | Rule::refund_clause | Rule::floor_clause
+        Rule::level_clause
+            | Rule::window_clause
+            | Rule::scope_clause
+            | Rule::eligible_clause
+            | Rule::price_clause
+            | Rule::discount_clause
+            | Rule::multibuy_clause
+            | Rule::buy_get_clause
+            | Rule::gift_clause
+            | Rule::addon_clause
+            | Rule::bundle_clause
+            | Rule::presale_clause
+            | Rule::group_clause
+            | Rule::coupon_clause
+            | Rule::limit_clause
+            | Rule::stock_clause
+            | Rule::budget_clause
+            | Rule::exclusive_clause
+            | Rule::stacks_clause
+            | Rule::withdraw_clause
+            | Rule::pay_clause
+            | Rule::label_clause
+            | Rule::refund_clause
+            | Rule::floor_clause
     )
 }
