@@ -116,38 +116,18 @@ fn next_item_start(text: &str, pos: usize) -> Option<usize> {
 /// and comments.
 fn too_deep(text: &str, start: usize, end: usize) -> Option<usize> {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut escaped = false;
-    let segment = text.get(start..end)?;
-    let bytes = segment.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_comment {
-            in_comment = b != b'\n';
-        } else if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' || b == b'\n' {
-                in_string = false;
-            }
-        } else {
-            match b {
-                b'"' => in_string = true,
-                b'/' if bytes.get(i + 1) == Some(&b'/') => in_comment = true,
-                b'(' | b'[' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(start + i);
-                    }
-                }
-                b')' | b']' => depth = depth.saturating_sub(1),
-                _ => {}
+    let mut first_too_deep = None;
+    scan_code(text, start, end, |i, b| match b {
+        b'(' | b'[' => {
+            depth += 1;
+            if depth > MAX_NESTING && first_too_deep.is_none() {
+                first_too_deep = Some(i);
             }
         }
-    }
-    None
+        b')' | b']' => depth = depth.saturating_sub(1),
+        _ => {}
+    });
+    first_too_deep
 }
 
 /// Turns pest's failure at `at` (inside the item starting at `item_start`) into one clear error.
