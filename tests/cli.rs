@@ -183,3 +183,54 @@ fn an_example_broken_three_ways_gives_three_diagnostics() {
     );
     assert_eq!(diags[0]["help"], "did you mean `brand`?");
 }
+
+#[test]
+fn compile_writes_a_ruleset_the_runtime_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("smp.json");
+    let out = promo(&["compile", "examples/smp-flash-sale", "-o", out_file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("compiled 5 promotions to"), "{stderr}");
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    let compiled = promo::runtime::CompiledRuleset::from_json(&text).unwrap();
+    assert_eq!(compiled.settings.currency, "USD");
+    assert_eq!(compiled.promotions.len(), 5);
+    assert!(stderr.contains(&compiled.source_hash), "the hash is reported: {stderr}");
+    // The same sources read through another spelling of the path give the same bytes.
+    let again = dir.path().join("again.json");
+    assert_eq!(promo(&["compile", "./examples/smp-flash-sale/", "-o", again.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+}
+
+#[test]
+fn a_failed_compile_leaves_the_old_output_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("rules.json");
+    std::fs::write(&out_file, "previous good ruleset").unwrap();
+    let broken = dir.path().join("broken.promo");
+    std::fs::write(&broken, "settings { currency USD }\npromotion \"p\" { level item scope all price 10.00 EUR }\n")
+        .unwrap();
+    let out = promo(&["compile", broken.to_str().unwrap(), "-o", out_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("promo::type::currency_mismatch") && stderr.contains("not compiled: 1 error"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "previous good ruleset");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no temporary file is left: {leftovers:?}");
+}
+
+#[test]
+fn compile_refuses_many_rulesets_and_rulesets_without_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("x.json");
+    let many = promo(&["compile", "examples", "-o", out_file.to_str().unwrap()]);
+    assert_eq!(many.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&many.stderr).contains("holds 4 rulesets; compile one at a time"));
+    let no_currency = dir.path().join("nc.promo");
+    std::fs::write(&no_currency, "promotion \"p\" { level item scope all discount 10% }\n").unwrap();
+    let out = promo(&["compile", no_currency.to_str().unwrap(), "-o", out_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a compiled ruleset needs a currency"));
+    assert!(!out_file.exists());
+}

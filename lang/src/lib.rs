@@ -23,11 +23,13 @@
 pub mod check;
 pub mod diagnostic;
 pub mod hir;
+pub mod lower;
 pub mod ruleset;
 pub mod source;
 pub mod syntax;
 
 pub use check::{Checked, check};
 pub use diagnostic::{Diagnostic, Problem, Severity};
+pub use lower::{LowerError, lower, source_hash};
 pub use ruleset::Ruleset;
 pub use source::{FileId, LineCol, SourceFile, Sources, Span};

@@ -3,10 +3,16 @@
 //! The part of Promo a storefront links. This crate knows nothing of the language's syntax: the
 //! compiler (`promo-lang`) lowers checked programs into the types defined here.
 //!
-//! Today it holds the value model every later stage agrees on — [`money`]: currencies with their
-//! minor unit, amounts that carry their currency, and the rounding rules written in the spec
-//! (`spec/types.md`). Evaluation, stacking, allocation and refunds build on it.
+//! - [`money`]: currencies with their minor unit, amounts that carry their currency, and the
+//!   rounding rules written in the spec (`spec/types.md`);
+//! - [`ir`]: the compiled ruleset a storefront loads — versioned, checksummed, with attributes and
+//!   values interned to ids.
+//!
+//! Evaluation, stacking, allocation and refunds build on these.
 
+pub mod ir;
 pub mod money;
 
+pub use ir::CompiledRuleset;
+pub use ir::file::LoadError;
 pub use money::{Currency, Money, MoneyError, Rounding};

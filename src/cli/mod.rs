@@ -1,6 +1,8 @@
 //! The subcommands. Exit status: 0 clean, 1 errors in the input, 2 usage or I/O problems.
 
 mod check;
+mod compile;
+mod report;
 
 use std::process::ExitCode;
 
@@ -18,6 +20,8 @@ pub struct Cli {
 enum Command {
     /// Check rulesets: files, folders of files, or folders of ruleset folders.
     Check(check::CheckArgs),
+    /// Compile one ruleset to the form a storefront loads.
+    Compile(compile::CompileArgs),
 }
 
 /// How diagnostics are printed.
@@ -33,5 +37,6 @@ pub enum Format {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Compile(args) => compile::run(args),
     }
 }
