@@ -5,11 +5,14 @@
 //!
 //! - [`money`]: currencies with their minor unit, amounts that carry their currency, and the
 //!   rounding rules written in the spec (`spec/types.md`);
+//! - [`allocate`]: spreading a discount or a gift's value over lines, to the cent, always summing
+//!   exactly;
 //! - [`ir`]: the compiled ruleset a storefront loads — versioned, checksummed, with attributes and
 //!   values interned to ids.
 //!
 //! Evaluation, stacking, allocation and refunds build on these.
 
+pub mod allocate;
 pub mod ir;
 pub mod money;
 

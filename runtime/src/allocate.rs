@@ -1,0 +1,152 @@
+//! Allocation: spreading an amount (an order-level discount, a gift's value) over lines in
+//! proportion to their amounts, in the currency's minor unit, so that the parts always add up to
+//! the amount exactly.
+//!
+//! The rule (spec/allocation.md), *largest remainder*:
+//! 1. each line's exact share is `amount × weight / Σ weights`;
+//! 2. each share is rounded towards zero to the minor unit;
+//! 3. the minor units left over are given, one each, to the lines with the largest discarded
+//!    remainders; equal remainders go to the earlier line.
+//!
+//! Seed 004: a gift worth 5.00 earned by A (10.00) and B (90.00) is allocated 0.50 and 4.50, so A
+//! is valued at 9.50 and B at 85.50.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Why an amount could not be allocated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AllocationError {
+    /// A negative amount or weight.
+    #[error("cannot allocate a negative amount or by a negative weight")]
+    Negative,
+    /// An amount finer than the minor unit.
+    #[error("{amount} has more decimals than the currency's minor unit ({minor_units})")]
+    TooPrecise {
+        /// The amount.
+        amount: Decimal,
+        /// Decimals of the minor unit.
+        minor_units: u32,
+    },
+    /// An amount over no lines.
+    #[error("cannot allocate {amount} over no lines")]
+    NoLines {
+        /// The amount.
+        amount: Decimal,
+    },
+    /// The computation does not fit in a decimal.
+    #[error("amount overflow while allocating")]
+    Overflow,
+}
+
+/// Splits `amount` over `weights` (see the module documentation). When every weight is zero the
+/// amount is split evenly, by the same remainder rule.
+pub fn allocate(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Result<Vec<Decimal>, AllocationError> {
+    if amount.is_sign_negative() && !amount.is_zero() || weights.iter().any(|w| w.is_sign_negative() && !w.is_zero()) {
+        return Err(AllocationError::Negative);
+    }
+    if amount.normalize().scale() > minor_units {
+        return Err(AllocationError::TooPrecise { amount, minor_units });
+    }
+    if weights.is_empty() {
+        return if amount.is_zero() { Ok(Vec::new()) } else { Err(AllocationError::NoLines { amount }) };
+    }
+    let total_weight =
+        weights.iter().try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w)).ok_or(AllocationError::Overflow)?;
+    let even;
+    let (weights, total_weight) = if total_weight.is_zero() {
+        even = vec![Decimal::ONE; weights.len()];
+        (even.as_slice(), Decimal::from(weights.len()))
+    } else {
+        (weights, total_weight)
+    };
+    let mut shares = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    for (i, w) in weights.iter().enumerate() {
+        let exact =
+            amount.checked_mul(*w).and_then(|x| x.checked_div(total_weight)).ok_or(AllocationError::Overflow)?;
+        let floor = exact.round_dp_with_strategy(minor_units, RoundingStrategy::ToZero);
+        shares.push(floor);
+        remainders.push((exact.checked_sub(floor).ok_or(AllocationError::Overflow)?, i));
+    }
+    let allocated =
+        shares.iter().try_fold(Decimal::ZERO, |acc, s| acc.checked_add(*s)).ok_or(AllocationError::Overflow)?;
+    let unit = Decimal::new(1, minor_units);
+    let left = amount.checked_sub(allocated).ok_or(AllocationError::Overflow)?;
+    let units_left = left.checked_div(unit).ok_or(AllocationError::Overflow)?.round();
+    // INVARIANT: each share lost less than one minor unit, so fewer units are left than lines.
+    remainders.sort_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
+    let count = usize::try_from(units_left.mantissa()).unwrap_or(0);
+    for (_, i) in remainders.into_iter().take(count) {
+        if let Some(share) = shares.get_mut(i) {
+            *share = share.checked_add(unit).ok_or(AllocationError::Overflow)?;
+        }
+    }
+    Ok(shares)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn the_seed_gift_allocation() {
+        // Seed 004 §5: A 10 + B 90, gift C worth 5 → A 9.50, B 85.50.
+        let shares = allocate(d("5.00"), &[d("10.00"), d("90.00")], 2).unwrap();
+        assert_eq!(shares, vec![d("0.50"), d("4.50")]);
+        assert_eq!(d("10.00") - shares[0], d("9.50"));
+        assert_eq!(d("90.00") - shares[1], d("85.50"));
+    }
+
+    #[test]
+    fn leftover_cents_go_to_the_largest_remainders_then_the_earlier_line() {
+        // 10.00 over three equal lines: 3.33 each, one cent left, to the first line.
+        assert_eq!(allocate(d("10.00"), &[d("1"), d("1"), d("1")], 2).unwrap(), vec![d("3.34"), d("3.33"), d("3.33")]);
+        // 1.00 over 1 : 2 : 3 → exact 0.1666…, 0.3333…, 0.5 → 0.16, 0.33, 0.50 and one cent to the
+        // largest remainder (0.0066… of the first line).
+        assert_eq!(allocate(d("1.00"), &[d("1"), d("2"), d("3")], 2).unwrap(), vec![d("0.17"), d("0.33"), d("0.50")]);
+    }
+
+    #[test]
+    fn currencies_without_minor_units() {
+        assert_eq!(allocate(d("100"), &[d("1"), d("1"), d("1")], 0).unwrap(), vec![d("34"), d("33"), d("33")]);
+    }
+
+    #[test]
+    fn all_zero_weights_split_evenly_and_bad_inputs_are_errors() {
+        assert_eq!(allocate(d("1.00"), &[d("0"), d("0")], 2).unwrap(), vec![d("0.50"), d("0.50")]);
+        assert_eq!(allocate(d("-1.00"), &[d("1")], 2), Err(AllocationError::Negative));
+        assert_eq!(allocate(d("1.00"), &[d("-1")], 2), Err(AllocationError::Negative));
+        assert!(matches!(allocate(d("1.001"), &[d("1")], 2), Err(AllocationError::TooPrecise { .. })));
+        assert!(matches!(allocate(d("1.00"), &[], 2), Err(AllocationError::NoLines { .. })));
+        assert_eq!(allocate(d("0"), &[], 2), Ok(vec![]));
+    }
+
+    fn cents() -> impl Strategy<Value = Decimal> {
+        (0i64..10_000_000).prop_map(|c| Decimal::new(c, 2))
+    }
+
+    proptest! {
+        #[test]
+        fn shares_sum_exactly_and_stay_within_a_cent(amount in cents(), weights in proptest::collection::vec(cents(), 1..40)) {
+            let shares = allocate(amount, &weights, 2).unwrap();
+            prop_assert_eq!(shares.len(), weights.len());
+            prop_assert_eq!(shares.iter().sum::<Decimal>(), amount);
+            let total: Decimal = weights.iter().sum();
+            for (share, w) in shares.iter().zip(&weights) {
+                prop_assert!(!share.is_sign_negative() || share.is_zero());
+                prop_assert!(share.normalize().scale() <= 2);
+                let exact = if total.is_zero() { amount / Decimal::from(weights.len()) } else { amount * w / total };
+                prop_assert!((*share - exact).abs() < Decimal::new(1, 2), "{share} vs {exact}");
+            }
+            prop_assert_eq!(allocate(amount, &weights, 2).unwrap(), shares, "deterministic");
+        }
+    }
+}
