@@ -31,6 +31,13 @@ pub fn source_hash(ruleset: &Ruleset) -> String {
 pub fn lower(program: &hir::Program, source_hash: String) -> Result<CompiledRuleset, LowerError> {
     let currency = program.settings.currency.ok_or(LowerError::NoCurrency)?;
     let mut l = Lowerer::new(program);
+    // Every attribute of the schema, product first, by name: the storefront's inputs are checked
+    // against all of them, used or not, and ids do not depend on which promotions exist.
+    for subject in [ast::Subject::Product, ast::Subject::Customer] {
+        for name in program.schema.attributes(subject).keys() {
+            l.attribute(&hir::AttrRef { subject, name: name.clone() });
+        }
+    }
     let floors = program
         .settings
         .floors

@@ -7,12 +7,17 @@
 //!   rounding rules written in the spec (`spec/types.md`);
 //! - [`allocate`]: spreading a discount or a gift's value over lines, to the cent, always summing
 //!   exactly;
+//! - [`input`]: the cart, customer and state a storefront sends; [`bind`] checks them against a
+//!   ruleset (errors name the place) and interns their values; [`cond`] evaluates conditions;
 //! - [`ir`]: the compiled ruleset a storefront loads — versioned, checksummed, with attributes and
 //!   values interned to ids.
 //!
 //! Evaluation, stacking, allocation and refunds build on these.
 
 pub mod allocate;
+pub mod bind;
+pub mod cond;
+pub mod input;
 pub mod ir;
 pub mod money;
 

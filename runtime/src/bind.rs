@@ -1,0 +1,234 @@
+//! Binding inputs to a compiled ruleset: every attribute a ruleset uses is read from the cart
+//! line or the customer, checked against its type, and turned into an interned value, once per
+//! cart. A wrong input is an [`InputError`] that names the place and says what was expected.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use crate::input::{Cart, Customer, Line};
+use crate::ir::{CompiledRuleset, Subject, SymbolId, ValueType};
+
+/// A bad input: where, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{place}: {message}")]
+pub struct InputError {
+    /// A path into the input, e.g. `cart.lines[2].attributes.tier`.
+    pub place: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+fn error(place: impl Into<String>, message: impl Into<String>) -> InputError {
+    InputError { place: place.into(), message: message.into() }
+}
+
+/// An attribute value, in the form conditions compare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bound {
+    /// Int, duration (seconds), time (Unix seconds).
+    Int(i64),
+    /// Decimal, money, percent.
+    Decimal(Decimal),
+    /// Boolean.
+    Bool(bool),
+    /// Text: its symbol, or `None` for text no condition mentions (equal to nothing).
+    Text(Option<SymbolId>),
+    /// A set.
+    Set(Vec<Bound>),
+    /// An enum value's rank.
+    Enum(u32),
+}
+
+/// The values of every attribute the ruleset uses, indexed by [`AttrId`](crate::ir::AttrId); `None` where the input
+/// does not give it.
+pub type Values = Vec<Option<Bound>>;
+
+/// A cart checked against a ruleset.
+#[derive(Debug, Clone)]
+pub struct BoundCart {
+    /// Per line, product and customer attributes together.
+    pub lines: Vec<Values>,
+    /// The customer's attributes alone.
+    pub customer: Values,
+    /// Coupon codes presented that the ruleset knows.
+    pub coupons: HashSet<SymbolId>,
+}
+
+/// Reads and checks `cart` and `customer` against `ruleset`.
+pub fn bind(ruleset: &CompiledRuleset, cart: &Cart, customer: &Customer) -> Result<BoundCart, InputError> {
+    let symbols: HashMap<&str, SymbolId> =
+        ruleset.symbols.iter().enumerate().map(|(i, s)| (s.as_str(), SymbolId(i as u32))).collect();
+    let binder = Binder { ruleset, symbols: &symbols };
+    if let Some(currency) = &cart.currency
+        && *currency != ruleset.settings.currency
+    {
+        return Err(error(
+            "cart.currency",
+            format!("the ruleset prices in {}, but the cart is in {currency}", ruleset.settings.currency),
+        ));
+    }
+    let customer_values = binder.values(Subject::Customer, &customer.attributes, None, "customer.attributes")?;
+    let mut ids = HashSet::new();
+    let mut lines = Vec::with_capacity(cart.lines.len());
+    for (i, line) in cart.lines.iter().enumerate() {
+        let place = format!("cart.lines[{i}]");
+        if !ids.insert(line.id.as_str()) {
+            return Err(error(format!("{place}.id"), format!("line id `{}` is used twice", line.id)));
+        }
+        if line.quantity == 0 {
+            return Err(error(format!("{place}.quantity"), "expected at least 1"));
+        }
+        if line.unit_price.is_sign_negative() && !line.unit_price.is_zero() {
+            return Err(error(
+                format!("{place}.unit_price"),
+                format!("expected a price of 0 or more, found {}", line.unit_price),
+            ));
+        }
+        if line.unit_price.normalize().scale() > ruleset.settings.minor_units {
+            return Err(error(
+                format!("{place}.unit_price"),
+                format!(
+                    "{} has more decimals than {} allows ({})",
+                    line.unit_price, ruleset.settings.currency, ruleset.settings.minor_units
+                ),
+            ));
+        }
+        let mut values =
+            binder.values(Subject::Product, &line.attributes, Some(line), &format!("{place}.attributes"))?;
+        for (slot, customer_value) in values.iter_mut().zip(&customer_values) {
+            if slot.is_none() {
+                slot.clone_from(customer_value);
+            }
+        }
+        lines.push(values);
+    }
+    let coupons = cart.coupons.iter().filter_map(|c| symbols.get(c.as_str()).copied()).collect();
+    Ok(BoundCart { lines, customer: customer_values, coupons })
+}
+
+struct Binder<'r> {
+    ruleset: &'r CompiledRuleset,
+    symbols: &'r HashMap<&'r str, SymbolId>,
+}
+
+impl Binder<'_> {
+    fn values(
+        &self,
+        subject: Subject,
+        given: &std::collections::BTreeMap<String, Json>,
+        line: Option<&Line>,
+        place: &str,
+    ) -> Result<Values, InputError> {
+        let mut out: Values = vec![None; self.ruleset.attributes.len()];
+        for (i, attr) in self.ruleset.attributes.iter().enumerate() {
+            if attr.subject != subject {
+                continue;
+            }
+            let slot = out.get_mut(i).ok_or_else(|| error(place, "internal: attribute table"))?;
+            // `sku` and `price` come from the line itself.
+            match (line, attr.name.as_str()) {
+                (Some(l), "sku") => *slot = Some(Bound::Text(self.symbols.get(l.sku.as_str()).copied())),
+                (Some(l), "price") => *slot = Some(Bound::Decimal(l.unit_price)),
+                _ => {
+                    if let Some(json) = given.get(&attr.name) {
+                        *slot = Some(self.value(&attr.ty, json, &format!("{place}.{}", attr.name))?);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn value(&self, ty: &ValueType, json: &Json, place: &str) -> Result<Bound, InputError> {
+        let found = || match json {
+            Json::Null => "null".to_owned(),
+            Json::Bool(b) => b.to_string(),
+            Json::Number(n) => n.to_string(),
+            Json::String(s) => format!("\"{s}\""),
+            Json::Array(_) => "a list".to_owned(),
+            Json::Object(_) => "an object".to_owned(),
+        };
+        let decimal = |what: &str| -> Result<Decimal, InputError> {
+            let text = match json {
+                Json::String(s) => s.clone(),
+                Json::Number(n) => n.to_string(),
+                _ => return Err(error(place, format!("expected {what}, found {}", found()))),
+            };
+            text.parse::<Decimal>().map_err(|_| error(place, format!("expected {what}, found {}", found())))
+        };
+        Ok(match ty {
+            ValueType::Int => {
+                let d = decimal("a whole number")?;
+                if !d.fract().is_zero() {
+                    return Err(error(place, format!("expected a whole number, found {}", found())));
+                }
+                Bound::Int(i64::try_from(d).map_err(|_| error(place, "number too large"))?)
+            }
+            ValueType::Decimal => Bound::Decimal(decimal("a number")?),
+            ValueType::Percent => Bound::Decimal(decimal("a percentage as a number, e.g. 20")?),
+            ValueType::Money => match json {
+                Json::String(_) => Bound::Decimal(decimal("an amount as a decimal string, e.g. \"399.00\"")?),
+                _ => {
+                    return Err(error(
+                        place,
+                        format!("expected an amount as a decimal string, e.g. \"399.00\", found {}", found()),
+                    ));
+                }
+            },
+            ValueType::Bool => match json {
+                Json::Bool(b) => Bound::Bool(*b),
+                _ => return Err(error(place, format!("expected true or false, found {}", found()))),
+            },
+            ValueType::Text => match json {
+                Json::String(s) => Bound::Text(self.symbols.get(s.as_str()).copied()),
+                _ => return Err(error(place, format!("expected text, found {}", found()))),
+            },
+            ValueType::Time => match json {
+                Json::String(s) => Bound::Int(
+                    s.parse::<jiff::Timestamp>()
+                        .map_err(|e| error(place, format!("expected a time like \"2026-06-18T10:00:00+08:00\": {e}")))?
+                        .as_second(),
+                ),
+                _ => {
+                    return Err(error(
+                        place,
+                        format!("expected a time like \"2026-06-18T10:00:00+08:00\", found {}", found()),
+                    ));
+                }
+            },
+            ValueType::Duration => Bound::Int(match decimal("a duration in seconds")? {
+                d if d.fract().is_zero() => i64::try_from(d).map_err(|_| error(place, "number too large"))?,
+                _ => return Err(error(place, format!("expected whole seconds, found {}", found()))),
+            }),
+            ValueType::Set(inner) => match json {
+                Json::Array(items) => Bound::Set(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| self.value(inner, item, &format!("{place}[{i}]")))
+                        .collect::<Result<_, _>>()?,
+                ),
+                _ => return Err(error(place, format!("expected a list, found {}", found()))),
+            },
+            ValueType::Enum(index) => {
+                let info =
+                    self.ruleset.enums.get(*index as usize).ok_or_else(|| error(place, "internal: enum table"))?;
+                let rank = match json {
+                    Json::String(s) => info.values.iter().position(|v| v == s),
+                    _ => None,
+                };
+                match rank {
+                    Some(r) => Bound::Enum(r as u32),
+                    None => {
+                        return Err(error(
+                            place,
+                            format!("expected one of {} (`{}`), found {}", info.values.join(", "), info.name, found()),
+                        ));
+                    }
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,69 @@
+//! Evaluating conditions (`scope`, `eligible`, floors) on bound values. A predicate on an
+//! attribute the input does not give is false — `!=` and `not in` included — so a missing value
+//! never makes a promotion apply; `not (…)` negates as written.
+
+use std::cmp::Ordering;
+
+use crate::bind::{Bound, Values};
+use crate::ir::{Cond, Op, Value};
+
+/// Whether `cond` holds for `values`.
+pub fn holds(cond: &Cond, values: &Values) -> bool {
+    match cond {
+        Cond::All => true,
+        Cond::Not(inner) => !holds(inner, values),
+        Cond::And(parts) => parts.iter().all(|p| holds(p, values)),
+        Cond::Or(parts) => parts.iter().any(|p| holds(p, values)),
+        Cond::Pred { attr, op, value } => match values.get(attr.0 as usize) {
+            Some(Some(bound)) => predicate(bound, *op, value),
+            _ => false,
+        },
+    }
+}
+
+fn predicate(bound: &Bound, op: Op, value: &Value) -> bool {
+    match op {
+        Op::Eq => equal(bound, value),
+        Op::Ne => !equal(bound, value),
+        Op::Lt => order(bound, value) == Some(Ordering::Less),
+        Op::Le => matches!(order(bound, value), Some(Ordering::Less | Ordering::Equal)),
+        Op::Gt => order(bound, value) == Some(Ordering::Greater),
+        Op::Ge => matches!(order(bound, value), Some(Ordering::Greater | Ordering::Equal)),
+        Op::In => member(bound, value),
+        Op::NotIn => !member(bound, value),
+        Op::Has => match bound {
+            Bound::Set(items) => items.iter().any(|i| equal(i, value)),
+            _ => false,
+        },
+        Op::IsTrue => *bound == Bound::Bool(true),
+    }
+}
+
+fn member(bound: &Bound, set: &Value) -> bool {
+    match set {
+        Value::Set(items) => items.iter().any(|v| equal(bound, v)),
+        _ => false,
+    }
+}
+
+fn equal(bound: &Bound, value: &Value) -> bool {
+    match (bound, value) {
+        (Bound::Text(Some(a)), Value::Text(b)) => a == b,
+        (Bound::Text(None), Value::Text(_)) => false,
+        (Bound::Bool(a), Value::Bool(b)) => a == b,
+        (Bound::Enum(a), Value::Enum(b)) => a == b,
+        _ => order(bound, value) == Some(Ordering::Equal),
+    }
+}
+
+fn order(bound: &Bound, value: &Value) -> Option<Ordering> {
+    match (bound, value) {
+        (Bound::Int(a), Value::Int(b) | Value::Time(b) | Value::Duration(b)) => Some(a.cmp(b)),
+        (Bound::Decimal(a), Value::Decimal(b) | Value::Money(b) | Value::Percent(b)) => Some(a.cmp(b)),
+        (Bound::Int(a), Value::Decimal(b) | Value::Money(b) | Value::Percent(b)) => {
+            Some(rust_decimal::Decimal::from(*a).cmp(b))
+        }
+        (Bound::Enum(a), Value::Enum(b)) => Some(a.cmp(b)),
+        _ => None,
+    }
+}
