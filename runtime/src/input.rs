@@ -19,6 +19,10 @@ pub struct Cart {
     /// Coupon codes the customer presents.
     #[serde(default)]
     pub coupons: Vec<String>,
+    /// Promotions the customer chose, by name: applied when available, the rest optimised
+    /// around them.
+    #[serde(default)]
+    pub choose: Vec<String>,
 }
 
 /// One line of a cart: a product, its unit price before promotions, and a quantity.
@@ -63,4 +67,7 @@ pub struct State {
     /// Money budget left; a promotion with a `budget` clause and no entry has its full budget.
     #[serde(default)]
     pub budget_left: BTreeMap<String, Decimal>,
+    /// Members a group-buy promotion's group already has (this customer not counted).
+    #[serde(default)]
+    pub group_members: BTreeMap<String, u64>,
 }

@@ -12,15 +12,20 @@
 //! - [`ir`]: the compiled ruleset a storefront loads — versioned, checksummed, with attributes and
 //!   values interned to ids.
 //!
-//! Evaluation, stacking, allocation and refunds build on these.
+//! - [`price`]: pricing a cart — every kind, stages and stacking, the best combination, allocations,
+//!   gifts, hints, risk flags and a trace (spec/evaluation.md).
 
 pub mod allocate;
 pub mod bind;
 pub mod cond;
+pub mod engine;
 pub mod input;
 pub mod ir;
 pub mod money;
+pub mod price;
 
+pub use engine::Engine;
 pub use ir::CompiledRuleset;
 pub use ir::file::LoadError;
 pub use money::{Currency, Money, MoneyError, Rounding};
+pub use price::{Outcome, price};

@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+mod eval;
 mod report;
 
 use std::process::ExitCode;
@@ -22,6 +23,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Compile one ruleset to the form a storefront loads.
     Compile(compile::CompileArgs),
+    /// Price a cart: the outcome as JSON (or text).
+    Eval(eval::EvalArgs),
+    /// Price a cart and explain, in words, why each promotion applied or not.
+    Explain(eval::EvalArgs),
 }
 
 /// How diagnostics are printed.
@@ -38,5 +43,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
+        Command::Eval(args) => eval::run(args, false),
+        Command::Explain(args) => eval::run(args, true),
     }
 }

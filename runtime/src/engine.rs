@@ -1,0 +1,52 @@
+//! The engine a storefront embeds: a loaded ruleset that prices carts, shared by every thread,
+//! swapped for a new one without blocking readers.
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+
+use crate::bind::InputError;
+use crate::input::{Cart, Customer, State};
+use crate::ir::CompiledRuleset;
+use crate::price::{Outcome, price};
+
+/// Prices carts with the current ruleset. `Send + Sync`: share one behind an `Arc`.
+#[derive(Debug)]
+pub struct Engine {
+    ruleset: ArcSwap<CompiledRuleset>,
+}
+
+impl Engine {
+    /// An engine with `ruleset`.
+    pub fn new(ruleset: CompiledRuleset) -> Engine {
+        Engine { ruleset: ArcSwap::from_pointee(ruleset) }
+    }
+
+    /// Replaces the ruleset atomically: a pricing already under way finishes with the old one,
+    /// every later one uses the new one.
+    pub fn swap(&self, ruleset: CompiledRuleset) {
+        self.ruleset.store(Arc::new(ruleset));
+    }
+
+    /// The ruleset in use now.
+    pub fn ruleset(&self) -> Arc<CompiledRuleset> {
+        self.ruleset.load_full()
+    }
+
+    /// Prices `cart` for `customer` at `at` (Unix seconds), given `state`.
+    pub fn price(&self, cart: &Cart, customer: &Customer, state: &State, at: i64) -> Result<Outcome, InputError> {
+        price(&self.ruleset.load(), cart, customer, state, at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Engine;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn the_engine_is_shared_across_threads() {
+        assert_send_sync::<Engine>();
+    }
+}

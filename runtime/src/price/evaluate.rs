@@ -1,0 +1,155 @@
+//! Evaluating one set of promotions on a cart: stage by stage, group by group, with clamping so
+//! no line goes below zero and budgets capping what a promotion gives (spec §3–4).
+
+use rust_decimal::Decimal;
+
+use super::Pricing;
+use super::kinds::{Effect, GroupLine, KindCtx, apply};
+use super::stacking::{Stage, stage};
+use crate::ir::{Calculation, Level};
+
+/// What one promotion gave.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PromotionResult {
+    /// The promotion's index.
+    pub index: usize,
+    /// Each group it was evaluated on: its lines and its effect.
+    pub groups: Vec<(Vec<usize>, Effect)>,
+    /// Its discount per line, after budget and clamping.
+    pub lines: Vec<(usize, Decimal)>,
+    /// Σ `lines`.
+    pub discount: Decimal,
+    /// Units or uses consumed.
+    pub consumed: u64,
+}
+
+/// A set of promotions, evaluated.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Evaluation {
+    pub results: Vec<PromotionResult>,
+    /// Σ discounts.
+    pub discount: Decimal,
+    /// Σ gift values.
+    pub gift_value: Decimal,
+    /// What each line costs after the discounts.
+    pub net: Vec<Decimal>,
+}
+
+impl Evaluation {
+    /// The customer's gain, for comparing combinations: discount, then gift value.
+    pub fn value(&self) -> (Decimal, Decimal) {
+        (self.discount, self.gift_value)
+    }
+
+    /// What promotion `index` gave, if it was in the set.
+    pub fn result(&self, index: usize) -> Option<&PromotionResult> {
+        self.results.iter().find(|r| r.index == index)
+    }
+}
+
+impl Pricing<'_> {
+    /// The groups promotion `i` measures on its available lines (spec §2), in cart order.
+    pub(crate) fn groups(&self, i: usize) -> Vec<Vec<usize>> {
+        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.available.get(i)) else { return Vec::new() };
+        let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+        for &l in &a.lines {
+            let key: &str = match p.level {
+                Level::Item => self.skus.get(l).copied().unwrap_or(""),
+                Level::Store => match p.store {
+                    Some(store) => {
+                        if self.merchants.get(l).copied().flatten() != Some(self.ruleset.symbol(store)) {
+                            continue;
+                        }
+                        ""
+                    }
+                    None => self.merchants.get(l).copied().flatten().unwrap_or(""),
+                },
+                Level::Platform => "",
+            };
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, lines)) => lines.push(l),
+                None => groups.push((key, vec![l])),
+            }
+        }
+        groups.into_iter().map(|(_, lines)| lines).collect()
+    }
+
+    /// Evaluates the promotions `set` together.
+    pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
+        let mut net = self.original.clone();
+        let mut eval = Evaluation::default();
+        let mut ordered: Vec<usize> = set.to_vec();
+        ordered.sort_unstable();
+        for current in Stage::ALL {
+            let base = match self.ruleset.settings.calculation {
+                Calculation::Parallel => self.original.clone(),
+                Calculation::Progressive => net.clone(),
+            };
+            for &i in ordered.iter().filter(|&&i| self.ruleset.promotions.get(i).is_some_and(|p| stage(p) == current)) {
+                let result = self.apply_promotion(i, &base, &mut net);
+                eval.discount += result.discount;
+                for (_, effect) in &result.groups {
+                    for g in &effect.gifts {
+                        eval.gift_value += g.worth * Decimal::from(g.quantity);
+                    }
+                }
+                eval.results.push(result);
+            }
+        }
+        eval.net = net;
+        eval
+    }
+
+    fn apply_promotion(&self, i: usize, base: &[Decimal], net: &mut [Decimal]) -> PromotionResult {
+        let mut result = PromotionResult { index: i, ..PromotionResult::default() };
+        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.available.get(i)) else { return result };
+        let ctx =
+            KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
+        let mut raw: Vec<(usize, Decimal)> = Vec::new();
+        for benefit in &p.benefits {
+            let mut allowance = a.allowance;
+            let mut consumed = 0;
+            for lines in self.groups(i) {
+                let group: Vec<GroupLine> = lines
+                    .iter()
+                    .map(|&l| GroupLine {
+                        line: l,
+                        qty: self.quantities.get(l).copied().unwrap_or(0),
+                        base: base.get(l).copied().unwrap_or(Decimal::ZERO),
+                    })
+                    .collect();
+                let effect = apply(benefit, &group, &mut allowance, &ctx);
+                consumed += effect.consumed;
+                raw.extend(effect.discounts.iter().copied());
+                result.groups.push((lines, effect));
+            }
+            result.consumed = result.consumed.max(consumed);
+        }
+        // A budget caps the promotion's whole discount; the cap is allocated like any discount.
+        let total: Decimal = raw.iter().map(|(_, d)| *d).sum();
+        if let Some(budget) = a.budget
+            && total > budget
+        {
+            let weights: Vec<Decimal> = raw.iter().map(|(_, d)| *d).collect();
+            let capped = self.rules.round(budget.max(Decimal::ZERO));
+            if let Ok(shares) = crate::allocate::allocate(capped, &weights, self.rules.minor_units) {
+                raw = raw.iter().map(|(l, _)| *l).zip(shares).collect();
+            }
+        }
+        // No line below zero: a discount is cut to what is left of its line.
+        for (l, d) in raw {
+            let Some(left) = net.get_mut(l) else { continue };
+            let d = d.min(*left).max(Decimal::ZERO);
+            if d.is_zero() {
+                continue;
+            }
+            *left -= d;
+            result.discount += d;
+            match result.lines.iter_mut().find(|(line, _)| *line == l) {
+                Some((_, acc)) => *acc += d,
+                None => result.lines.push((l, d)),
+            }
+        }
+        result
+    }
+}

@@ -1,0 +1,58 @@
+//! Gifts and add-ons: they change no price. A gift's value is allocated over the lines that
+//! earned it, for refunds (seed 004 §5). A limit or stock counts uses.
+
+use rust_decimal::Decimal;
+
+use super::{Allowance, Effect, GiftEffect, GroupLine, KindCtx, Miss, bound, measure};
+use crate::ir::{SymbolId, Threshold, ThresholdKind};
+
+fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: String) -> Option<Effect> {
+    let t = t?;
+    let have = measure(t.kind, group);
+    let need = bound(t);
+    (have < need).then(|| Effect {
+        note: Some("the threshold is not reached".into()),
+        miss: Some(Miss { missing: need - have, money: t.kind == ThresholdKind::Spend, gives }),
+        ..Effect::default()
+    })
+}
+
+pub(super) fn gift(
+    quantity: i64,
+    sku: SymbolId,
+    worth: Decimal,
+    threshold: Option<&Threshold>,
+    group: &[GroupLine],
+    a: &mut Allowance,
+    ctx: &KindCtx<'_>,
+) -> Effect {
+    let name = ctx.ruleset.symbol(sku);
+    if let Some(e) = unmet(threshold, group, format!("the gift {name}")) {
+        return e;
+    }
+    if a.take(1) == 0 {
+        return Effect::nothing("limit or stock reached");
+    }
+    let value = ctx.rules.round(worth * Decimal::from(quantity));
+    let shares = ctx.rules.allocate(value, group);
+    Effect { gifts: vec![GiftEffect { sku, quantity, worth, shares }], consumed: 1, ..Effect::default() }
+}
+
+pub(super) fn addon(
+    sku: SymbolId,
+    price: Decimal,
+    limit: Option<i64>,
+    threshold: Option<&Threshold>,
+    group: &[GroupLine],
+    a: &mut Allowance,
+    ctx: &KindCtx<'_>,
+) -> Effect {
+    let name = ctx.ruleset.symbol(sku);
+    if let Some(e) = unmet(threshold, group, format!("{name} at {}", ctx.money(price))) {
+        return e;
+    }
+    if a.take(1) == 0 {
+        return Effect::nothing("limit or stock reached");
+    }
+    Effect { addons: vec![(sku, price, limit)], consumed: 1, ..Effect::default() }
+}

@@ -1,0 +1,225 @@
+//! What each kind of promotion gives one group of lines (spec/evaluation.md §3). One table —
+//! [`apply`] — decides per kind; each family of kinds lives in its own file.
+
+mod bundle;
+mod gift;
+mod per_unit;
+mod quantity;
+mod threshold;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::ir::{Benefit, CompiledRuleset, SymbolId, Threshold, ThresholdKind, Value};
+use crate::money::Rounding;
+
+/// A line as one promotion's group sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct GroupLine {
+    /// Index of the line in the cart.
+    pub line: usize,
+    /// Units.
+    pub qty: u64,
+    /// The line amount this stage sees (original, or what earlier stages left).
+    pub base: Decimal,
+}
+
+impl GroupLine {
+    /// The base unit price (exact; rounded only where a result is).
+    pub fn unit(&self) -> Decimal {
+        if self.qty == 0 { Decimal::ZERO } else { self.base / Decimal::from(self.qty) }
+    }
+}
+
+/// Rounding to the currency's minor unit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rules {
+    pub minor_units: u32,
+    pub rounding: Rounding,
+}
+
+impl Rules {
+    pub fn round(&self, d: Decimal) -> Decimal {
+        let strategy = match self.rounding {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::Down => RoundingStrategy::ToZero,
+            Rounding::Up => RoundingStrategy::AwayFromZero,
+        };
+        d.round_dp_with_strategy(self.minor_units, strategy)
+    }
+
+    /// Allocates `amount` over the lines by their base (spec/allocation.md).
+    pub fn allocate(&self, amount: Decimal, group: &[GroupLine]) -> Vec<(usize, Decimal)> {
+        let weights: Vec<Decimal> = group.iter().map(|g| g.base).collect();
+        match crate::allocate::allocate(amount, &weights, self.minor_units) {
+            Ok(shares) => group.iter().map(|g| g.line).zip(shares).collect(),
+            // INVARIANT: amounts here are rounded and non-negative, and groups are not empty.
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// How many units or uses a promotion may still give (limits and stock, spec §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Allowance {
+    /// Units left; `None` = unlimited.
+    pub left: Option<u64>,
+}
+
+impl Allowance {
+    pub fn take(&mut self, want: u64) -> u64 {
+        match &mut self.left {
+            None => want,
+            Some(left) => {
+                let got = want.min(*left);
+                *left -= got;
+                got
+            }
+        }
+    }
+
+    pub fn exhausted(&self) -> bool {
+        self.left == Some(0)
+    }
+}
+
+/// What a group missed: for hints.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Miss {
+    /// How much more to spend, or how many more units.
+    pub missing: Decimal,
+    /// Whether `missing` is money.
+    pub money: bool,
+    /// What reaching it gives, in words.
+    pub gives: String,
+}
+
+/// A gift earned by a group.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GiftEffect {
+    pub sku: SymbolId,
+    pub quantity: i64,
+    pub worth: Decimal,
+    pub shares: Vec<(usize, Decimal)>,
+}
+
+/// What a promotion gives one group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Effect {
+    /// Discount per line, rounded.
+    pub discounts: Vec<(usize, Decimal)>,
+    pub gifts: Vec<GiftEffect>,
+    pub addons: Vec<(SymbolId, Decimal, Option<i64>)>,
+    /// (line, deposit due now).
+    pub presale: Vec<(usize, Decimal, Option<i64>)>,
+    /// Units or uses consumed.
+    pub consumed: u64,
+    /// What the group has not reached (nothing given) or the next tier (something given).
+    pub miss: Option<Miss>,
+    /// Why nothing was given, when nothing was.
+    pub note: Option<String>,
+}
+
+impl Effect {
+    pub fn nothing(note: impl Into<String>) -> Effect {
+        Effect { note: Some(note.into()), ..Effect::default() }
+    }
+
+    pub fn gives_anything(&self) -> bool {
+        self.discounts.iter().any(|(_, d)| !d.is_zero())
+            || !self.gifts.is_empty()
+            || !self.addons.is_empty()
+            || !self.presale.is_empty()
+    }
+}
+
+/// What a kind needs besides the group.
+pub(crate) struct KindCtx<'a> {
+    pub rules: Rules,
+    pub ruleset: &'a CompiledRuleset,
+    /// SKU of each cart line.
+    pub skus: &'a [&'a str],
+    /// Members of this promotion's group-buy group, this customer included.
+    pub group_members: u64,
+}
+
+impl KindCtx<'_> {
+    pub fn money(&self, d: Decimal) -> String {
+        let mut shown = d;
+        shown.rescale(self.rules.minor_units);
+        shown.to_string()
+    }
+}
+
+/// What `benefit` gives `group`, within `allowance`.
+pub(crate) fn apply(benefit: &Benefit, group: &[GroupLine], allowance: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
+    if group.is_empty() {
+        return Effect::nothing("no lines in scope");
+    }
+    match benefit {
+        Benefit::SpecialPrice(p) => per_unit::special_price(*p, group, allowance, ctx),
+        Benefit::Discount(steps) => match steps.as_slice() {
+            [(Value::Percent(p), None)] => per_unit::percent_off(*p, group, allowance, ctx),
+            [(Value::Money(a), None)] => per_unit::amount_off(*a, group, allowance, ctx),
+            _ => threshold::tiers(steps, group, allowance, ctx),
+        },
+        Benefit::DiscountEvery { amount, every, cap } => threshold::every(*amount, *every, *cap, group, allowance, ctx),
+        Benefit::MultiBuy { count, price } => quantity::m_for_n(*count, *price, group, allowance, ctx),
+        Benefit::BuyGet { buy, get, at, units } => {
+            quantity::buy_get(*buy, *get, at.as_ref(), *units, group, allowance, ctx)
+        }
+        Benefit::Bundle { items, price } => bundle::bundle(items, *price, group, allowance, ctx),
+        Benefit::Presale { deposit, deducts, balance_by } => {
+            per_unit::presale(*deposit, *deducts, *balance_by, group, allowance, ctx)
+        }
+        Benefit::Group { size, price, .. } => per_unit::group_buy(*size, *price, group, allowance, ctx),
+        Benefit::Gift { quantity, sku, worth, threshold } => {
+            gift::gift(*quantity, *sku, *worth, threshold.as_ref(), group, allowance, ctx)
+        }
+        Benefit::Addon { sku, price, limit, threshold } => {
+            gift::addon(*sku, *price, *limit, threshold.as_ref(), group, allowance, ctx)
+        }
+    }
+}
+
+/// The group's measure for a threshold: base amount (spend) or units (buy).
+pub(crate) fn measure(kind: ThresholdKind, group: &[GroupLine]) -> Decimal {
+    match kind {
+        ThresholdKind::Spend => group.iter().map(|g| g.base).sum(),
+        ThresholdKind::Buy => group.iter().map(|g| Decimal::from(g.qty)).sum(),
+    }
+}
+
+/// The bound of a threshold as a decimal.
+pub(crate) fn bound(t: &Threshold) -> Decimal {
+    match &t.value {
+        Value::Money(m) => *m,
+        Value::Int(i) => Decimal::from(*i),
+        _ => Decimal::ZERO,
+    }
+}
+
+/// Units of a group ordered for "cheapest"/"priciest" choices: (index in group, unit price),
+/// as runs of equal units, ordered by unit price then cart order.
+pub(crate) fn runs(group: &[GroupLine], cheapest_first: bool) -> Vec<(usize, Decimal, u64)> {
+    let mut runs: Vec<(usize, Decimal, u64)> = group.iter().enumerate().map(|(i, g)| (i, g.unit(), g.qty)).collect();
+    runs.sort_by(|a, b| {
+        let by_price = if cheapest_first { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
+        by_price.then(a.0.cmp(&b.0))
+    });
+    runs
+}
+
+/// Takes `k` units from ordered runs: (index in group, unit price, count).
+pub(crate) fn take(runs: &[(usize, Decimal, u64)], mut k: u64) -> Vec<(usize, Decimal, u64)> {
+    let mut out = Vec::new();
+    for &(i, unit, count) in runs {
+        if k == 0 {
+            break;
+        }
+        let n = count.min(k);
+        out.push((i, unit, n));
+        k -= n;
+    }
+    out
+}

@@ -1,0 +1,77 @@
+//! Threshold discounts: once, tiers, and "every X off Y". The group is measured; the discount is
+//! allocated over its lines. A limit or stock counts uses (spec §3).
+
+use rust_decimal::Decimal;
+
+use super::{Allowance, Effect, GroupLine, KindCtx, Miss, bound, measure};
+use crate::ir::{Threshold, ThresholdKind, Value};
+
+fn describe(value: &Value, ctx: &KindCtx<'_>) -> String {
+    match value {
+        Value::Money(m) => format!("{} off", ctx.money(*m)),
+        Value::Percent(p) => format!("{}% off", p.normalize()),
+        _ => "a discount".into(),
+    }
+}
+
+pub(super) fn tiers(
+    steps: &[(Value, Option<Threshold>)],
+    group: &[GroupLine],
+    a: &mut Allowance,
+    ctx: &KindCtx<'_>,
+) -> Effect {
+    // INVARIANT: the checker gives every step of a tiered discount a threshold of one kind.
+    let kind = steps.iter().find_map(|(_, t)| t.as_ref().map(|t| t.kind)).unwrap_or(ThresholdKind::Spend);
+    let have = measure(kind, group);
+    let reached = steps.iter().rposition(|(_, t)| t.as_ref().is_none_or(|t| have >= bound(t)));
+    let next = steps.iter().enumerate().find(|(i, (_, t))| reached.is_none_or(|r| *i > r) && t.is_some());
+    let miss = next.and_then(|(_, (value, t))| {
+        let t = t.as_ref()?;
+        Some(Miss { missing: bound(t) - have, money: t.kind == ThresholdKind::Spend, gives: describe(value, ctx) })
+    });
+    let Some(r) = reached else {
+        return Effect { note: Some("the threshold is not reached".into()), miss, ..Effect::default() };
+    };
+    if a.take(1) == 0 {
+        return Effect::nothing("limit or stock reached");
+    }
+    let spend: Decimal = group.iter().map(|g| g.base).sum();
+    let total = match steps.get(r).map(|(v, _)| v) {
+        Some(Value::Money(m)) => (*m).min(spend),
+        Some(Value::Percent(p)) => ctx.rules.round(spend * *p / Decimal::ONE_HUNDRED),
+        _ => Decimal::ZERO,
+    };
+    Effect { discounts: ctx.rules.allocate(total, group), consumed: 1, miss, ..Effect::default() }
+}
+
+pub(super) fn every(
+    amount: Decimal,
+    every: Decimal,
+    cap: Option<i64>,
+    group: &[GroupLine],
+    a: &mut Allowance,
+    ctx: &KindCtx<'_>,
+) -> Effect {
+    let spend: Decimal = group.iter().map(|g| g.base).sum();
+    if every <= Decimal::ZERO {
+        return Effect::nothing("no step");
+    }
+    let mut times = (spend / every).floor();
+    if let Some(cap) = cap {
+        times = times.min(Decimal::from(cap));
+    }
+    let below_cap = cap.is_none_or(|c| times < Decimal::from(c));
+    let miss = below_cap.then(|| Miss {
+        missing: (times + Decimal::ONE) * every - spend,
+        money: true,
+        gives: format!("{} off", ctx.money(amount)),
+    });
+    if times.is_zero() {
+        return Effect { note: Some("the threshold is not reached".into()), miss, ..Effect::default() };
+    }
+    if a.take(1) == 0 {
+        return Effect::nothing("limit or stock reached");
+    }
+    let total = (amount * times).min(spend);
+    Effect { discounts: ctx.rules.allocate(total, group), consumed: 1, miss, ..Effect::default() }
+}

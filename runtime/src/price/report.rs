@@ -1,0 +1,308 @@
+//! From the chosen combination to the [`Outcome`]: lines with their candidates and allocations,
+//! discounts, gifts, add-ons, presale deposits, hints, switch suggestions, risk flags, trace.
+
+use rust_decimal::Decimal;
+
+use super::Pricing;
+use super::evaluate::Evaluation;
+use super::kinds::{Effect, Miss};
+use super::outcome::*;
+use super::stacking::stage;
+use crate::cond::holds;
+use crate::ir::FloorBound;
+
+impl Pricing<'_> {
+    fn name(&self, i: usize) -> String {
+        self.ruleset.promotions.get(i).map_or_else(String::new, |p| p.name.clone())
+    }
+
+    fn money(&self, d: Decimal) -> String {
+        self.fix(d).to_string()
+    }
+
+    /// `d` written with exactly the currency's minor unit of decimals (amounts here are already
+    /// rounded to it, so this only pads: 0 → 0.00).
+    fn fix(&self, d: Decimal) -> Decimal {
+        let mut shown = d;
+        shown.rescale(self.rules.minor_units);
+        shown
+    }
+
+    pub(super) fn outcome(&self, at: i64) -> Outcome {
+        let _ = at;
+        let count = self.ruleset.promotions.len();
+        let alone: Vec<Evaluation> = (0..count)
+            .map(|i| {
+                if self.available.get(i).is_some_and(|a| a.unavailable.is_none()) {
+                    self.evaluate(&[i])
+                } else {
+                    Evaluation::default()
+                }
+            })
+            .collect();
+        let forced: Vec<usize> =
+            self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
+        let choice = self.best(&forced, &alone);
+        let eval = self.evaluate(&choice.set);
+        let mut trace = Vec::new();
+        let mut switch_suggestions = Vec::new();
+        if !forced.is_empty() {
+            let free = self.best(&[], &alone);
+            let free_eval = self.evaluate(&free.set);
+            if free_eval.discount > eval.discount {
+                let saves = free_eval.discount - eval.discount;
+                trace.push(format!(
+                    "the customer's choice saves {}; another choice saves {} more",
+                    self.money(eval.discount),
+                    self.money(saves)
+                ));
+                switch_suggestions.push(SwitchSuggestion {
+                    instead_of: forced.iter().map(|&i| self.name(i)).collect(),
+                    choose: free.set.iter().map(|&i| self.name(i)).collect(),
+                    saves: self.fix(saves),
+                });
+            }
+        }
+        let subtotal: Decimal = self.original.iter().sum();
+        let mut lines = Vec::new();
+        for (l, line) in self.cart.lines.iter().enumerate() {
+            let allocations: Vec<Allocation> = eval
+                .results
+                .iter()
+                .filter_map(|r| {
+                    r.lines
+                        .iter()
+                        .find(|(x, _)| *x == l)
+                        .map(|(_, d)| Allocation { promotion: self.name(r.index), amount: self.fix(*d) })
+                })
+                .collect();
+            let discount: Decimal = allocations.iter().map(|a| a.amount).sum();
+            let line_price = self.original.get(l).copied().unwrap_or(Decimal::ZERO);
+            let final_line_price = line_price - discount;
+            let final_unit_price = self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)));
+            lines.push(LineOutcome {
+                id: line.id.clone(),
+                sku: line.sku.clone(),
+                quantity: line.quantity,
+                unit_price: self.fix(line.unit_price),
+                line_price: self.fix(line_price),
+                candidates: self.candidates(l, &choice.set, &eval, &alone),
+                allocations,
+                discount: self.fix(discount),
+                final_line_price: self.fix(final_line_price),
+                final_unit_price: self.fix(final_unit_price),
+            });
+        }
+        let mut discounts = Vec::new();
+        let mut gifts = Vec::new();
+        let mut addons = Vec::new();
+        let mut presale = Vec::new();
+        for r in &eval.results {
+            let Some(p) = self.ruleset.promotions.get(r.index) else { continue };
+            if !r.discount.is_zero() {
+                discounts.push(PromotionDiscount {
+                    promotion: p.name.clone(),
+                    stage: stage(p).name().into(),
+                    amount: self.fix(r.discount),
+                    units: r.consumed,
+                });
+                trace.push(format!("`{}` ({}): −{}", p.name, stage(p).name(), self.money(r.discount)));
+            }
+            for (_, effect) in &r.groups {
+                for g in &effect.gifts {
+                    trace.push(format!(
+                        "`{}`: gift {} × {} worth {}",
+                        p.name,
+                        g.quantity,
+                        self.ruleset.symbol(g.sku),
+                        self.money(g.worth)
+                    ));
+                    gifts.push(GiftOutcome {
+                        promotion: p.name.clone(),
+                        sku: self.ruleset.symbol(g.sku).to_owned(),
+                        quantity: g.quantity,
+                        worth: self.fix(g.worth),
+                        allocations: g
+                            .shares
+                            .iter()
+                            .map(|(l, a)| LineShare { line: self.line_id(*l), amount: self.fix(*a) })
+                            .collect(),
+                    });
+                }
+                for (sku, price, limit) in &effect.addons {
+                    addons.push(AddonOffer {
+                        promotion: p.name.clone(),
+                        sku: self.ruleset.symbol(*sku).to_owned(),
+                        price: self.fix(*price),
+                        limit: *limit,
+                    });
+                }
+                for (l, deposit, by) in &effect.presale {
+                    presale.push(PresaleDue {
+                        promotion: p.name.clone(),
+                        line: self.line_id(*l),
+                        deposit: self.fix(*deposit),
+                        balance_by: *by,
+                    });
+                }
+            }
+        }
+        let discount_total = eval.discount;
+        let total = subtotal - discount_total;
+        let hints = self.hints(&choice.set, &eval, &alone);
+        let flags = self.flags(&lines, &choice.set, total, subtotal);
+        if !choice.complete {
+            trace.push(format!("search stopped after {} combinations: the best found is used", choice.evaluated));
+        }
+        Outcome {
+            currency: self.ruleset.settings.currency.clone(),
+            subtotal: self.fix(subtotal),
+            discount_total: self.fix(discount_total),
+            total: self.fix(total),
+            lines,
+            discounts,
+            gifts,
+            addons,
+            presale,
+            hints,
+            switch_suggestions,
+            flags,
+            search: SearchReport { evaluated: choice.evaluated, complete: choice.complete },
+            trace,
+        }
+    }
+
+    fn line_id(&self, l: usize) -> String {
+        self.cart.lines.get(l).map_or_else(String::new, |x| x.id.clone())
+    }
+
+    /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
+    fn candidates(&self, l: usize, set: &[usize], eval: &Evaluation, alone: &[Evaluation]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for (i, a) in self.available.iter().enumerate() {
+            if !a.in_scope.contains(&l) {
+                continue;
+            }
+            let promotion = self.name(i);
+            let (applied, reason) = if let Some(why) = &a.unavailable {
+                (false, why.clone())
+            } else if let Some((_, q)) = a.withdrawn.iter().find(|(line, _)| *line == l) {
+                (false, format!("withdrawn by `{}`, which withdraws other promotions on its products", self.name(*q)))
+            } else if set.contains(&i) {
+                match eval.result(i) {
+                    Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
+                        Some((_, d)) => (true, format!("{} off this line", self.money(*d))),
+                        None => match self.effect_on(r.groups.as_slice(), l) {
+                            Some(e) if !e.gifts.is_empty() => (true, "earns a gift".into()),
+                            Some(e) if !e.addons.is_empty() => (true, "unlocks an add-on".into()),
+                            Some(e) => (false, e.note.clone().unwrap_or_else(|| "gives this line nothing".into())),
+                            None => (false, "gives this line nothing".into()),
+                        },
+                    },
+                    None => (false, "gives this line nothing".into()),
+                }
+            } else if let Some(&q) = set.iter().find(|&&q| self.clash(i, q)) {
+                (false, format!("conflicts with `{}`, which saves the customer more", self.name(q)))
+            } else {
+                let note = alone
+                    .get(i)
+                    .and_then(|e| e.result(i))
+                    .and_then(|r| self.effect_on(&r.groups, l))
+                    .and_then(|e| e.note.clone());
+                (false, note.unwrap_or_else(|| "not part of the best combination".into()))
+            };
+            out.push(Candidate { promotion, applied, reason });
+        }
+        out
+    }
+
+    fn effect_on<'e>(&self, groups: &'e [(Vec<usize>, Effect)], l: usize) -> Option<&'e Effect> {
+        groups.iter().find(|(lines, _)| lines.contains(&l)).map(|(_, e)| e)
+    }
+
+    fn hints(&self, set: &[usize], eval: &Evaluation, alone: &[Evaluation]) -> Vec<Hint> {
+        let mut hints = Vec::new();
+        for i in 0..self.ruleset.promotions.len() {
+            if self.available.get(i).is_none_or(|a| a.unavailable.is_some()) {
+                continue;
+            }
+            // In the chosen set: the next tier. Outside it, and not pushed out by a conflict: what
+            // it needs to apply at all.
+            let source = if set.contains(&i) {
+                eval.result(i)
+            } else if set.iter().any(|&q| self.clash(i, q)) {
+                None
+            } else {
+                alone.get(i).and_then(|e| e.result(i))
+            };
+            let Some(r) = source else { continue };
+            // The group closest to its goal.
+            let best: Option<&Miss> = r
+                .groups
+                .iter()
+                .filter_map(|(_, e)| e.miss.as_ref())
+                .filter(|m| m.missing > Decimal::ZERO)
+                .min_by(|a, b| a.missing.cmp(&b.missing));
+            if let Some(m) = best {
+                let name = self.name(i);
+                let (missing, message) = if m.money {
+                    let amount = self.money(m.missing);
+                    (amount.clone(), format!("add {amount} more to get {} (`{name}`)", m.gives))
+                } else {
+                    let n = m.missing.normalize();
+                    let unit = if n == Decimal::ONE { "item" } else { "items" };
+                    (n.to_string(), format!("add {n} more {unit} to get {} (`{name}`)", m.gives))
+                };
+                hints.push(Hint { promotion: name, missing, message });
+            }
+        }
+        hints
+    }
+
+    fn flags(&self, lines: &[LineOutcome], set: &[usize], total: Decimal, subtotal: Decimal) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        for (l, line) in lines.iter().enumerate() {
+            if line.allocations.is_empty() {
+                continue;
+            }
+            let mut floors: Vec<FloorBound> = Vec::new();
+            let values = self.bound.lines.get(l);
+            for f in &self.ruleset.settings.floors {
+                if values.is_some_and(|v| holds(&f.products, v)) {
+                    floors.push(f.bound);
+                }
+            }
+            for &i in set {
+                if line.allocations.iter().any(|a| a.promotion == self.name(i))
+                    && let Some(f) = self.ruleset.promotions.get(i).and_then(|p| p.floor)
+                {
+                    floors.push(f);
+                }
+            }
+            let unit = line.final_line_price / Decimal::from(line.quantity.max(1));
+            for f in floors {
+                let floor = match f {
+                    FloorBound::Amount(a) => a,
+                    FloorBound::Rate(r) => line.unit_price * r / Decimal::ONE_HUNDRED,
+                };
+                if unit < floor {
+                    flags.push(Flag {
+                        kind: "below_floor".into(),
+                        line: Some(line.id.clone()),
+                        message: format!(
+                            "line `{}` sells at {} a unit, below its floor {}",
+                            line.id,
+                            self.money(unit),
+                            self.money(self.rules.round(floor))
+                        ),
+                    });
+                    break;
+                }
+            }
+        }
+        if total.is_zero() && !subtotal.is_zero() {
+            flags.push(Flag { kind: "zero_total".into(), line: None, message: "the order total is 0".into() });
+        }
+        flags
+    }
+}

@@ -1,0 +1,144 @@
+//! Auditors' scenarios: a RON file names a ruleset and gives a cart, a customer, a time and the
+//! state; its outcome is snapshot-tested (`tests/scenarios.rs`), and the numbers an auditor pins
+//! in `expect` are asserted. No Rust is needed to add one.
+//!
+//! ```ron
+//! (
+//!     description: "Seed 004: A 10 + B 90 earn gift C worth 5, allocated 0.50 / 4.50",
+//!     ruleset: "examples/gift-return",
+//!     at: "2026-06-18T10:00:00Z",
+//!     cart: (lines: [
+//!         (id: "A", sku: "A", unit_price: "10.00", quantity: 1, attributes: {"merchant": "seed-shop"}),
+//!         (id: "B", sku: "B", unit_price: "90.00", quantity: 1, attributes: {"merchant": "seed-shop"}),
+//!     ]),
+//!     expect: (total: "100.00", gift_allocations: {"A": "0.50", "B": "4.50"}),
+//! )
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use promo_lang::{check, lower, source_hash};
+use promo_runtime::input::{Cart, Customer, State};
+use promo_runtime::{CompiledRuleset, Outcome, price};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::load::load;
+
+/// A scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What it shows, in a sentence.
+    pub description: String,
+    /// A `.promo` file or ruleset folder, relative to the workspace root.
+    pub ruleset: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// The cart.
+    pub cart: Cart,
+    /// The customer (anonymous when absent).
+    #[serde(default)]
+    pub customer: Customer,
+    /// Used limits, stock, budgets, group members.
+    #[serde(default)]
+    pub state: State,
+    /// Numbers the auditor pins; each is asserted.
+    #[serde(default)]
+    pub expect: Expect,
+}
+
+/// Pinned numbers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The order total.
+    #[serde(default)]
+    pub total: Option<Decimal>,
+    /// Σ discounts.
+    #[serde(default)]
+    pub discount_total: Option<Decimal>,
+    /// Final line prices by line id.
+    #[serde(default)]
+    pub final_line_prices: BTreeMap<String, Decimal>,
+    /// Gift value allocated per line id (all gifts together).
+    #[serde(default)]
+    pub gift_allocations: BTreeMap<String, Decimal>,
+    /// How many gift units.
+    #[serde(default)]
+    pub gift_units: Option<i64>,
+    /// Names of the promotions that gave a discount.
+    #[serde(default)]
+    pub applied: Option<Vec<String>>,
+    /// Flag kinds raised.
+    #[serde(default)]
+    pub flags: Option<Vec<String>>,
+}
+
+/// Reads a scenario file.
+pub fn read(path: &Path) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    // Optional fields are written as plain values, not `Some(…)`.
+    let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    options.from_str(&text).map_err(|e| format!("`{}` is not a valid scenario: {e}", path.display()))
+}
+
+/// Compiles the ruleset at `path` (a source file or folder).
+pub fn compile(path: &Path) -> Result<CompiledRuleset, String> {
+    let mut rulesets = load(&[path.to_owned()]).map_err(|e| e.to_string())?;
+    let loaded = rulesets.pop().ok_or("no ruleset")?;
+    let checked = check(&loaded.ruleset);
+    if checked.has_errors() {
+        let messages: Vec<String> = checked.diagnostics.iter().map(|d| d.message()).collect();
+        return Err(format!("`{}` has errors: {}", path.display(), messages.join("; ")));
+    }
+    lower(&checked.program, source_hash(&loaded.ruleset)).map_err(|e| e.to_string())
+}
+
+/// Runs a scenario from the workspace `root`: the outcome, or why it could not be priced.
+pub fn run(root: &Path, s: &Scenario) -> Result<Outcome, String> {
+    let ruleset = compile(&root.join(&s.ruleset))?;
+    let at = s.at.parse::<jiff::Timestamp>().map_err(|e| format!("`at` is not a time: {e}"))?.as_second();
+    price(&ruleset, &s.cart, &s.customer, &s.state, at).map_err(|e| e.to_string())
+}
+
+/// The pinned numbers that the outcome does not meet, in words (empty when all hold).
+pub fn mismatches(expect: &Expect, o: &Outcome) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut check = |what: &str, want: Option<String>, got: String| {
+        if let Some(want) = want
+            && want != got
+        {
+            out.push(format!("{what}: expected {want}, got {got}"));
+        }
+    };
+    check("total", expect.total.map(|d| d.to_string()), o.total.to_string());
+    check("discount_total", expect.discount_total.map(|d| d.to_string()), o.discount_total.to_string());
+    for (id, want) in &expect.final_line_prices {
+        let got =
+            o.lines.iter().find(|l| l.id == *id).map_or("no such line".into(), |l| l.final_line_price.to_string());
+        check(&format!("final price of line {id}"), Some(want.to_string()), got);
+    }
+    for (id, want) in &expect.gift_allocations {
+        let got: Decimal =
+            o.gifts.iter().flat_map(|g| &g.allocations).filter(|a| a.line == *id).map(|a| a.amount).sum();
+        check(&format!("gift value on line {id}"), Some(want.to_string()), got.to_string());
+    }
+    check(
+        "gift units",
+        expect.gift_units.map(|n| n.to_string()),
+        o.gifts.iter().map(|g| g.quantity).sum::<i64>().to_string(),
+    );
+    check(
+        "applied",
+        expect.applied.as_ref().map(|a| a.join(", ")),
+        o.discounts.iter().map(|d| d.promotion.clone()).collect::<Vec<_>>().join(", "),
+    );
+    check(
+        "flags",
+        expect.flags.as_ref().map(|a| a.join(", ")),
+        o.flags.iter().map(|f| f.kind.clone()).collect::<Vec<_>>().join(", "),
+    );
+    out
+}
