@@ -74,6 +74,12 @@ pub struct Expect {
     /// Flag kinds raised.
     #[serde(default)]
     pub flags: Option<Vec<String>>,
+    /// Hints by promotion: how much more is missing.
+    #[serde(default)]
+    pub hints: BTreeMap<String, String>,
+    /// How much a suggested switch would save.
+    #[serde(default)]
+    pub switch_saves: Option<Decimal>,
 }
 
 /// Reads a scenario file.
@@ -134,6 +140,15 @@ pub fn mismatches(expect: &Expect, o: &Outcome) -> Vec<String> {
         "applied",
         expect.applied.as_ref().map(|a| a.join(", ")),
         o.discounts.iter().map(|d| d.promotion.clone()).collect::<Vec<_>>().join(", "),
+    );
+    for (promotion, want) in &expect.hints {
+        let got = o.hints.iter().find(|h| h.promotion == *promotion).map_or("no hint".into(), |h| h.missing.clone());
+        check(&format!("hint of `{promotion}`"), Some(want.clone()), got);
+    }
+    check(
+        "switch saves",
+        expect.switch_saves.map(|d| d.to_string()),
+        o.switch_suggestions.first().map_or("no suggestion".into(), |s| s.saves.to_string()),
     );
     check(
         "flags",

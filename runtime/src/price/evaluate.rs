@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::Pricing;
 use super::kinds::{Effect, GroupLine, KindCtx, apply};
 use super::stacking::{Stage, stage};
-use crate::ir::{Calculation, Level};
+use crate::ir::{Benefit, Calculation, Level};
 
 /// What one promotion gave.
 #[derive(Debug, Clone, Default)]
@@ -52,8 +52,11 @@ impl Pricing<'_> {
     pub(crate) fn groups(&self, i: usize) -> Vec<Vec<usize>> {
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.available.get(i)) else { return Vec::new() };
         let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+        // A bundle is one (virtual) product: at item level, all its lines are one group.
+        let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
         for &l in &a.lines {
             let key: &str = match p.level {
+                Level::Item if bundle => "",
                 Level::Item => self.skus.get(l).copied().unwrap_or(""),
                 Level::Store => match p.store {
                     Some(store) => {

@@ -86,7 +86,7 @@ impl Pricing<'_> {
                 quantity: line.quantity,
                 unit_price: self.fix(line.unit_price),
                 line_price: self.fix(line_price),
-                candidates: self.candidates(l, &choice.set, &eval, &alone),
+                candidates: self.candidates(l, &choice.set, &forced, &eval, &alone),
                 allocations,
                 discount: self.fix(discount),
                 final_line_price: self.fix(final_line_price),
@@ -177,7 +177,14 @@ impl Pricing<'_> {
     }
 
     /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
-    fn candidates(&self, l: usize, set: &[usize], eval: &Evaluation, alone: &[Evaluation]) -> Vec<Candidate> {
+    fn candidates(
+        &self,
+        l: usize,
+        set: &[usize],
+        forced: &[usize],
+        eval: &Evaluation,
+        alone: &[Evaluation],
+    ) -> Vec<Candidate> {
         let mut out = Vec::new();
         for (i, a) in self.available.iter().enumerate() {
             if !a.in_scope.contains(&l) {
@@ -202,14 +209,33 @@ impl Pricing<'_> {
                     None => (false, "gives this line nothing".into()),
                 }
             } else if let Some(&q) = set.iter().find(|&&q| self.clash(i, q)) {
-                (false, format!("conflicts with `{}`, which saves the customer more", self.name(q)))
+                if forced.contains(&q) {
+                    (false, format!("conflicts with `{}`, which the customer chose", self.name(q)))
+                } else {
+                    (false, format!("conflicts with `{}`, which saves the customer more", self.name(q)))
+                }
             } else {
-                let note = alone
-                    .get(i)
-                    .and_then(|e| e.result(i))
-                    .and_then(|r| self.effect_on(&r.groups, l))
-                    .and_then(|e| e.note.clone());
-                (false, note.unwrap_or_else(|| "not part of the best combination".into()))
+                let alone_effect = alone.get(i).and_then(|e| e.result(i)).and_then(|r| self.effect_on(&r.groups, l));
+                match alone_effect {
+                    Some(e) if !e.gives_anything() => {
+                        (false, e.note.clone().unwrap_or_else(|| "gives this line nothing".into()))
+                    }
+                    _ => {
+                        // It could apply, but the customer saves more without it (progressive
+                        // thresholds, clamping): say by how much.
+                        let mut with: Vec<usize> = set.to_vec();
+                        with.push(i);
+                        let with = self.evaluate(&with).discount;
+                        (
+                            false,
+                            format!(
+                                "left out: the customer saves {} without it and {} with it",
+                                self.money(eval.discount),
+                                self.money(with)
+                            ),
+                        )
+                    }
+                }
             };
             out.push(Candidate { promotion, applied, reason });
         }
@@ -250,7 +276,7 @@ impl Pricing<'_> {
                     (amount.clone(), format!("add {amount} more to get {} (`{name}`)", m.gives))
                 } else {
                     let n = m.missing.normalize();
-                    let unit = if n == Decimal::ONE { "item" } else { "items" };
+                    let unit = if n == Decimal::ONE { m.noun.to_owned() } else { format!("{}s", m.noun) };
                     (n.to_string(), format!("add {n} more {unit} to get {} (`{name}`)", m.gives))
                 };
                 hints.push(Hint { promotion: name, missing, message });

@@ -28,6 +28,7 @@ pub(super) fn bundle(
             miss: Some(Miss {
                 missing: Decimal::ONE,
                 money: false,
+                noun: "item",
                 gives: format!("the bundle at {}", ctx.money(price)),
             }),
             ..Effect::default()

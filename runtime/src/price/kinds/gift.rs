@@ -12,7 +12,7 @@ fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: String) -> Option<Ef
     let need = bound(t);
     (have < need).then(|| Effect {
         note: Some("the threshold is not reached".into()),
-        miss: Some(Miss { missing: need - have, money: t.kind == ThresholdKind::Spend, gives }),
+        miss: Some(Miss { missing: need - have, money: t.kind == ThresholdKind::Spend, noun: "item", gives }),
         ..Effect::default()
     })
 }

@@ -90,6 +90,8 @@ pub(crate) struct Miss {
     pub missing: Decimal,
     /// Whether `missing` is money.
     pub money: bool,
+    /// What is counted when it is not money: "item" or "member".
+    pub noun: &'static str,
     /// What reaching it gives, in words.
     pub gives: String,
 }

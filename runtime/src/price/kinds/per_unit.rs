@@ -93,6 +93,7 @@ pub(super) fn group_buy(
             miss: Some(Miss {
                 missing: Decimal::from(missing),
                 money: false,
+                noun: "member",
                 gives: format!("the group price {}", ctx.money(price)),
             }),
             ..Effect::default()

@@ -31,6 +31,7 @@ pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut A
             miss: Some(Miss {
                 missing: Decimal::from(m - have),
                 money: false,
+                noun: "item",
                 gives: format!("{m} for {}", ctx.money(price)),
             }),
             ..Effect::default()
@@ -73,7 +74,12 @@ pub(super) fn buy_get(
     if sets == 0 {
         return Effect {
             note: Some(format!("{have} of {per_set} units")),
-            miss: Some(Miss { missing: Decimal::from(per_set - have), money: false, gives: format!("{m} rewarded") }),
+            miss: Some(Miss {
+                missing: Decimal::from(per_set - have),
+                money: false,
+                noun: "item",
+                gives: format!("{m} rewarded"),
+            }),
             ..Effect::default()
         };
     }

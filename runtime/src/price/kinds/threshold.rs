@@ -27,7 +27,12 @@ pub(super) fn tiers(
     let next = steps.iter().enumerate().find(|(i, (_, t))| reached.is_none_or(|r| *i > r) && t.is_some());
     let miss = next.and_then(|(_, (value, t))| {
         let t = t.as_ref()?;
-        Some(Miss { missing: bound(t) - have, money: t.kind == ThresholdKind::Spend, gives: describe(value, ctx) })
+        Some(Miss {
+            missing: bound(t) - have,
+            money: t.kind == ThresholdKind::Spend,
+            noun: "item",
+            gives: describe(value, ctx),
+        })
     });
     let Some(r) = reached else {
         return Effect { note: Some("the threshold is not reached".into()), miss, ..Effect::default() };
@@ -64,6 +69,7 @@ pub(super) fn every(
     let miss = below_cap.then(|| Miss {
         missing: (times + Decimal::ONE) * every - spend,
         money: true,
+        noun: "item",
         gives: format!("{} off", ctx.money(amount)),
     });
     if times.is_zero() {
