@@ -102,6 +102,18 @@ pub fn compile(path: &Path) -> Result<CompiledRuleset, String> {
     lower(&checked.program, source_hash(&loaded.ruleset)).map_err(|e| e.to_string())
 }
 
+/// Compiles a ruleset given as text (one file).
+pub fn compile_text(text: &str) -> Result<CompiledRuleset, String> {
+    let mut ruleset = promo_lang::Ruleset::new();
+    ruleset.add_file("ruleset.promo", text);
+    let checked = check(&ruleset);
+    if checked.has_errors() {
+        let messages: Vec<String> = checked.diagnostics.iter().map(|d| d.message()).collect();
+        return Err(format!("the ruleset has errors: {}", messages.join("; ")));
+    }
+    lower(&checked.program, source_hash(&ruleset)).map_err(|e| e.to_string())
+}
+
 /// Runs a scenario from the workspace `root`: the outcome, or why it could not be priced.
 pub fn run(root: &Path, s: &Scenario) -> Result<Outcome, String> {
     let ruleset = compile(&root.join(&s.ruleset))?;

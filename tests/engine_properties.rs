@@ -1,0 +1,132 @@
+//! Properties of pricing over random carts against rulesets that mix every kind and level, in
+//! both calculation modes: the money always adds up, no line goes below zero, the same inputs
+//! give the same outcome, and the chosen combination is never worse for the customer than any
+//! single promotion alone.
+
+// A failing test panics: that is how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use promo::runtime::input::{Cart, Customer, Line, State};
+use promo::runtime::{CompiledRuleset, price};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+const MIXED: &str = r#"
+settings { currency USD  calculation MODE }
+promotion "sp"    { level item     scope sku == "A"             price 7.00 }
+promotion "pct"   { level item     scope category == "c1"       discount 15% }
+promotion "amt"   { level item     scope sku == "B"             discount 2.50 }
+promotion "tiers" { level store    scope category in ["c1", "c2"] discount 5.00 when spend 30.00, 12.00 when spend 60.00 }
+promotion "every" { level platform scope all                    discount 4.00 every 25.00 up to 5 times }
+promotion "mfn"   { level store    scope category == "c2"       buy 3 for 20.00 }
+promotion "bg"    { level item     scope category == "c3"       buy 2 get 1 free }
+promotion "half"  { level item     scope sku == "C"             buy 1 get 1 at 50% }
+promotion "pack"  { level item     scope category == "c3"       bundle ["D", "E"] at 9.00 }
+promotion "gift"  { level store    scope all                    gift "G" worth 3.33 when spend 40.00 }
+promotion "excl"  { level item     scope sku == "E"             discount 40%  exclusive }
+promotion "cpn"   { level platform scope all coupon "X1"        discount 10% }
+promotion "lim"   { level item     scope sku == "F"             price 1.00  limit 2 per customer  stock 3 }
+"#;
+
+fn ruleset(mode: &str) -> CompiledRuleset {
+    promo::scenario::compile_text(&MIXED.replace("MODE", mode)).unwrap()
+}
+
+fn rulesets() -> &'static [CompiledRuleset; 2] {
+    static R: OnceLock<[CompiledRuleset; 2]> = OnceLock::new();
+    R.get_or_init(|| [ruleset("parallel"), ruleset("progressive")])
+}
+
+fn line() -> impl Strategy<Value = (usize, i64, u32, usize)> {
+    (0usize..7, 0i64..5000, 1u32..5, 0usize..2)
+}
+
+fn cart(lines: &[(usize, i64, u32, usize)], coupon: bool) -> Cart {
+    let skus = [("A", "c1"), ("B", "c1"), ("C", "c2"), ("D", "c3"), ("E", "c3"), ("F", "c2"), ("H", "c4")];
+    Cart {
+        currency: None,
+        lines: lines
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, cents, qty, shop))| {
+                let (sku, category) = skus[s];
+                let mut attributes = BTreeMap::new();
+                attributes.insert("category".into(), serde_json::json!(category));
+                attributes.insert("merchant".into(), serde_json::json!(["m1", "m2"][shop]));
+                Line {
+                    id: format!("l{i}"),
+                    sku: sku.into(),
+                    unit_price: Decimal::new(cents, 2),
+                    quantity: qty,
+                    attributes,
+                }
+            })
+            .collect(),
+        coupons: if coupon { vec!["X1".into()] } else { vec![] },
+        choose: vec![],
+    }
+}
+
+fn cents(d: Decimal) -> bool {
+    d.normalize().scale() <= 2
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_money_adds_up(lines in proptest::collection::vec(line(), 1..8), coupon in any::<bool>(), mode in 0usize..2) {
+        let r = &rulesets()[mode];
+        let c = cart(&lines, coupon);
+        let o = price(r, &c, &Customer::default(), &State::default(), 0).unwrap();
+        let mut subtotal = Decimal::ZERO;
+        let mut discounts = Decimal::ZERO;
+        for l in &o.lines {
+            prop_assert!(l.final_line_price >= Decimal::ZERO, "line {} below zero: {}", l.id, l.final_line_price);
+            prop_assert!(l.final_line_price <= l.line_price);
+            prop_assert_eq!(l.allocations.iter().map(|a| a.amount).sum::<Decimal>(), l.discount);
+            prop_assert_eq!(l.line_price - l.discount, l.final_line_price);
+            prop_assert!(cents(l.discount) && cents(l.final_line_price) && cents(l.final_unit_price));
+            subtotal += l.line_price;
+            discounts += l.discount;
+        }
+        prop_assert_eq!(o.subtotal, subtotal);
+        prop_assert_eq!(o.discount_total, discounts);
+        prop_assert_eq!(o.discounts.iter().map(|d| d.amount).sum::<Decimal>(), discounts, "per-promotion totals = per-line allocations");
+        prop_assert_eq!(o.total, subtotal - discounts);
+        for g in &o.gifts {
+            let value = (g.worth * Decimal::from(g.quantity)).round_dp(2);
+            prop_assert_eq!(g.allocations.iter().map(|a| a.amount).sum::<Decimal>(), value, "gift allocations sum to its value");
+        }
+    }
+
+    #[test]
+    fn the_same_inputs_give_the_same_outcome(lines in proptest::collection::vec(line(), 1..8), mode in 0usize..2) {
+        let r = &rulesets()[mode];
+        let c = cart(&lines, true);
+        let a = serde_json::to_string(&price(r, &c, &Customer::default(), &State::default(), 0).unwrap()).unwrap();
+        let b = serde_json::to_string(&price(r, &c, &Customer::default(), &State::default(), 0).unwrap()).unwrap();
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn never_worse_than_any_single_promotion(lines in proptest::collection::vec(line(), 1..7), coupon in any::<bool>(), mode in 0usize..2) {
+        let r = &rulesets()[mode];
+        let c = cart(&lines, coupon);
+        let best = price(r, &c, &Customer::default(), &State::default(), 0).unwrap();
+        prop_assume!(best.search.complete);
+        for p in &r.promotions {
+            // The outcome of the customer choosing only this promotion is a feasible alternative.
+            let mut only = c.clone();
+            only.choose = vec![p.name.clone()];
+            let alone = price(r, &only, &Customer::default(), &State::default(), 0).unwrap();
+            let single: Decimal = alone.discounts.iter().filter(|d| d.promotion == p.name).map(|d| d.amount).sum();
+            prop_assert!(best.discount_total >= single, "`{}` alone saves {single}, the chosen combination {}", p.name, best.discount_total);
+        }
+    }
+}
