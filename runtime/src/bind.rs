@@ -56,11 +56,27 @@ pub struct BoundCart {
     pub coupons: HashSet<SymbolId>,
 }
 
+/// Text → symbol, for reading inputs.
+pub type Symbols = HashMap<String, SymbolId>;
+
+/// The symbol table of `ruleset`.
+pub fn symbols(ruleset: &CompiledRuleset) -> Symbols {
+    ruleset.symbols.iter().enumerate().map(|(i, s)| (s.clone(), SymbolId(i as u32))).collect()
+}
+
 /// Reads and checks `cart` and `customer` against `ruleset`.
 pub fn bind(ruleset: &CompiledRuleset, cart: &Cart, customer: &Customer) -> Result<BoundCart, InputError> {
-    let symbols: HashMap<&str, SymbolId> =
-        ruleset.symbols.iter().enumerate().map(|(i, s)| (s.as_str(), SymbolId(i as u32))).collect();
-    let binder = Binder { ruleset, symbols: &symbols };
+    bind_with(ruleset, &symbols(ruleset), cart, customer)
+}
+
+/// [`bind`] with the ruleset's symbol table built once ([`crate::Prepared`] keeps one).
+pub fn bind_with(
+    ruleset: &CompiledRuleset,
+    symbols: &Symbols,
+    cart: &Cart,
+    customer: &Customer,
+) -> Result<BoundCart, InputError> {
+    let binder = Binder { ruleset, symbols };
     if let Some(currency) = &cart.currency
         && *currency != ruleset.settings.currency
     {
@@ -104,13 +120,13 @@ pub fn bind(ruleset: &CompiledRuleset, cart: &Cart, customer: &Customer) -> Resu
         }
         lines.push(values);
     }
-    let coupons = cart.coupons.iter().filter_map(|c| symbols.get(c.as_str()).copied()).collect();
+    let coupons = cart.coupons.iter().filter_map(|c| symbols.get(c).copied()).collect();
     Ok(BoundCart { lines, customer: customer_values, coupons })
 }
 
 struct Binder<'r> {
     ruleset: &'r CompiledRuleset,
-    symbols: &'r HashMap<&'r str, SymbolId>,
+    symbols: &'r Symbols,
 }
 
 impl Binder<'_> {
@@ -129,7 +145,7 @@ impl Binder<'_> {
             let slot = out.get_mut(i).ok_or_else(|| error(place, "internal: attribute table"))?;
             // `sku` and `price` come from the line itself.
             match (line, attr.name.as_str()) {
-                (Some(l), "sku") => *slot = Some(Bound::Text(self.symbols.get(l.sku.as_str()).copied())),
+                (Some(l), "sku") => *slot = Some(Bound::Text(self.symbols.get(&l.sku).copied())),
                 (Some(l), "price") => *slot = Some(Bound::Decimal(l.unit_price)),
                 _ => {
                     if let Some(json) = given.get(&attr.name) {
@@ -182,7 +198,7 @@ impl Binder<'_> {
                 _ => return Err(error(place, format!("expected true or false, found {}", found()))),
             },
             ValueType::Text => match json {
-                Json::String(s) => Bound::Text(self.symbols.get(s.as_str()).copied()),
+                Json::String(s) => Bound::Text(self.symbols.get(s).copied()),
                 _ => return Err(error(place, format!("expected text, found {}", found()))),
             },
             ValueType::Time => match json {

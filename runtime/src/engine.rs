@@ -6,36 +6,38 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 
 use crate::bind::InputError;
+use crate::index::Prepared;
 use crate::input::{Cart, Customer, State};
 use crate::ir::CompiledRuleset;
-use crate::price::{Outcome, price};
+use crate::price::{Outcome, price_prepared};
 
-/// Prices carts with the current ruleset. `Send + Sync`: share one behind an `Arc`.
+/// Prices carts with the current ruleset, indexed once at load. `Send + Sync`: share one behind
+/// an `Arc`.
 #[derive(Debug)]
 pub struct Engine {
-    ruleset: ArcSwap<CompiledRuleset>,
+    ruleset: ArcSwap<Prepared>,
 }
 
 impl Engine {
     /// An engine with `ruleset`.
     pub fn new(ruleset: CompiledRuleset) -> Engine {
-        Engine { ruleset: ArcSwap::from_pointee(ruleset) }
+        Engine { ruleset: ArcSwap::from_pointee(Prepared::new(ruleset)) }
     }
 
-    /// Replaces the ruleset atomically: a pricing already under way finishes with the old one,
-    /// every later one uses the new one.
+    /// Replaces the ruleset atomically (indexing it first, outside any lock): a pricing already
+    /// under way finishes with the old one, every later one uses the new one.
     pub fn swap(&self, ruleset: CompiledRuleset) {
-        self.ruleset.store(Arc::new(ruleset));
+        self.ruleset.store(Arc::new(Prepared::new(ruleset)));
     }
 
     /// The ruleset in use now.
-    pub fn ruleset(&self) -> Arc<CompiledRuleset> {
+    pub fn ruleset(&self) -> Arc<Prepared> {
         self.ruleset.load_full()
     }
 
     /// Prices `cart` for `customer` at `at` (Unix seconds), given `state`.
     pub fn price(&self, cart: &Cart, customer: &Customer, state: &State, at: i64) -> Result<Outcome, InputError> {
-        price(&self.ruleset.load(), cart, customer, state, at)
+        price_prepared(&self.ruleset.load(), cart, customer, state, at)
     }
 }
 

@@ -19,13 +19,15 @@ pub mod allocate;
 pub mod bind;
 pub mod cond;
 pub mod engine;
+pub mod index;
 pub mod input;
 pub mod ir;
 pub mod money;
 pub mod price;
 
 pub use engine::Engine;
+pub use index::Prepared;
 pub use ir::CompiledRuleset;
 pub use ir::file::LoadError;
 pub use money::{Currency, Money, MoneyError, Rounding};
-pub use price::{Outcome, price};
+pub use price::{Outcome, price, price_prepared};

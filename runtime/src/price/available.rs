@@ -3,10 +3,13 @@
 use rust_decimal::Decimal;
 
 use super::kinds::Allowance;
+use std::collections::BTreeMap;
+
 use crate::bind::BoundCart;
 use crate::cond::holds;
+use crate::index::Prepared;
 use crate::input::State;
-use crate::ir::{CompiledRuleset, LimitPer};
+use crate::ir::LimitPer;
 
 /// One promotion's availability for a cart.
 #[derive(Debug, Clone)]
@@ -31,76 +34,84 @@ fn when(at: i64) -> String {
     jiff::Timestamp::from_second(at).map_or_else(|_| at.to_string(), |t| t.to_string())
 }
 
-pub(crate) fn availability(r: &CompiledRuleset, bound: &BoundCart, state: &State, at: i64) -> Vec<Availability> {
-    let scopes: Vec<Vec<usize>> = r
-        .promotions
-        .iter()
-        .map(|p| (0..bound.lines.len()).filter(|&l| bound.lines.get(l).is_some_and(|v| holds(&p.scope, v))).collect())
-        .collect();
+/// The promotions whose scope matches a line of the cart (ascending), and their availability.
+pub(crate) fn availability(
+    prepared: &Prepared,
+    bound: &BoundCart,
+    state: &State,
+    at: i64,
+) -> (Vec<usize>, Vec<Availability>) {
+    let r = &prepared.ruleset;
+    let mut scopes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (l, values) in bound.lines.iter().enumerate() {
+        for i in prepared.index.candidates(values) {
+            let i = i as usize;
+            if r.promotions.get(i).is_some_and(|p| holds(&p.scope, values)) {
+                scopes.entry(i).or_default().push(l);
+            }
+        }
+    }
     // Promotions withdrawing others: from `start − D` until their end, on the lines in their scope.
-    let withdrawing: Vec<usize> = r
-        .promotions
+    let withdrawing: Vec<usize> = prepared
+        .index
+        .withdrawing
         .iter()
-        .enumerate()
-        .filter(|(_, p)| match (p.withdraw_others, p.window) {
-            (Some(d), Some((s, e))) => at >= s.saturating_sub(d) && at < e,
+        .map(|&i| i as usize)
+        .filter(|&i| match r.promotions.get(i).map(|p| (p.withdraw_others, p.window)) {
+            Some((Some(d), Some((s, e)))) => at >= s.saturating_sub(d) && at < e,
             _ => false,
         })
-        .map(|(i, _)| i)
         .collect();
-    r.promotions
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let in_scope = scopes.get(i).cloned().unwrap_or_default();
-            let withdrawn: Vec<(usize, usize)> = in_scope
-                .iter()
-                .filter_map(|&l| {
-                    withdrawing
-                        .iter()
-                        .find(|&&q| q != i && scopes.get(q).is_some_and(|s| s.contains(&l)))
-                        .map(|&q| (l, q))
-                })
-                .collect();
-            let stock_left =
-                p.stock.map(|s| state.stock_left.get(&p.name).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
-            let limit_left = p.limit.map(|(n, per)| {
-                let n = u64::try_from(n).unwrap_or(0);
-                match per {
-                    LimitPer::Customer => n.saturating_sub(state.used_by_customer.get(&p.name).copied().unwrap_or(0)),
-                    LimitPer::Order => n,
-                }
-            });
-            let budget = p.budget.map(|b| state.budget_left.get(&p.name).copied().unwrap_or(b));
-            let unavailable = match p.window {
-                Some((s, _)) if at < s => Some(format!("not started: starts at {}", when(s))),
-                Some((_, e)) if at >= e => Some(format!("ended at {}", when(e))),
-                _ => None,
-            }
-            .or_else(|| (!holds(&p.eligible, &bound.customer)).then(|| "the customer is not eligible".to_owned()))
-            .or_else(|| {
-                p.coupon.filter(|c| !bound.coupons.contains(c)).map(|c| format!("needs the coupon `{}`", r.symbol(c)))
+    let mut relevant = Vec::with_capacity(scopes.len());
+    let mut available = Vec::with_capacity(scopes.len());
+    for (&i, in_scope) in &scopes {
+        let Some(p) = r.promotions.get(i) else { continue };
+        let withdrawn: Vec<(usize, usize)> = in_scope
+            .iter()
+            .filter_map(|&l| {
+                withdrawing.iter().find(|&&q| q != i && scopes.get(&q).is_some_and(|s| s.contains(&l))).map(|&q| (l, q))
             })
-            .or_else(|| (stock_left == Some(0)).then(|| "stock exhausted: withdrawn".to_owned()))
-            .or_else(|| budget.filter(|b| *b <= Decimal::ZERO).map(|_| "budget exhausted: withdrawn".to_owned()));
-            let lines = if unavailable.is_some() {
-                Vec::new()
-            } else {
-                in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect()
-            };
-            let left = match (limit_left, stock_left) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            Availability {
-                unavailable,
-                in_scope,
-                withdrawn,
-                lines,
-                allowance: Allowance { left },
-                budget,
-                group_members: state.group_members.get(&p.name).copied().unwrap_or(0) + 1,
+            .collect();
+        let stock_left =
+            p.stock.map(|s| state.stock_left.get(&p.name).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
+        let limit_left = p.limit.map(|(n, per)| {
+            let n = u64::try_from(n).unwrap_or(0);
+            match per {
+                LimitPer::Customer => n.saturating_sub(state.used_by_customer.get(&p.name).copied().unwrap_or(0)),
+                LimitPer::Order => n,
             }
+        });
+        let budget = p.budget.map(|b| state.budget_left.get(&p.name).copied().unwrap_or(b));
+        let unavailable = match p.window {
+            Some((s, _)) if at < s => Some(format!("not started: starts at {}", when(s))),
+            Some((_, e)) if at >= e => Some(format!("ended at {}", when(e))),
+            _ => None,
+        }
+        .or_else(|| (!holds(&p.eligible, &bound.customer)).then(|| "the customer is not eligible".to_owned()))
+        .or_else(|| {
+            p.coupon.filter(|c| !bound.coupons.contains(c)).map(|c| format!("needs the coupon `{}`", r.symbol(c)))
         })
-        .collect()
+        .or_else(|| (stock_left == Some(0)).then(|| "stock exhausted: withdrawn".to_owned()))
+        .or_else(|| budget.filter(|b| *b <= Decimal::ZERO).map(|_| "budget exhausted: withdrawn".to_owned()));
+        let lines = if unavailable.is_some() {
+            Vec::new()
+        } else {
+            in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect()
+        };
+        let left = match (limit_left, stock_left) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        relevant.push(i);
+        available.push(Availability {
+            unavailable,
+            in_scope: in_scope.clone(),
+            withdrawn,
+            lines,
+            allowance: Allowance { left },
+            budget,
+            group_members: state.group_members.get(&p.name).copied().unwrap_or(0) + 1,
+        });
+    }
+    (relevant, available)
 }

@@ -1,6 +1,8 @@
 //! Evaluating one set of promotions on a cart: stage by stage, group by group, with clamping so
 //! no line goes below zero and budgets capping what a promotion gives (spec §3–4).
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
 use super::Pricing;
@@ -31,9 +33,10 @@ pub(crate) struct Evaluation {
     pub discount: Decimal,
     /// Σ gift values.
     pub gift_value: Decimal,
-    /// What each line costs after the discounts.
-    pub net: Vec<Decimal>,
 }
+
+/// What the lines a combination touches cost so far (others cost their original amount).
+type Net = BTreeMap<usize, Decimal>;
 
 impl Evaluation {
     /// The customer's gain, for comparing combinations: discount, then gift value.
@@ -50,7 +53,7 @@ impl Evaluation {
 impl Pricing<'_> {
     /// The groups promotion `i` measures on its available lines (spec §2), in cart order.
     pub(crate) fn groups(&self, i: usize) -> Vec<Vec<usize>> {
-        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.available.get(i)) else { return Vec::new() };
+        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return Vec::new() };
         let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
         // A bundle is one (virtual) product: at item level, all its lines are one group.
         let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
@@ -77,19 +80,30 @@ impl Pricing<'_> {
         groups.into_iter().map(|(_, lines)| lines).collect()
     }
 
-    /// Evaluates the promotions `set` together.
+    fn original(&self, l: usize) -> Decimal {
+        self.original.get(l).copied().unwrap_or(Decimal::ZERO)
+    }
+
+    /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
     pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
-        let mut net = self.original.clone();
+        let mut net = Net::new();
         let mut eval = Evaluation::default();
         let mut ordered: Vec<usize> = set.to_vec();
         ordered.sort_unstable();
+        let progressive = self.ruleset.settings.calculation == Calculation::Progressive;
         for current in Stage::ALL {
-            let base = match self.ruleset.settings.calculation {
-                Calculation::Parallel => self.original.clone(),
-                Calculation::Progressive => net.clone(),
-            };
-            for &i in ordered.iter().filter(|&&i| self.ruleset.promotions.get(i).is_some_and(|p| stage(p) == current)) {
-                let result = self.apply_promotion(i, &base, &mut net);
+            let members: Vec<usize> = ordered
+                .iter()
+                .copied()
+                .filter(|&i| self.ruleset.promotions.get(i).is_some_and(|p| stage(p) == current))
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            // Parallel: every stage sees the original amounts; progressive: what earlier stages left.
+            let snapshot = if progressive { net.clone() } else { Net::new() };
+            for i in members {
+                let result = self.apply_promotion(i, &snapshot, &mut net);
                 eval.discount += result.discount;
                 for (_, effect) in &result.groups {
                     for g in &effect.gifts {
@@ -99,13 +113,12 @@ impl Pricing<'_> {
                 eval.results.push(result);
             }
         }
-        eval.net = net;
         eval
     }
 
-    fn apply_promotion(&self, i: usize, base: &[Decimal], net: &mut [Decimal]) -> PromotionResult {
+    fn apply_promotion(&self, i: usize, base: &Net, net: &mut Net) -> PromotionResult {
         let mut result = PromotionResult { index: i, ..PromotionResult::default() };
-        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.available.get(i)) else { return result };
+        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return result };
         let ctx =
             KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
         let mut raw: Vec<(usize, Decimal)> = Vec::new();
@@ -118,7 +131,7 @@ impl Pricing<'_> {
                     .map(|&l| GroupLine {
                         line: l,
                         qty: self.quantities.get(l).copied().unwrap_or(0),
-                        base: base.get(l).copied().unwrap_or(Decimal::ZERO),
+                        base: base.get(&l).copied().unwrap_or_else(|| self.original(l)),
                     })
                     .collect();
                 let effect = apply(benefit, &group, &mut allowance, &ctx);
@@ -141,7 +154,7 @@ impl Pricing<'_> {
         }
         // No line below zero: a discount is cut to what is left of its line.
         for (l, d) in raw {
-            let Some(left) = net.get_mut(l) else { continue };
+            let left = net.entry(l).or_insert_with(|| self.original(l));
             let d = d.min(*left).max(Decimal::ZERO);
             if d.is_zero() {
                 continue;

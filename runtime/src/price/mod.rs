@@ -14,18 +14,30 @@ use rust_decimal::Decimal;
 pub use outcome::Outcome;
 pub use search::SEARCH_BUDGET;
 
-use crate::bind::{InputError, bind};
+use crate::bind::{InputError, bind_with};
+use crate::index::Prepared;
 use crate::input::{Cart, Customer, State};
 use crate::ir::CompiledRuleset;
 use available::Availability;
 use kinds::Rules;
+
+impl Pricing<'_> {
+    /// The availability of promotion `i`, if its scope matches a line of the cart.
+    pub(crate) fn avail(&self, i: usize) -> Option<&Availability> {
+        self.relevant.binary_search(&i).ok().and_then(|k| self.available.get(k))
+    }
+}
 
 /// Everything about one cart that every evaluation shares.
 pub(crate) struct Pricing<'a> {
     ruleset: &'a CompiledRuleset,
     cart: &'a Cart,
     rules: Rules,
+    /// Promotions whose scope matches a line, ascending; `available` is parallel to it.
+    relevant: Vec<usize>,
     available: Vec<Availability>,
+    /// Per line, the positions in `relevant` of the promotions whose scope holds on it.
+    by_line: Vec<Vec<usize>>,
     /// Original line amounts.
     original: Vec<Decimal>,
     quantities: Vec<u64>,
@@ -36,6 +48,9 @@ pub(crate) struct Pricing<'a> {
 
 /// Prices `cart` for `customer` at `at` (Unix seconds) with `state`. The same inputs always give
 /// the same outcome. A malformed input is an error naming its place; pricing itself cannot fail.
+///
+/// This indexes the ruleset first; a storefront pricing many carts keeps an
+/// [`Engine`](crate::Engine) (or a [`Prepared`] ruleset) so the index is built once.
 pub fn price(
     ruleset: &CompiledRuleset,
     cart: &Cart,
@@ -43,7 +58,19 @@ pub fn price(
     state: &State,
     at: i64,
 ) -> Result<Outcome, InputError> {
-    let bound = bind(ruleset, cart, customer)?;
+    price_prepared(&Prepared::new(ruleset.clone()), cart, customer, state, at)
+}
+
+/// [`price`] with a ruleset indexed once.
+pub fn price_prepared(
+    prepared: &Prepared,
+    cart: &Cart,
+    customer: &Customer,
+    state: &State,
+    at: i64,
+) -> Result<Outcome, InputError> {
+    let ruleset = &prepared.ruleset;
+    let bound = bind_with(ruleset, &prepared.symbols, cart, customer)?;
     for name in &cart.choose {
         if !ruleset.promotions.iter().any(|p| p.name == *name) {
             return Err(InputError {
@@ -52,12 +79,22 @@ pub fn price(
             });
         }
     }
-    let available = available::availability(ruleset, &bound, state, at);
+    let (relevant, available) = available::availability(prepared, &bound, state, at);
+    let mut by_line: Vec<Vec<usize>> = vec![Vec::new(); cart.lines.len()];
+    for (k, a) in available.iter().enumerate() {
+        for &l in &a.in_scope {
+            if let Some(list) = by_line.get_mut(l) {
+                list.push(k);
+            }
+        }
+    }
     let pricing = Pricing {
         ruleset,
         cart,
         rules: Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding },
+        relevant,
         available,
+        by_line,
         original: cart.lines.iter().map(|l| l.unit_price * Decimal::from(l.quantity)).collect(),
         quantities: cart.lines.iter().map(|l| u64::from(l.quantity)).collect(),
         skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),

@@ -1,15 +1,26 @@
 //! From the chosen combination to the [`Outcome`]: lines with their candidates and allocations,
 //! discounts, gifts, add-ons, presale deposits, hints, switch suggestions, risk flags, trace.
 
+use std::collections::{HashMap, HashSet};
+
 use rust_decimal::Decimal;
 
 use super::Pricing;
 use super::evaluate::Evaluation;
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
+use super::search::Alone;
 use super::stacking::stage;
 use crate::cond::holds;
 use crate::ir::FloorBound;
+
+/// What the candidates of every line are judged against.
+struct Context<'c> {
+    chosen: &'c HashSet<usize>,
+    forced: &'c [usize],
+    eval: &'c Evaluation,
+    alone: &'c Alone,
+}
 
 impl Pricing<'_> {
     fn name(&self, i: usize) -> String {
@@ -30,15 +41,12 @@ impl Pricing<'_> {
 
     pub(super) fn outcome(&self, at: i64) -> Outcome {
         let _ = at;
-        let count = self.ruleset.promotions.len();
-        let alone: Vec<Evaluation> = (0..count)
-            .map(|i| {
-                if self.available.get(i).is_some_and(|a| a.unavailable.is_none()) {
-                    self.evaluate(&[i])
-                } else {
-                    Evaluation::default()
-                }
-            })
+        let alone: Alone = self
+            .relevant
+            .iter()
+            .zip(&self.available)
+            .filter(|(_, a)| a.unavailable.is_none())
+            .map(|(&i, _)| (i, self.evaluate(&[i])))
             .collect();
         let forced: Vec<usize> =
             self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
@@ -64,29 +72,34 @@ impl Pricing<'_> {
             }
         }
         let subtotal: Decimal = self.original.iter().sum();
+        // Per line: (promotion index, discount), in stage order — built once.
+        let mut per_line: Vec<Vec<(usize, Decimal)>> = vec![Vec::new(); self.cart.lines.len()];
+        for r in &eval.results {
+            for &(l, d) in &r.lines {
+                if let Some(list) = per_line.get_mut(l) {
+                    list.push((r.index, d));
+                }
+            }
+        }
+        let chosen: HashSet<usize> = choice.set.iter().copied().collect();
+        let mut left_out: HashMap<usize, Decimal> = HashMap::new();
         let mut lines = Vec::new();
         for (l, line) in self.cart.lines.iter().enumerate() {
-            let allocations: Vec<Allocation> = eval
-                .results
-                .iter()
-                .filter_map(|r| {
-                    r.lines
-                        .iter()
-                        .find(|(x, _)| *x == l)
-                        .map(|(_, d)| Allocation { promotion: self.name(r.index), amount: self.fix(*d) })
-                })
-                .collect();
-            let discount: Decimal = allocations.iter().map(|a| a.amount).sum();
+            let applied = per_line.get(l).map_or(&[][..], Vec::as_slice);
+            let allocations: Vec<Allocation> =
+                applied.iter().map(|&(i, d)| Allocation { promotion: self.name(i), amount: self.fix(d) }).collect();
+            let discount: Decimal = applied.iter().map(|(_, d)| *d).sum();
             let line_price = self.original.get(l).copied().unwrap_or(Decimal::ZERO);
             let final_line_price = line_price - discount;
             let final_unit_price = self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)));
+            let context = Context { chosen: &chosen, forced: &forced, eval: &eval, alone: &alone };
             lines.push(LineOutcome {
                 id: line.id.clone(),
                 sku: line.sku.clone(),
                 quantity: line.quantity,
                 unit_price: self.fix(line.unit_price),
                 line_price: self.fix(line_price),
-                candidates: self.candidates(l, &choice.set, &forced, &eval, &alone),
+                candidates: self.candidates(l, &context, &mut left_out),
                 allocations,
                 discount: self.fix(discount),
                 final_line_price: self.fix(final_line_price),
@@ -149,8 +162,9 @@ impl Pricing<'_> {
         }
         let discount_total = eval.discount;
         let total = subtotal - discount_total;
-        let hints = self.hints(&choice.set, &eval, &alone);
-        let flags = self.flags(&lines, &choice.set, total, subtotal);
+        let context = Context { chosen: &chosen, forced: &forced, eval: &eval, alone: &alone };
+        let hints = self.hints(&context);
+        let flags = self.flags(&lines, &per_line, total, subtotal);
         if !choice.complete {
             trace.push(format!("search stopped after {} combinations: the best found is used", choice.evaluated));
         }
@@ -177,26 +191,17 @@ impl Pricing<'_> {
     }
 
     /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
-    fn candidates(
-        &self,
-        l: usize,
-        set: &[usize],
-        forced: &[usize],
-        eval: &Evaluation,
-        alone: &[Evaluation],
-    ) -> Vec<Candidate> {
+    fn candidates(&self, l: usize, c: &Context<'_>, left_out: &mut HashMap<usize, Decimal>) -> Vec<Candidate> {
         let mut out = Vec::new();
-        for (i, a) in self.available.iter().enumerate() {
-            if !a.in_scope.contains(&l) {
-                continue;
-            }
+        for &k in self.by_line.get(l).map_or(&[][..], Vec::as_slice) {
+            let (Some(&i), Some(a)) = (self.relevant.get(k), self.available.get(k)) else { continue };
             let promotion = self.name(i);
             let (applied, reason) = if let Some(why) = &a.unavailable {
                 (false, why.clone())
             } else if let Some((_, q)) = a.withdrawn.iter().find(|(line, _)| *line == l) {
                 (false, format!("withdrawn by `{}`, which withdraws other promotions on its products", self.name(*q)))
-            } else if set.contains(&i) {
-                match eval.result(i) {
+            } else if c.chosen.contains(&i) {
+                match c.eval.result(i) {
                     Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
                         Some((_, d)) => (true, format!("{} off this line", self.money(*d))),
                         None => match self.effect_on(r.groups.as_slice(), l) {
@@ -208,14 +213,14 @@ impl Pricing<'_> {
                     },
                     None => (false, "gives this line nothing".into()),
                 }
-            } else if let Some(&q) = set.iter().find(|&&q| self.clash(i, q)) {
-                if forced.contains(&q) {
+            } else if let Some(q) = self.clashing_chosen(i, c) {
+                if c.forced.contains(&q) {
                     (false, format!("conflicts with `{}`, which the customer chose", self.name(q)))
                 } else {
                     (false, format!("conflicts with `{}`, which saves the customer more", self.name(q)))
                 }
             } else {
-                let alone_effect = alone.get(i).and_then(|e| e.result(i)).and_then(|r| self.effect_on(&r.groups, l));
+                let alone_effect = c.alone.get(&i).and_then(|e| e.result(i)).and_then(|r| self.effect_on(&r.groups, l));
                 match alone_effect {
                     Some(e) if !e.gives_anything() => {
                         (false, e.note.clone().unwrap_or_else(|| "gives this line nothing".into()))
@@ -223,14 +228,12 @@ impl Pricing<'_> {
                     _ => {
                         // It could apply, but the customer saves more without it (progressive
                         // thresholds, clamping): say by how much.
-                        let mut with: Vec<usize> = set.to_vec();
-                        with.push(i);
-                        let with = self.evaluate(&with).discount;
+                        let with = *left_out.entry(i).or_insert_with(|| self.total_with(i, c));
+                        let without = self.money(c.eval.discount);
                         (
                             false,
                             format!(
-                                "left out: the customer saves {} without it and {} with it",
-                                self.money(eval.discount),
+                                "left out: the customer saves {without} without it and {} with it",
                                 self.money(with)
                             ),
                         )
@@ -242,24 +245,64 @@ impl Pricing<'_> {
         out
     }
 
+    /// The first chosen promotion that clashes with `i` (one must share a line with it).
+    fn clashing_chosen(&self, i: usize, c: &Context<'_>) -> Option<usize> {
+        let lines = self.avail(i).map_or(&[][..], |a| a.lines.as_slice());
+        lines
+            .iter()
+            .flat_map(|&l| self.by_line.get(l).map_or(&[][..], Vec::as_slice))
+            .filter_map(|&k| self.relevant.get(k).copied())
+            .filter(|&q| q != i && c.chosen.contains(&q) && super::stacking::conflicts(self.ruleset, i, q))
+            .min()
+    }
+
+    /// The cart's total discount if `i` were added to the chosen set: only the chosen promotions
+    /// connected to `i` by shared lines are evaluated again.
+    fn total_with(&self, i: usize, c: &Context<'_>) -> Decimal {
+        let mut component: Vec<usize> = vec![i];
+        let mut seen_lines: HashSet<usize> = HashSet::new();
+        let mut frontier: Vec<usize> = vec![i];
+        while let Some(p) = frontier.pop() {
+            for &l in self.avail(p).map_or(&[][..], |a| a.lines.as_slice()) {
+                if !seen_lines.insert(l) {
+                    continue;
+                }
+                for &k in self.by_line.get(l).map_or(&[][..], Vec::as_slice) {
+                    if let Some(&q) = self.relevant.get(k)
+                        && c.chosen.contains(&q)
+                        && !component.contains(&q)
+                    {
+                        component.push(q);
+                        frontier.push(q);
+                    }
+                }
+            }
+        }
+        let others: Vec<usize> = component.iter().copied().filter(|&q| q != i).collect();
+        let before = self.evaluate(&others).discount;
+        let after = self.evaluate(&component).discount;
+        c.eval.discount - before + after
+    }
+
     fn effect_on<'e>(&self, groups: &'e [(Vec<usize>, Effect)], l: usize) -> Option<&'e Effect> {
         groups.iter().find(|(lines, _)| lines.contains(&l)).map(|(_, e)| e)
     }
 
-    fn hints(&self, set: &[usize], eval: &Evaluation, alone: &[Evaluation]) -> Vec<Hint> {
+    fn hints(&self, context: &Context<'_>) -> Vec<Hint> {
+        let (eval, alone) = (context.eval, context.alone);
         let mut hints = Vec::new();
-        for i in 0..self.ruleset.promotions.len() {
-            if self.available.get(i).is_none_or(|a| a.unavailable.is_some()) {
+        for &i in &self.relevant {
+            if self.avail(i).is_none_or(|a| a.unavailable.is_some()) {
                 continue;
             }
             // In the chosen set: the next tier. Outside it, and not pushed out by a conflict: what
             // it needs to apply at all.
-            let source = if set.contains(&i) {
+            let source = if context.chosen.contains(&i) {
                 eval.result(i)
-            } else if set.iter().any(|&q| self.clash(i, q)) {
+            } else if self.clashing_chosen(i, context).is_some() {
                 None
             } else {
-                alone.get(i).and_then(|e| e.result(i))
+                alone.get(&i).and_then(|e| e.result(i))
             };
             let Some(r) = source else { continue };
             // The group closest to its goal.
@@ -285,7 +328,13 @@ impl Pricing<'_> {
         hints
     }
 
-    fn flags(&self, lines: &[LineOutcome], set: &[usize], total: Decimal, subtotal: Decimal) -> Vec<Flag> {
+    fn flags(
+        &self,
+        lines: &[LineOutcome],
+        per_line: &[Vec<(usize, Decimal)>],
+        total: Decimal,
+        subtotal: Decimal,
+    ) -> Vec<Flag> {
         let mut flags = Vec::new();
         for (l, line) in lines.iter().enumerate() {
             if line.allocations.is_empty() {
@@ -298,10 +347,8 @@ impl Pricing<'_> {
                     floors.push(f.bound);
                 }
             }
-            for &i in set {
-                if line.allocations.iter().any(|a| a.promotion == self.name(i))
-                    && let Some(f) = self.ruleset.promotions.get(i).and_then(|p| p.floor)
-                {
+            for &(i, _) in per_line.get(l).map_or(&[][..], Vec::as_slice) {
+                if let Some(f) = self.ruleset.promotions.get(i).and_then(|p| p.floor) {
                     floors.push(f);
                 }
             }

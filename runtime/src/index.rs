@@ -1,0 +1,96 @@
+//! The scope index: promotions keyed by the value their scope requires (`sku == "A"`,
+//! `category in ["x", "y"]`), built once per ruleset, so pricing a cart looks only at promotions
+//! that can match its lines — cost follows what matches, not how many promotions exist.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::bind::{Bound, Values};
+use crate::ir::{AttrId, CompiledRuleset, Cond, Op, SymbolId, Value};
+
+/// A compiled ruleset with its index: what the engine keeps loaded.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The ruleset.
+    pub ruleset: CompiledRuleset,
+    /// Its scope index.
+    pub index: ScopeIndex,
+    /// Its symbol table, for reading inputs.
+    pub symbols: crate::bind::Symbols,
+}
+
+impl Prepared {
+    /// Indexes `ruleset`.
+    pub fn new(ruleset: CompiledRuleset) -> Prepared {
+        let index = ScopeIndex::new(&ruleset);
+        let symbols = crate::bind::symbols(&ruleset);
+        Prepared { ruleset, index, symbols }
+    }
+}
+
+/// Promotions by required attribute value.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeIndex {
+    by_value: HashMap<(AttrId, SymbolId), Vec<u32>>,
+    /// Attributes that appear in `by_value`.
+    attributes: Vec<AttrId>,
+    /// Promotions whose scope requires no single value: checked on every line.
+    unindexed: Vec<u32>,
+    /// Promotions that withdraw others before they start.
+    pub(crate) withdrawing: Vec<u32>,
+}
+
+/// The values `cond` requires of one attribute, if it requires any (a top-level `==` or `in` on
+/// text, possibly inside an `and`).
+fn required(cond: &Cond) -> Option<(AttrId, Vec<SymbolId>)> {
+    match cond {
+        Cond::Pred { attr, op: Op::Eq, value: Value::Text(s) } => Some((*attr, vec![*s])),
+        Cond::Pred { attr, op: Op::In, value: Value::Set(items) } => {
+            let texts: Option<Vec<SymbolId>> =
+                items.iter().map(|v| if let Value::Text(s) = v { Some(*s) } else { None }).collect();
+            texts.map(|t| (*attr, t))
+        }
+        Cond::And(parts) => parts.iter().find_map(required),
+        _ => None,
+    }
+}
+
+impl ScopeIndex {
+    /// Builds the index of `ruleset`.
+    pub fn new(ruleset: &CompiledRuleset) -> ScopeIndex {
+        let mut index = ScopeIndex::default();
+        let mut attributes = HashSet::new();
+        for (i, p) in ruleset.promotions.iter().enumerate() {
+            let i = i as u32;
+            match required(&p.scope) {
+                Some((attr, values)) => {
+                    attributes.insert(attr);
+                    for v in values {
+                        index.by_value.entry((attr, v)).or_default().push(i);
+                    }
+                }
+                None => index.unindexed.push(i),
+            }
+            if p.withdraw_others.is_some() {
+                index.withdrawing.push(i);
+            }
+        }
+        index.attributes = attributes.into_iter().collect();
+        index.attributes.sort_unstable();
+        index
+    }
+
+    /// Promotions that may match a line with `values` (a superset of those that do), ascending.
+    pub fn candidates(&self, values: &Values) -> Vec<u32> {
+        let mut out = self.unindexed.clone();
+        for attr in &self.attributes {
+            if let Some(Some(Bound::Text(Some(sym)))) = values.get(attr.0 as usize)
+                && let Some(list) = self.by_value.get(&(*attr, *sym))
+            {
+                out.extend_from_slice(list);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
