@@ -234,3 +234,126 @@ fn compile_refuses_many_rulesets_and_rulesets_without_currency() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("a compiled ruleset needs a currency"));
     assert!(!out_file.exists());
 }
+
+/// Every example cart prices, with the JSON fields the storefront relies on, money as strings.
+#[test]
+fn every_example_cart_evaluates() {
+    let mut carts = 0;
+    for example in std::fs::read_dir(support::root().join("examples")).unwrap() {
+        let example = example.unwrap().path();
+        let Ok(dir) = std::fs::read_dir(example.join("carts")) else { continue };
+        for cart in dir {
+            let cart = cart.unwrap().path();
+            let out = promo(&[
+                "eval",
+                example.to_str().unwrap(),
+                "--cart",
+                cart.to_str().unwrap(),
+                "--at",
+                "2026-07-11T12:00:00-04:00",
+            ]);
+            assert_eq!(out.status.code(), Some(0), "{}: {}", cart.display(), String::from_utf8_lossy(&out.stderr));
+            let o: Value = serde_json::from_slice(&out.stdout).unwrap();
+            for field in ["subtotal", "discount_total", "total"] {
+                assert!(o[field].is_string(), "{field} is a decimal string in {}", cart.display());
+            }
+            for field in ["lines", "gifts", "hints", "flags"] {
+                assert!(o[field].is_array(), "{field} in {}", cart.display());
+            }
+            for line in o["lines"].as_array().unwrap() {
+                assert!(line["final_unit_price"].is_string() && line["final_line_price"].is_string());
+                assert!(line["allocations"].is_array());
+            }
+            carts += 1;
+        }
+    }
+    assert!(carts >= 6, "only {carts} example carts");
+}
+
+#[test]
+fn eval_gives_the_seed_numbers_and_explain_says_why() {
+    let out = promo(&[
+        "eval",
+        "examples/gift-return",
+        "--cart",
+        "examples/gift-return/carts/a-and-b.json",
+        "--at",
+        "2026-06-18T10:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let o: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(o["total"], "100.00");
+    assert_eq!(o["gifts"][0]["sku"], "C");
+    assert_eq!(o["gifts"][0]["allocations"][0]["amount"], "0.50");
+    assert_eq!(o["gifts"][0]["allocations"][1]["amount"], "4.50");
+
+    let out = promo(&[
+        "explain",
+        "examples/marketplace",
+        "--cart",
+        "examples/marketplace/carts/flash-sale.json",
+        "--customer",
+        "examples/marketplace/customers/gold.json",
+        "--at",
+        "2026-06-18T10:30:00+08:00",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("applied: 618 flash: Air Max at 399 — 600.00 off this line"), "{text}");
+    assert!(text.contains("total 1497.00 CNY (saves 600.00 CNY)"), "{text}");
+}
+
+#[test]
+fn eval_reads_a_compiled_ruleset_and_gives_the_same_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let compiled = dir.path().join("m.json");
+    assert_eq!(promo(&["compile", "examples/marketplace", "-o", compiled.to_str().unwrap()]).status.code(), Some(0));
+    let args = |ruleset: &str| {
+        promo(&[
+            "eval",
+            ruleset,
+            "--cart",
+            "examples/marketplace/carts/acme-shoes.json",
+            "--customer",
+            "examples/marketplace/customers/gold.json",
+            "--at",
+            "2026-10-01T12:00:00+08:00",
+        ])
+    };
+    let from_source = args("examples/marketplace");
+    let from_compiled = args(compiled.to_str().unwrap());
+    assert_eq!(from_source.status.code(), Some(0));
+    assert_eq!(from_source.stdout, from_compiled.stdout, "source and compiled ruleset price alike");
+    let o: Value = serde_json::from_slice(&from_source.stdout).unwrap();
+    assert_eq!(o["total"], "590.00");
+}
+
+#[test]
+fn eval_refuses_bad_input_naming_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let cart = dir.path().join("cart.json");
+    std::fs::write(&cart, r#"{"lines": [{"id": "1", "sku": "A", "unit_price": "1.00", "quantity": 0}]}"#).unwrap();
+    let out =
+        promo(&["eval", "examples/gift-return", "--cart", cart.to_str().unwrap(), "--at", "2026-06-18T10:00:00Z"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cart.lines[0].quantity: expected at least 1"));
+    std::fs::write(&cart, r#"{"lines": [{"id": "1", "sku": "A", "unit_price": 1.5, "quantity": 1}]}"#).unwrap();
+    let out = promo(&["eval", "examples/gift-return", "--cart", cart.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a valid cart"));
+    let out = promo(&[
+        "eval",
+        "examples/gift-return",
+        "--cart",
+        "examples/gift-return/carts/a-and-b.json",
+        "--at",
+        "tomorrow",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--at `tomorrow` is not a time"));
+    let corrupt = dir.path().join("bad.json");
+    std::fs::write(&corrupt, "{\"format\":\"promo-ruleset\",\"version\":9}").unwrap();
+    let out = promo(&["eval", corrupt.to_str().unwrap(), "--cart", "examples/gift-return/carts/a-and-b.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recompile it with `promo compile`"));
+}

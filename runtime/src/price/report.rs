@@ -213,19 +213,20 @@ impl Pricing<'_> {
                     },
                     None => (false, "gives this line nothing".into()),
                 }
-            } else if let Some(q) = self.clashing_chosen(i, c) {
-                if c.forced.contains(&q) {
-                    (false, format!("conflicts with `{}`, which the customer chose", self.name(q)))
-                } else {
-                    (false, format!("conflicts with `{}`, which saves the customer more", self.name(q)))
-                }
             } else {
                 let alone_effect = c.alone.get(&i).and_then(|e| e.result(i)).and_then(|r| self.effect_on(&r.groups, l));
-                match alone_effect {
-                    Some(e) if !e.gives_anything() => {
+                match (alone_effect, self.clashing_chosen(i, c)) {
+                    // Nothing to give here even alone: say why, whatever else applies.
+                    (Some(e), _) if !e.gives_anything() => {
                         (false, e.note.clone().unwrap_or_else(|| "gives this line nothing".into()))
                     }
-                    _ => {
+                    (_, Some(q)) if c.forced.contains(&q) => {
+                        (false, format!("conflicts with `{}`, which the customer chose", self.name(q)))
+                    }
+                    (_, Some(q)) => {
+                        (false, format!("conflicts with `{}`, which saves the customer more", self.name(q)))
+                    }
+                    (_, None) => {
                         // It could apply, but the customer saves more without it (progressive
                         // thresholds, clamping): say by how much.
                         let with = *left_out.entry(i).or_insert_with(|| self.total_with(i, c));
