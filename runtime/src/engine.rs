@@ -35,6 +35,17 @@ impl Engine {
         self.ruleset.load_full()
     }
 
+    /// What a product page shows for `product`.
+    pub fn display(
+        &self,
+        product: &crate::input::Line,
+        customer: &Customer,
+        state: &State,
+        at: i64,
+    ) -> Result<crate::display::Display, InputError> {
+        crate::display::display(&self.ruleset.load(), product, customer, state, at)
+    }
+
     /// Prices `cart` for `customer` at `at` (Unix seconds), given `state`.
     pub fn price(&self, cart: &Cart, customer: &Customer, state: &State, at: i64) -> Result<Outcome, InputError> {
         price_prepared(&self.ruleset.load(), cart, customer, state, at)

@@ -12,12 +12,15 @@
 //! - [`ir`]: the compiled ruleset a storefront loads — versioned, checksummed, with attributes and
 //!   values interned to ids.
 //!
+//! - [`display`]: what a product page shows — labels, countdown, final price, upcoming promotions,
+//!   stock left;
 //! - [`price`]: pricing a cart — every kind, stages and stacking, the best combination, allocations,
 //!   gifts, hints, risk flags and a trace (spec/evaluation.md).
 
 pub mod allocate;
 pub mod bind;
 pub mod cond;
+pub mod display;
 pub mod engine;
 pub mod index;
 pub mod input;
@@ -25,6 +28,7 @@ pub mod ir;
 pub mod money;
 pub mod price;
 
+pub use display::{Display, display};
 pub use engine::Engine;
 pub use index::Prepared;
 pub use ir::CompiledRuleset;

@@ -1,0 +1,167 @@
+//! What a product page shows (seed 004 §4.1): labels by priority, the countdown target, the final
+//! price of one unit, upcoming promotions with their start time, and remaining promotion stock.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::bind::{InputError, bind_with};
+use crate::cond::holds;
+use crate::index::Prepared;
+use crate::input::{Cart, Customer, Line, State};
+use crate::price::price_prepared;
+
+/// A label to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Label {
+    /// The text.
+    pub text: String,
+    /// Higher shows first.
+    pub priority: i64,
+    /// The promotion it belongs to.
+    pub promotion: String,
+}
+
+/// What the countdown counts to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Countdown {
+    /// The promotion.
+    pub promotion: String,
+    /// `ends` (a running promotion) or `starts` (an upcoming one).
+    pub event: String,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// A promotion about to start on this product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Upcoming {
+    /// The promotion.
+    pub promotion: String,
+    /// Its label, if it has one.
+    pub label: Option<String>,
+    /// Unix seconds.
+    pub starts_at: i64,
+}
+
+/// Stock left of a promotion with a `stock` clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLeft {
+    /// The promotion.
+    pub promotion: String,
+    /// Units left.
+    pub left: u64,
+}
+
+/// Everything a product page needs from the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Display {
+    /// The product's SKU.
+    pub sku: String,
+    /// Its price before promotions.
+    pub unit_price: Decimal,
+    /// What one unit costs this customer now, with the best combination.
+    pub final_price: Decimal,
+    /// Labels of the promotions running on it, highest priority first.
+    pub labels: Vec<Label>,
+    /// The countdown: the end of the running promotion with the highest priority, else the start
+    /// of the next one.
+    pub countdown: Option<Countdown>,
+    /// Promotions that will start on it, soonest first.
+    pub upcoming: Vec<Upcoming>,
+    /// Stock left of its promotions that have stock.
+    pub stock: Vec<StockLeft>,
+}
+
+/// The display data of `product` for `customer` at `at`.
+pub fn display(
+    prepared: &Prepared,
+    product: &Line,
+    customer: &Customer,
+    state: &State,
+    at: i64,
+) -> Result<Display, InputError> {
+    let r = &prepared.ruleset;
+    let mut one = product.clone();
+    one.quantity = 1;
+    let cart = Cart { currency: None, lines: vec![one], coupons: vec![], choose: vec![] };
+    let outcome = price_prepared(prepared, &cart, customer, state, at)?;
+    let bound = bind_with(r, &prepared.symbols, &cart, customer)?;
+    let Some(values) = bound.lines.first() else {
+        return Err(InputError { place: "product".into(), message: "no product".into() });
+    };
+    let mut labels = Vec::new();
+    let mut upcoming = Vec::new();
+    let mut stock = Vec::new();
+    let mut running: Vec<(i64, String, i64)> = Vec::new();
+    // Promotions withdrawing the others on this product (from `start − D` until their end).
+    let candidates = prepared.index.candidates(values);
+    let withdrawing: Vec<u32> = candidates
+        .iter()
+        .copied()
+        .filter(|i| prepared.index.withdrawing.contains(i))
+        .filter(|&i| {
+            r.promotions.get(i as usize).is_some_and(|q| match (q.withdraw_others, q.window) {
+                (Some(d), Some((s, e))) => at >= s.saturating_sub(d) && at < e && holds(&q.scope, values),
+                _ => false,
+            })
+        })
+        .collect();
+    for i in candidates {
+        let Some(p) = r.promotions.get(i as usize) else { continue };
+        if !holds(&p.scope, values) || !holds(&p.eligible, &bound.customer) {
+            continue;
+        }
+        let stock_left =
+            p.stock.map(|s| state.stock_left.get(&p.name).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
+        let ended = p.window.is_some_and(|(_, end)| at >= end);
+        if let (Some(left), false) = (stock_left, ended) {
+            stock.push(StockLeft { promotion: p.name.clone(), left });
+        }
+        match p.window {
+            Some((start, _)) if at < start => {
+                upcoming.push(Upcoming {
+                    promotion: p.name.clone(),
+                    label: p.label.as_ref().map(|l| l.0.clone()),
+                    starts_at: start,
+                });
+            }
+            Some((_, end)) if at >= end => continue,
+            window => {
+                let withdrawn = withdrawing.iter().any(|&q| q != i);
+                if stock_left == Some(0) || p.coupon.is_some() || withdrawn {
+                    continue;
+                }
+                if let Some((text, priority)) = &p.label {
+                    labels.push(Label { text: text.clone(), priority: *priority, promotion: p.name.clone() });
+                }
+                if let Some((_, end)) = window {
+                    let priority = p.label.as_ref().map_or(0, |l| l.1);
+                    running.push((priority, p.name.clone(), end));
+                }
+            }
+        }
+    }
+    labels.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.promotion.cmp(&b.promotion)));
+    upcoming.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.promotion.cmp(&b.promotion)));
+    running.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let countdown = running
+        .first()
+        .map(|(_, name, end)| Countdown { promotion: name.clone(), event: "ends".into(), at: *end })
+        .or_else(|| {
+            upcoming.first().map(|u| Countdown {
+                promotion: u.promotion.clone(),
+                event: "starts".into(),
+                at: u.starts_at,
+            })
+        });
+    let final_price = outcome.lines.first().map_or(product.unit_price, |l| l.final_line_price);
+    Ok(Display {
+        sku: product.sku.clone(),
+        unit_price: product.unit_price,
+        final_price,
+        labels,
+        countdown,
+        upcoming,
+        stock,
+    })
+}
