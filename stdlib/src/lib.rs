@@ -19,6 +19,8 @@ pub const MODULES: &[Module] = &[
     Module { name: "multi_buy", source: include_str!("../std/multi_buy.promo") },
     Module { name: "gifts", source: include_str!("../std/gifts.promo") },
     Module { name: "presale", source: include_str!("../std/presale.promo") },
+    Module { name: "bundles", source: include_str!("../std/bundles.promo") },
+    Module { name: "coupons", source: include_str!("../std/coupons.promo") },
 ];
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::expr::Context;
 use super::templates::Bindings;
-use super::{CheckError, Checker, suggest};
+use super::{CheckError, Checker, Type, suggest};
 use crate::hir::{self, Benefit, FloorBound, Threshold, Value};
 use crate::source::Span;
 use crate::syntax::ast::{
@@ -586,6 +586,22 @@ impl<'a> Checker<'a> {
     }
 
     fn bundle_items(&mut self, v: &ast::Value, b: &Bindings<'a>) -> Option<Vec<(String, i64)>> {
+        // A parameter not yet bound: any list of SKUs will do.
+        if let Some(ty) = b.param_type(v) {
+            let wanted = Type::Set(Box::new(Type::Text));
+            if !ty.fits(&wanted) {
+                self.report(
+                    v.span,
+                    CheckError::TypeMismatch {
+                        expected: wanted.to_string(),
+                        found: format!("a parameter of type {ty}"),
+                        span: v.span,
+                        help: None,
+                    },
+                );
+            }
+            return None;
+        }
         let v = b.resolve(v);
         let ValueKind::Set(entries) = &v.kind else {
             self.report(
