@@ -157,10 +157,10 @@ fn an_example_broken_three_ways_gives_three_diagnostics() {
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     };
     edit("item.promo", "scope electronics and brand == \"Sonic\"", "scope electronics and brnd == \"Sonic\"");
-    edit("item.promo", "group of 3 at 159.00 within 24h", "group of 3 at 159.00 USD within 24h");
-    edit("store.promo", "  label \"Add-on deal\" priority 20\n}", "  label \"Add-on deal\" priority 20\n");
+    edit("item.promo", "price: 159.00, within: 24h", "price: 159.00 USD, within: 24h");
+    edit("store.promo", "  scope acme_store\n}\n\npromotion \"Homebase", "  scope acme_store\n\npromotion \"Homebase");
     // And one more error in an untouched promotion, to prove the rest is still checked.
-    edit("platform.promo", "discount 20.00 when spend 99.00", "discount 20.00 when spend 99.001");
+    edit("platform.promo", "threshold: 99.00)", "threshold: 99.001)");
 
     let out = promo(&["check", "--format", "json", store.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -176,8 +176,8 @@ fn an_example_broken_three_ways_gives_three_diagnostics() {
         summary,
         vec![
             ("item.promo".to_owned(), "promo::name::unknown_attribute".to_owned(), 18),
-            ("item.promo".to_owned(), "promo::type::currency_mismatch".to_owned(), 44),
-            ("platform.promo".to_owned(), "promo::value::money_precision".to_owned(), 28),
+            ("item.promo".to_owned(), "promo::type::currency_mismatch".to_owned(), 37),
+            ("platform.promo".to_owned(), "promo::value::money_precision".to_owned(), 25),
             ("store.promo".to_owned(), "promo::syntax::unclosed_block".to_owned(), 25),
         ]
     );
@@ -191,11 +191,11 @@ fn compile_writes_a_ruleset_the_runtime_loads() {
     let out = promo(&["compile", "examples/smp-flash-sale", "-o", out_file.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("compiled 5 promotions to"), "{stderr}");
+    assert!(stderr.contains("compiled 7 promotions to"), "{stderr}");
     let text = std::fs::read_to_string(&out_file).unwrap();
     let compiled = promo::runtime::CompiledRuleset::from_json(&text).unwrap();
     assert_eq!(compiled.settings.currency, "USD");
-    assert_eq!(compiled.promotions.len(), 5);
+    assert_eq!(compiled.promotions.len(), 7);
     assert!(stderr.contains(&compiled.source_hash), "the hash is reported: {stderr}");
     // The same sources read through another spelling of the path give the same bytes.
     let again = dir.path().join("again.json");

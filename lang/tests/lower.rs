@@ -31,7 +31,7 @@ fn compile(r: &Ruleset) -> ir::CompiledRuleset {
 #[test]
 fn attributes_and_symbols_are_interned_once() {
     let c = compile(&marketplace());
-    assert_eq!(c.promotions.len(), 15);
+    assert_eq!(c.promotions.len(), 16);
     let mut names: Vec<(String, String)> =
         c.attributes.iter().map(|a| (format!("{:?}", a.subject), a.name.clone())).collect();
     let total = names.len();
