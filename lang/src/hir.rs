@@ -5,6 +5,8 @@ use jiff::{SignedDuration, Timestamp};
 use promo_runtime::{Currency, Money, Rounding};
 use rust_decimal::Decimal;
 
+pub use promo_runtime::ir::{Calculation, Op as PredOp, Stacking};
+
 use crate::source::Span;
 use crate::syntax::ast::{Level, LimitPer, RefundPolicy, Subject, ThresholdKind, UnitChoice};
 
@@ -17,26 +19,6 @@ pub struct Program {
     pub schema: crate::check::Schema,
     /// Every promotion, in source order.
     pub promotions: Vec<Promotion>,
-}
-
-/// How the final price is calculated when promotions of several levels apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Calculation {
-    /// Every threshold and percentage is measured on the pre-promotion price (the default).
-    #[default]
-    Parallel,
-    /// Each level sees the price left by the level before.
-    Progressive,
-}
-
-/// Whether promotions of different levels stack unless they say otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Stacking {
-    /// Item, store and platform promotions stack (the default).
-    #[default]
-    Shared,
-    /// No two promotions stack unless they say `stacks with`.
-    Exclusive,
 }
 
 /// Ruleset-wide settings, defaults filled in.
@@ -117,31 +99,6 @@ pub struct AttrRef {
     pub subject: Subject,
     /// Its name.
     pub name: String,
-}
-
-/// How a predicate compares its attribute with its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PredOp {
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `attr in [..]`
-    In,
-    /// `attr not in [..]`
-    NotIn,
-    /// `attr has v` (or `v in attr`) on a set attribute
-    Has,
-    /// a boolean attribute on its own
-    IsTrue,
 }
 
 /// A checked condition over products or the customer.

@@ -55,15 +55,9 @@ pub fn lower(program: &hir::Program, source_hash: String) -> Result<CompiledRule
         settings: ir::Settings {
             currency: currency.code().to_owned(),
             minor_units: currency.minor_units(),
-            calculation: match program.settings.calculation {
-                hir::Calculation::Parallel => ir::Calculation::Parallel,
-                hir::Calculation::Progressive => ir::Calculation::Progressive,
-            },
+            calculation: program.settings.calculation,
             rounding: program.settings.rounding,
-            stacking: match program.settings.stacking {
-                hir::Stacking::Shared => ir::Stacking::Shared,
-                hir::Stacking::Exclusive => ir::Stacking::Exclusive,
-            },
+            stacking: program.settings.stacking,
             floors,
         },
         attributes: l.attributes,
@@ -185,19 +179,7 @@ impl<'p> Lowerer<'p> {
             hir::Expr::All => ir::Cond::All,
             hir::Expr::Pred { attr, op, value } => {
                 let attr = self.attribute(attr);
-                let op = match op {
-                    hir::PredOp::Eq => ir::Op::Eq,
-                    hir::PredOp::Ne => ir::Op::Ne,
-                    hir::PredOp::Lt => ir::Op::Lt,
-                    hir::PredOp::Le => ir::Op::Le,
-                    hir::PredOp::Gt => ir::Op::Gt,
-                    hir::PredOp::Ge => ir::Op::Ge,
-                    hir::PredOp::In => ir::Op::In,
-                    hir::PredOp::NotIn => ir::Op::NotIn,
-                    hir::PredOp::Has => ir::Op::Has,
-                    hir::PredOp::IsTrue => ir::Op::IsTrue,
-                };
-                ir::Cond::Pred { attr, op, value: self.value(value) }
+                ir::Cond::Pred { attr, op: *op, value: self.value(value) }
             }
             hir::Expr::Not(inner) => ir::Cond::Not(Box::new(self.cond(inner))),
             hir::Expr::And(parts) => ir::Cond::And(parts.iter().map(|p| self.cond(p)).collect()),
