@@ -158,3 +158,15 @@ fn unknown_fields_and_numeric_money_are_refused_by_the_reader() {
         serde_json::from_str::<Cart>(r#"{"lines": [{"id": "x", "sku": "A", "unit_price": 0.1, "quantity": 1}]}"#);
     assert!(numeric.is_err(), "money must be a decimal string, never a float: {numeric:?}");
 }
+
+#[test]
+fn amounts_too_large_to_price_are_refused_not_a_panic() {
+    let r = marketplace();
+    let e = err(
+        &r,
+        json!({"lines": [{"id": "x", "sku": "A", "unit_price": "79228162514264337593543950335", "quantity": 4000000000u32}]}),
+        json!({}),
+    );
+    assert_eq!(e.place, "cart.lines[0]");
+    assert!(e.message.contains("too large"), "{}", e.message);
+}

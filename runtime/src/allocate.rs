@@ -62,8 +62,12 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Resul
     let mut shares = Vec::with_capacity(weights.len());
     let mut remainders = Vec::with_capacity(weights.len());
     for (i, w) in weights.iter().enumerate() {
-        let exact =
-            amount.checked_mul(*w).and_then(|x| x.checked_div(total_weight)).ok_or(AllocationError::Overflow)?;
+        // `amount × w / Σw`; when the product does not fit, `amount × (w / Σw)` (a share ≤ 1).
+        let exact = amount
+            .checked_mul(*w)
+            .and_then(|x| x.checked_div(total_weight))
+            .or_else(|| w.checked_div(total_weight).and_then(|ratio| amount.checked_mul(ratio)))
+            .ok_or(AllocationError::Overflow)?;
         let floor = exact.round_dp_with_strategy(minor_units, RoundingStrategy::ToZero);
         shares.push(floor);
         remainders.push((exact.checked_sub(floor).ok_or(AllocationError::Overflow)?, i));
@@ -112,6 +116,14 @@ mod tests {
         // 1.00 over 1 : 2 : 3 → exact 0.1666…, 0.3333…, 0.5 → 0.16, 0.33, 0.50 and one cent to the
         // largest remainder (0.0066… of the first line).
         assert_eq!(allocate(d("1.00"), &[d("1"), d("2"), d("3")], 2).unwrap(), vec![d("0.17"), d("0.33"), d("0.50")]);
+    }
+
+    #[test]
+    fn amounts_whose_product_overflows_still_allocate_exactly() {
+        let big = d("100000000000000000000.00"); // 10^20
+        let shares = allocate(big, &[d("1000000000000000"), d("1000000000000000")], 2).unwrap();
+        assert_eq!(shares.iter().sum::<Decimal>(), big);
+        assert_eq!(shares[0], d("50000000000000000000.00"));
     }
 
     #[test]

@@ -64,6 +64,14 @@ pub fn symbols(ruleset: &CompiledRuleset) -> Symbols {
     ruleset.symbols.iter().enumerate().map(|(i, s)| (s.clone(), SymbolId(i as u32))).collect()
 }
 
+/// The largest line amount (`unit_price × quantity`) Promo prices. Every sum and product the
+/// engine computes on amounts up to this stays far inside a decimal's range, so arithmetic on
+/// them cannot overflow.
+pub const MAX_LINE_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0); // 10^15
+
+/// The most lines a cart may have.
+pub const MAX_LINES: usize = 100_000;
+
 /// Reads and checks `cart` and `customer` against `ruleset`.
 pub fn bind(ruleset: &CompiledRuleset, cart: &Cart, customer: &Customer) -> Result<BoundCart, InputError> {
     bind_with(ruleset, &symbols(ruleset), cart, customer)
@@ -86,6 +94,9 @@ pub fn bind_with(
         ));
     }
     let customer_values = binder.values(Subject::Customer, &customer.attributes, None, "customer.attributes")?;
+    if cart.lines.len() > MAX_LINES {
+        return Err(error("cart.lines", format!("a cart has at most {MAX_LINES} lines")));
+    }
     let mut ids = HashSet::new();
     let mut lines = Vec::with_capacity(cart.lines.len());
     for (i, line) in cart.lines.iter().enumerate() {
@@ -108,6 +119,16 @@ pub fn bind_with(
                 format!(
                     "{} has more decimals than {} allows ({})",
                     line.unit_price, ruleset.settings.currency, ruleset.settings.minor_units
+                ),
+            ));
+        }
+        let amount = line.unit_price.checked_mul(Decimal::from(line.quantity));
+        if amount.is_none_or(|a| a > MAX_LINE_AMOUNT) {
+            return Err(error(
+                place,
+                format!(
+                    "the line amount ({} × {}) is too large: at most {MAX_LINE_AMOUNT}",
+                    line.unit_price, line.quantity
                 ),
             ));
         }
@@ -246,5 +267,13 @@ impl Binder<'_> {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_line_amount_bound_is_ten_to_the_fifteenth() {
+        assert_eq!(super::MAX_LINE_AMOUNT, rust_decimal::Decimal::from(1_000_000_000_000_000u64));
     }
 }

@@ -233,6 +233,11 @@ impl Checker<'_> {
             self.report(v.span, CheckError::NegativeMoney { value: digits.clone(), span: v.span });
             return None;
         }
+        // The runtime prices line amounts up to 10^15; larger amounts in a ruleset are mistakes.
+        if amount > Decimal::from(1_000_000_000_000_000u64) {
+            self.report(v.span, CheckError::TooLarge { value: digits.clone(), span: v.span });
+            return None;
+        }
         if !ruleset_currency.is_exact(amount) {
             self.report(
                 v.span,

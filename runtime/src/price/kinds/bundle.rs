@@ -52,7 +52,10 @@ pub(super) fn bundle(
         }
     }
     let value: Decimal = lines.iter().map(|l| l.base).sum();
-    let off = ctx.rules.round(value - price * Decimal::from(bundles));
+    let Some(cost) = price.checked_mul(Decimal::from(bundles)) else {
+        return Effect::nothing("too many bundles to price");
+    };
+    let off = ctx.rules.round(value - cost);
     if off <= Decimal::ZERO {
         return Effect::nothing("the bundle price is not lower than its items");
     }

@@ -45,7 +45,8 @@ pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut A
     // The priciest units make the sets: what a shopper expects of "any 3 for 100".
     let chosen = take(&runs(group, false), sets * m);
     let value: Decimal = chosen.iter().map(|(_, u, n)| *u * Decimal::from(*n)).sum();
-    let total_off = ctx.rules.round(value - price * Decimal::from(sets));
+    let Some(cost) = price.checked_mul(Decimal::from(sets)) else { return Effect::nothing("too many sets to price") };
+    let total_off = ctx.rules.round(value - cost);
     if total_off <= Decimal::ZERO {
         return Effect::nothing("the multi-buy price is not lower");
     }

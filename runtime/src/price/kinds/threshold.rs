@@ -78,6 +78,6 @@ pub(super) fn every(
     if a.take(1) == 0 {
         return Effect::nothing("limit or stock reached");
     }
-    let total = (amount * times).min(spend);
+    let total = amount.checked_mul(times).map_or(spend, |t| t.min(spend));
     Effect { discounts: ctx.rules.allocate(total, group), consumed: 1, miss, ..Effect::default() }
 }
