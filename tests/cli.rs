@@ -357,3 +357,63 @@ fn eval_refuses_bad_input_naming_the_place() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("recompile it with `promo compile`"));
 }
+
+#[test]
+fn refund_gives_the_seed_numbers_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let cart = dir.path().join("cart.json");
+    let ret_a = dir.path().join("return-a.json");
+    std::fs::write(&ret_a, r#"{"lines": [{"id": "A", "quantity": 1}]}"#).unwrap();
+    for (shop, expected) in [("seed-shop", Some("5.00")), ("allocated-demo", Some("9.50")), ("require-gift-demo", None)]
+    {
+        std::fs::write(
+            &cart,
+            format!(
+                r#"{{"lines": [{{"id": "A", "sku": "A", "unit_price": "10.00", "quantity": 1, "attributes": {{"merchant": "{shop}"}}}},
+                              {{"id": "B", "sku": "B", "unit_price": "90.00", "quantity": 1, "attributes": {{"merchant": "{shop}"}}}}]}}"#
+            ),
+        )
+        .unwrap();
+        let order = dir.path().join(format!("{shop}.json"));
+        let out = promo(&[
+            "eval",
+            "examples/gift-return",
+            "--cart",
+            cart.to_str().unwrap(),
+            "--at",
+            "2026-06-18T10:00:00Z",
+            "--order-out",
+            order.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = promo(&["refund", order.to_str().unwrap(), "--return", ret_a.to_str().unwrap()]);
+        match expected {
+            Some(amount) => {
+                assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+                let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert_eq!(r["refund"], amount, "{shop}");
+            }
+            None => {
+                assert_eq!(out.status.code(), Some(1));
+                assert!(String::from_utf8_lossy(&out.stderr).contains("return refused"), "{shop}");
+            }
+        }
+    }
+    // Repeated returns with --record: A, then B with the gift: 5.00 then 95.00 (100.00 in all).
+    let order = dir.path().join("seed-shop.json");
+    let out = promo(&["refund", order.to_str().unwrap(), "--return", ret_a.to_str().unwrap(), "--record"]);
+    assert_eq!(out.status.code(), Some(0));
+    let ret_b = dir.path().join("return-b.json");
+    std::fs::write(
+        &ret_b,
+        r#"{"lines": [{"id": "B", "quantity": 1}], "gifts": [{"promotion": "Spend 100, get C free", "quantity": 1}]}"#,
+    )
+    .unwrap();
+    let out = promo(&["refund", order.to_str().unwrap(), "--return", ret_b.to_str().unwrap(), "--record"]);
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((r["refund"].as_str(), r["cumulative"].as_str()), (Some("95.00"), Some("100.00")));
+    // A third return of A is more than was bought.
+    let out = promo(&["refund", order.to_str().unwrap(), "--return", ret_a.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 units returned in all, but 1 were bought"));
+}

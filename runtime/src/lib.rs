@@ -14,6 +14,7 @@
 //!
 //! - [`display`]: what a product page shows — labels, countdown, final price, upcoming promotions,
 //!   stock left;
+//! - [`refund`]: orders and returns — what the kept items still earn, the three gift policies;
 //! - [`price`]: pricing a cart — every kind, stages and stacking, the best combination, allocations,
 //!   gifts, hints, risk flags and a trace (spec/evaluation.md).
 
@@ -27,6 +28,7 @@ pub mod input;
 pub mod ir;
 pub mod money;
 pub mod price;
+pub mod refund;
 
 pub use display::{Display, display};
 pub use engine::Engine;
@@ -35,3 +37,4 @@ pub use ir::CompiledRuleset;
 pub use ir::file::LoadError;
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use price::{Outcome, price, price_prepared};
+pub use refund::{Order, RefundOutcome, Return};

@@ -42,6 +42,9 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     format: OutcomeFormat,
+    /// Also record the order (ruleset, inputs, outcome) here, for `promo refund`.
+    #[arg(long)]
+    order_out: Option<PathBuf>,
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> {
@@ -122,6 +125,25 @@ pub fn run(args: EvalArgs, explain: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if let Some(path) = &args.order_out {
+        let order = promo::runtime::Order {
+            ruleset,
+            at,
+            cart,
+            customer,
+            state,
+            outcome: outcome.clone(),
+            returns: Vec::new(),
+            refunded: rust_decimal::Decimal::ZERO,
+        };
+        let written = serde_json::to_string_pretty(&order)
+            .map_err(|e| e.to_string())
+            .and_then(|text| super::compile::write_atomically(path, text.as_bytes()).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     if explain || args.format == OutcomeFormat::Text {
         print!("{}", account(&outcome));
     } else {

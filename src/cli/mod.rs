@@ -3,6 +3,7 @@
 mod check;
 mod compile;
 mod eval;
+mod refund;
 mod report;
 
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Price a cart and explain, in words, why each promotion applied or not.
     Explain(eval::EvalArgs),
+    /// Refund a return on an order recorded by `promo eval --order-out`.
+    Refund(refund::RefundArgs),
 }
 
 /// How diagnostics are printed.
@@ -45,5 +48,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compile(args) => compile::run(args),
         Command::Eval(args) => eval::run(args, false),
         Command::Explain(args) => eval::run(args, true),
+        Command::Refund(args) => refund::run(args),
     }
 }
