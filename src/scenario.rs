@@ -47,6 +47,42 @@ pub struct Scenario {
     /// Numbers the auditor pins; each is asserted.
     #[serde(default)]
     pub expect: Expect,
+    /// Returns made after the purchase, in order, each with the refund it must give.
+    #[serde(default)]
+    pub returns: Vec<ReturnStep>,
+}
+
+/// One return of a scenario and what it must refund.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnStep {
+    /// Units returned, by line.
+    #[serde(default)]
+    pub lines: Vec<promo_runtime::refund::ReturnLine>,
+    /// Gift units returned.
+    #[serde(default)]
+    pub gifts: Vec<promo_runtime::refund::ReturnGift>,
+    /// The refund it must give.
+    #[serde(default)]
+    pub refund: Option<Decimal>,
+    /// What must then be owed.
+    #[serde(default)]
+    pub owed: Option<Decimal>,
+    /// Whether a policy must refuse it.
+    #[serde(default)]
+    pub refused: bool,
+    /// Text the error must contain, when it must fail otherwise.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// What one return of a scenario gave.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StepResult {
+    /// The refund, when it was accepted.
+    pub refund: Option<promo_runtime::RefundOutcome>,
+    /// Why it was not, otherwise.
+    pub error: Option<String>,
 }
 
 /// Pinned numbers.
@@ -119,6 +155,60 @@ pub fn run(root: &Path, s: &Scenario) -> Result<Outcome, String> {
     let ruleset = compile(&root.join(&s.ruleset))?;
     let at = s.at.parse::<jiff::Timestamp>().map_err(|e| format!("`at` is not a time: {e}"))?.as_second();
     price(&ruleset, &s.cart, &s.customer, &s.state, at).map_err(|e| e.to_string())
+}
+
+/// Makes the scenario's returns, in order, each recorded before the next.
+pub fn run_returns(root: &Path, s: &Scenario) -> Result<Vec<StepResult>, String> {
+    let ruleset = compile(&root.join(&s.ruleset))?;
+    let at = s.at.parse::<jiff::Timestamp>().map_err(|e| format!("`at` is not a time: {e}"))?.as_second();
+    let mut order = promo_runtime::Order::new(ruleset, s.cart.clone(), s.customer.clone(), s.state.clone(), at)
+        .map_err(|e| e.to_string())?;
+    let mut results = Vec::new();
+    for step in &s.returns {
+        let ret = promo_runtime::Return { lines: step.lines.clone(), gifts: step.gifts.clone() };
+        match order.refund(&ret) {
+            Ok(out) => {
+                order.record(ret, &out);
+                results.push(StepResult { refund: Some(out), error: None });
+            }
+            Err(e) => results.push(StepResult { refund: None, error: Some(e.to_string()) }),
+        }
+    }
+    Ok(results)
+}
+
+/// The expectations of the returns that their results do not meet, in words.
+pub fn return_mismatches(steps: &[ReturnStep], results: &[StepResult]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, (step, result)) in steps.iter().zip(results).enumerate() {
+        let n = i + 1;
+        match (&result.refund, &result.error) {
+            (Some(r), _) => {
+                if step.refused || step.error.is_some() {
+                    out.push(format!("return {n}: expected a refusal or an error, got a refund of {}", r.refund));
+                }
+                if let Some(want) = step.refund
+                    && want != r.refund
+                {
+                    out.push(format!("return {n}: expected a refund of {want}, got {}", r.refund));
+                }
+                if let Some(want) = step.owed
+                    && want != r.owed
+                {
+                    out.push(format!("return {n}: expected {want} owed, got {}", r.owed));
+                }
+            }
+            (None, Some(e)) => {
+                let refused_ok = step.refused && e.starts_with("return refused");
+                let error_ok = step.error.as_ref().is_some_and(|want| e.contains(want.as_str()));
+                if !refused_ok && !error_ok {
+                    out.push(format!("return {n}: unexpected error: {e}"));
+                }
+            }
+            (None, None) => out.push(format!("return {n}: no result")),
+        }
+    }
+    out
 }
 
 /// The pinned numbers that the outcome does not meet, in words (empty when all hold).

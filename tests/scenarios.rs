@@ -7,7 +7,7 @@
 
 mod support;
 
-use promo::scenario::{mismatches, read, run};
+use promo::scenario::{mismatches, read, return_mismatches, run, run_returns};
 
 fn check(path: &std::path::Path) {
     let scenario = read(path).unwrap_or_else(|e| panic!("{e}"));
@@ -27,8 +27,21 @@ fn check(path: &std::path::Path) {
         snapshot_path => "snapshots/scenarios",
         prepend_module_to_snapshot => false,
     }, {
-        insta::assert_ron_snapshot!(name, outcome);
+        insta::assert_ron_snapshot!(name.clone(), outcome);
     });
+    if !scenario.returns.is_empty() {
+        let results = run_returns(&support::root(), &scenario).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let wrong = return_mismatches(&scenario.returns, &results);
+        assert!(wrong.is_empty(), "{}: {}\n{}", path.display(), scenario.description, wrong.join("\n"));
+        insta::with_settings!({
+            description => scenario.description.clone(),
+            omit_expression => true,
+            snapshot_path => "snapshots/scenarios",
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_ron_snapshot!(format!("{name}__returns"), results);
+        });
+    }
 }
 
 #[test]
