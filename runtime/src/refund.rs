@@ -307,7 +307,7 @@ impl Order {
             .collect();
         let weights: Vec<Decimal> = now.iter().map(|(_, w)| *w).collect();
         let shares = crate::allocate::allocate(round2(refund, minor), &weights, minor).unwrap_or_default();
-        let lines = now
+        let lines: Vec<LineRefund> = now
             .iter()
             .zip(shares.iter().copied().chain(std::iter::repeat(Decimal::ZERO)))
             .map(|((l, _), amount)| LineRefund { line: l.id.clone(), quantity: l.quantity, amount })
