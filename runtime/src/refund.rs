@@ -338,11 +338,19 @@ impl Order {
                 restored.push(Restored { promotion: d.promotion.clone(), units: units.min(d.units) });
             }
         }
+        // Every amount written with the currency's minor unit (0 → 0.00).
+        let fix = |d: Decimal| {
+            let mut shown = d;
+            shown.rescale(minor);
+            shown
+        };
+        let lines = lines.into_iter().map(|l: LineRefund| LineRefund { amount: fix(l.amount), ..l }).collect();
+        let deductions = deductions.into_iter().map(|d: Deduction| Deduction { amount: fix(d.amount), ..d }).collect();
         Ok(RefundOutcome {
-            refund,
-            refunded_before: self.refunded,
-            cumulative,
-            owed,
+            refund: fix(refund),
+            refunded_before: fix(self.refunded),
+            cumulative: fix(cumulative),
+            owed: fix(owed),
             lines,
             deductions,
             restored,
