@@ -92,6 +92,9 @@ fn returning_the_gift_later_gives_its_deduction_back() {
     let r2 = order.refund(&second).unwrap();
     assert_eq!((r1.refund, r2.refund), (d("5.00"), d("95.00")));
     assert_eq!(r2.cumulative, d("100.00"));
+    // By line, never more than a line paid: A gets the 5.00 withheld for the gift back, B its 90.00.
+    let by_line: Vec<(&str, Decimal)> = r2.lines.iter().map(|l| (l.line.as_str(), l.amount)).collect();
+    assert_eq!(by_line, vec![("A", d("5.00")), ("B", d("90.00"))]);
 }
 
 #[test]
@@ -161,7 +164,12 @@ proptest! {
             prop_assert!(out.refund >= Decimal::ZERO);
             total += out.refund;
             owed = out.owed;
+            prop_assert_eq!(out.lines.iter().map(|l| l.amount).sum::<Decimal>(), out.refund, "the lines add up to the refund");
             sequence.record(r, &out);
+            for line in &order.outcome.lines {
+                let refunded = sequence.refunded_lines.get(&line.id).copied().unwrap_or_default();
+                prop_assert!(refunded <= line.final_line_price, "line {} refunded {refunded} of {}", line.id, line.final_line_price);
+            }
             all.push((format!("l{i}"), q));
         }
         prop_assert!(total <= order.outcome.total, "refunded {total} of {}", order.outcome.total);

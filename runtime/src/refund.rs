@@ -34,6 +34,9 @@ pub struct Order {
     /// Refunded so far.
     #[serde(default)]
     pub refunded: Decimal,
+    /// Refunded so far, by line.
+    #[serde(default)]
+    pub refunded_lines: BTreeMap<String, Decimal>,
 }
 
 /// One return.
@@ -80,7 +83,8 @@ pub struct RefundOutcome {
     /// What earlier refunds exceeded what is due now (a later return broke a threshold that an
     /// earlier refund counted on): the store may collect it. Refunds are never negative.
     pub owed: Decimal,
-    /// This return's refund by line.
+    /// This return's refund by line (a line returned earlier may appear: a gift returned now gives
+    /// back what was withheld from it).
     pub lines: Vec<LineRefund>,
     /// Amounts withheld, each with its reason.
     pub deductions: Vec<Deduction>,
@@ -162,7 +166,17 @@ impl Order {
         at: i64,
     ) -> Result<Order, InputError> {
         let outcome = price(&ruleset, &cart, &customer, &state, at)?;
-        Ok(Order { ruleset, at, cart, customer, state, outcome, returns: Vec::new(), refunded: Decimal::ZERO })
+        Ok(Order {
+            ruleset,
+            at,
+            cart,
+            customer,
+            state,
+            outcome,
+            returns: Vec::new(),
+            refunded: Decimal::ZERO,
+            refunded_lines: BTreeMap::new(),
+        })
     }
 
     /// What `ret` refunds, given the returns already made. Changes nothing; see [`Order::record`].
@@ -293,24 +307,29 @@ impl Order {
                 "earlier refunds counted on a threshold these returns break: {owed} was refunded beyond what is due"
             ));
         }
-        // This return's refund by line, in proportion to what its units were paid.
-        let now: Vec<(&ReturnLine, Decimal)> = ret
-            .lines
+        // By line: the cumulative refund is allocated over every line returned so far by what its
+        // returned units were paid (so no line is ever refunded more than it paid); this return
+        // refunds each line what that allocation grew by.
+        let returned_lines: Vec<(&str, Decimal)> =
+            returned_share.iter().filter(|(_, (back, _))| *back > 0).map(|(id, (_, share))| (*id, *share)).collect();
+        let weights: Vec<Decimal> = returned_lines.iter().map(|(_, w)| *w).collect();
+        let cumulative_shares =
+            crate::allocate::allocate(round2(cumulative, minor), &weights, minor).unwrap_or_default();
+        let growth: Vec<(&str, Decimal)> = returned_lines
             .iter()
-            .map(|l| {
-                let line = self.cart.lines.iter().find(|c| c.id == l.id);
-                let paid =
-                    self.outcome.lines.iter().find(|o| o.id == l.id).map_or(Decimal::ZERO, |o| o.final_line_price);
-                let q = line.map_or(1, |c| c.quantity.max(1));
-                (l, paid * Decimal::from(l.quantity) / Decimal::from(q))
+            .zip(cumulative_shares.iter().copied().chain(std::iter::repeat(Decimal::ZERO)))
+            .map(|((id, _), now)| {
+                (*id, (now - self.refunded_lines.get(*id).copied().unwrap_or(Decimal::ZERO)).max(Decimal::ZERO))
             })
             .collect();
-        let weights: Vec<Decimal> = now.iter().map(|(_, w)| *w).collect();
-        let shares = crate::allocate::allocate(round2(refund, minor), &weights, minor).unwrap_or_default();
-        let lines: Vec<LineRefund> = now
+        let growth_weights: Vec<Decimal> = growth.iter().map(|(_, g)| *g).collect();
+        let parts = crate::allocate::allocate(round2(refund, minor), &growth_weights, minor).unwrap_or_default();
+        let units_now = |id: &str| ret.lines.iter().filter(|l| l.id == id).map(|l| l.quantity).sum::<u32>();
+        let lines: Vec<LineRefund> = growth
             .iter()
-            .zip(shares.iter().copied().chain(std::iter::repeat(Decimal::ZERO)))
-            .map(|((l, _), amount)| LineRefund { line: l.id.clone(), quantity: l.quantity, amount })
+            .zip(parts.iter().copied().chain(std::iter::repeat(Decimal::ZERO)))
+            .filter(|((id, _), amount)| !amount.is_zero() || units_now(id) > 0)
+            .map(|((id, _), amount)| LineRefund { line: (*id).to_owned(), quantity: units_now(id), amount })
             .collect();
         // Units of limited or stocked promotions come back with the returned units.
         let mut restored = Vec::new();
@@ -362,5 +381,8 @@ impl Order {
     pub fn record(&mut self, ret: Return, refund: &RefundOutcome) {
         self.returns.push(ret);
         self.refunded = refund.cumulative.max(self.refunded);
+        for l in &refund.lines {
+            *self.refunded_lines.entry(l.line.clone()).or_insert(Decimal::ZERO) += l.amount;
+        }
     }
 }

@@ -135,6 +135,7 @@ pub fn run(args: EvalArgs, explain: bool) -> ExitCode {
             outcome: outcome.clone(),
             returns: Vec::new(),
             refunded: rust_decimal::Decimal::ZERO,
+            refunded_lines: Default::default(),
         };
         let written = serde_json::to_string_pretty(&order)
             .map_err(|e| e.to_string())
