@@ -17,6 +17,15 @@ fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: String) -> Option<Ef
     })
 }
 
+/// One use of a threshold benefit: `None` when the group reaches the threshold and a use is left
+/// (and then taken); otherwise the effect saying why not.
+fn one_use(threshold: Option<&Threshold>, group: &[GroupLine], a: &mut Allowance, gives: String) -> Option<Effect> {
+    if let Some(e) = unmet(threshold, group, gives) {
+        return Some(e);
+    }
+    (a.take(1) == 0).then(|| Effect::nothing("limit or stock reached"))
+}
+
 pub(super) fn gift(
     quantity: i64,
     sku: SymbolId,
@@ -27,11 +36,8 @@ pub(super) fn gift(
     ctx: &KindCtx<'_>,
 ) -> Effect {
     let name = ctx.ruleset.symbol(sku);
-    if let Some(e) = unmet(threshold, group, format!("the gift {name}")) {
+    if let Some(e) = one_use(threshold, group, a, format!("the gift {name}")) {
         return e;
-    }
-    if a.take(1) == 0 {
-        return Effect::nothing("limit or stock reached");
     }
     let value = ctx.rules.round(worth * Decimal::from(quantity));
     let shares = ctx.rules.allocate(value, group);
@@ -48,11 +54,8 @@ pub(super) fn addon(
     ctx: &KindCtx<'_>,
 ) -> Effect {
     let name = ctx.ruleset.symbol(sku);
-    if let Some(e) = unmet(threshold, group, format!("{name} at {}", ctx.money(price))) {
+    if let Some(e) = one_use(threshold, group, a, format!("{name} at {}", ctx.money(price))) {
         return e;
-    }
-    if a.take(1) == 0 {
-        return Effect::nothing("limit or stock reached");
     }
     Effect { addons: vec![(sku, price, limit)], consumed: 1, ..Effect::default() }
 }

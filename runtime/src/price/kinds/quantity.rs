@@ -21,21 +21,21 @@ fn per_line(group: &[GroupLine], amounts: Vec<(usize, Decimal)>, ctx: &KindCtx<'
     group.iter().zip(by_index).filter(|(_, d)| !d.is_zero()).map(|(g, d)| (g.line, ctx.rules.round(d))).collect()
 }
 
+/// A group with fewer units than one set: nothing yet, and how many more units give `gives`.
+fn short(have: u64, per_set: u64, gives: String) -> Effect {
+    Effect {
+        note: Some(format!("{have} of {per_set} units")),
+        miss: Some(Miss { missing: Decimal::from(per_set - have), money: false, noun: "item", gives }),
+        ..Effect::default()
+    }
+}
+
 pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
     let m = u64::try_from(count).unwrap_or(u64::MAX).max(1);
     let have = units(group);
     let sets = have / m;
     if sets == 0 {
-        return Effect {
-            note: Some(format!("{have} of {m} units")),
-            miss: Some(Miss {
-                missing: Decimal::from(m - have),
-                money: false,
-                noun: "item",
-                gives: format!("{m} for {}", ctx.money(price)),
-            }),
-            ..Effect::default()
-        };
+        return short(have, m, format!("{m} for {}", ctx.money(price)));
     }
     let allowed_units = a.take(sets * m);
     let sets = allowed_units / m;
@@ -73,16 +73,7 @@ pub(super) fn buy_get(
     let have = units(group);
     let sets = have / per_set;
     if sets == 0 {
-        return Effect {
-            note: Some(format!("{have} of {per_set} units")),
-            miss: Some(Miss {
-                missing: Decimal::from(per_set - have),
-                money: false,
-                noun: "item",
-                gives: format!("{m} rewarded"),
-            }),
-            ..Effect::default()
-        };
+        return short(have, per_set, format!("{m} rewarded"));
     }
     let rewarded = a.take(sets * m);
     if rewarded == 0 {
