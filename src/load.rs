@@ -1,6 +1,9 @@
 //! Rulesets on disk. A `.promo` file is a ruleset; a folder with `.promo` files directly in it is
 //! one ruleset made of them (so the schema can live in its own file); a folder without any, whose
 //! subfolders are rulesets (like `examples/`), is each of them.
+//!
+//! The extension modules (`*.wasm`, `*.wat`) in a ruleset's folder are read with it, so its
+//! `extern` declarations can name them by file name.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -33,6 +36,11 @@ pub enum LoadError {
         /// The folder.
         path: PathBuf,
     },
+    /// An extension module larger than [`MAX_MODULE_BYTES`].
+    ModuleTooLarge {
+        /// The file.
+        path: PathBuf,
+    },
     /// A file that is not a `.promo` file.
     NotPromo {
         /// The file.
@@ -46,6 +54,9 @@ impl fmt::Display for LoadError {
             LoadError::Io { path, source } => write!(f, "cannot read `{}`: {source}", path.display()),
             LoadError::NoRulesets { path } => {
                 write!(f, "`{}` holds no `.promo` files, directly or in its subfolders", path.display())
+            }
+            LoadError::ModuleTooLarge { path } => {
+                write!(f, "extension module `{}` is larger than {} MiB", path.display(), MAX_MODULE_BYTES >> 20)
             }
             LoadError::NotPromo { path } => write!(f, "`{}` is not a `.promo` file", path.display()),
         }
@@ -70,6 +81,13 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
 fn is_promo(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "promo")
 }
+
+fn is_module(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "wasm" || e == "wat")
+}
+
+/// The largest extension module read: a module is a function or two, not an application.
+const MAX_MODULE_BYTES: u64 = 16 << 20;
 
 fn load_path(path: &Path, out: &mut Vec<LoadedRuleset>) -> Result<(), LoadError> {
     let meta = std::fs::metadata(path).map_err(io(path))?;
@@ -120,6 +138,24 @@ fn read_ruleset(root: &Path, files: &[PathBuf]) -> Result<LoadedRuleset, LoadErr
             }
             Err(e) => unreadable.push((file.clone(), e.utf8_error().valid_up_to())),
         }
+    }
+    let folder = if root.is_dir() { root } else { root.parent().unwrap_or(Path::new(".")) };
+    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    let mut modules = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(io(folder))? {
+        let path = entry.map_err(io(folder))?.path();
+        if is_module(&path) && path.is_file() {
+            modules.push(path);
+        }
+    }
+    modules.sort();
+    for path in modules {
+        if std::fs::metadata(&path).map_err(io(&path))?.len() > MAX_MODULE_BYTES {
+            return Err(LoadError::ModuleTooLarge { path });
+        }
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        ruleset.add_module(name, bytes);
     }
     Ok(LoadedRuleset { path: root.to_owned(), ruleset, unreadable })
 }

@@ -42,10 +42,10 @@ fn every_example_checks_clean() {
     let out = promo(&["check", "examples"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    for name in ["smp-flash-sale", "marketplace", "gift-return", "single-vs-collection"] {
+    for name in ["smp-flash-sale", "marketplace", "gift-return", "single-vs-collection", "loyalty-extension"] {
         assert!(stderr.contains(&format!("ok: examples/{name} (")), "{name} not reported clean:\n{stderr}");
     }
-    assert!(stderr.contains("checked 4 rulesets: 0 errors, 0 warnings"), "{stderr}");
+    assert!(stderr.contains("checked 5 rulesets: 0 errors, 0 warnings"), "{stderr}");
     let out = promo(&["check", "--format", "json", "examples"]);
     assert_eq!(json(&out), Vec::<Value>::new());
 }
@@ -226,7 +226,7 @@ fn compile_refuses_many_rulesets_and_rulesets_without_currency() {
     let out_file = dir.path().join("x.json");
     let many = promo(&["compile", "examples", "-o", out_file.to_str().unwrap()]);
     assert_eq!(many.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&many.stderr).contains("holds 4 rulesets; compile one at a time"));
+    assert!(String::from_utf8_lossy(&many.stderr).contains("holds 5 rulesets; compile one at a time"));
     let no_currency = dir.path().join("nc.promo");
     std::fs::write(&no_currency, "promotion \"p\" { level item scope all discount 10% }\n").unwrap();
     let out = promo(&["compile", no_currency.to_str().unwrap(), "-o", out_file.to_str().unwrap()]);

@@ -6,12 +6,11 @@
 
 mod support;
 
-use promo::lang::{Ruleset, Severity, check};
+use promo::lang::{Severity, check};
 use support::{Expected, cases};
 
 fn actual(case: &support::Case) -> Vec<Expected> {
-    let mut ruleset = Ruleset::new();
-    let file = ruleset.add_file(case.name.clone(), case.source.clone());
+    let (ruleset, file) = support::ruleset(case);
     let checked = check(&ruleset);
     let source = ruleset.sources().get(file).unwrap();
     checked

@@ -7,7 +7,7 @@
 
 mod support;
 
-use promo::lang::{Ruleset, check};
+use promo::lang::check;
 use promo::render::human;
 
 #[test]
@@ -17,8 +17,7 @@ fn rendered_diagnostics_of_every_case() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for case in support::cases().iter().filter(|c| !c.expected.is_empty()) {
-            let mut ruleset = Ruleset::new();
-            ruleset.add_file(case.name.clone(), case.source.clone());
+            let (ruleset, _) = support::ruleset(case);
             let checked = check(&ruleset);
             let rendered: String =
                 checked.diagnostics.iter().map(|d| human(d, ruleset.sources(), false)).collect::<Vec<_>>().join("\n");

@@ -19,6 +19,50 @@ pub struct Program {
     pub schema: crate::check::Schema,
     /// Every promotion, in source order.
     pub promotions: Vec<Promotion>,
+    /// Declared `extern` functions that checked, in name order.
+    pub externs: Vec<Extern>,
+    /// The modules they come from, in name order.
+    pub modules: Vec<Module>,
+}
+
+/// A checked `extern` declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extern {
+    /// Name, and the module's export.
+    pub name: String,
+    /// Parameter types.
+    pub params: Vec<crate::check::Type>,
+    /// Result type.
+    pub result: crate::check::Type,
+    /// The module's file name.
+    pub module: String,
+}
+
+/// An extension module, in binary form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    /// Its file name beside the ruleset.
+    pub name: String,
+    /// Binary WebAssembly.
+    pub wasm: Vec<u8>,
+}
+
+/// A call of an `extern` function inside a condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// The function.
+    pub function: String,
+    /// Its arguments, in order.
+    pub args: Vec<Arg>,
+}
+
+/// An argument of a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// An attribute of the condition's subject.
+    Attr(AttrRef),
+    /// A constant.
+    Value(Value),
 }
 
 /// Ruleset-wide settings, defaults filled in.
@@ -38,6 +82,8 @@ pub struct Settings {
     pub floors: Vec<Floor>,
     /// Default refund policy.
     pub refund: Option<RefundPolicy>,
+    /// Limits of extension calls.
+    pub extension_limits: promo_runtime::ir::ExtensionLimits,
 }
 
 /// A lowest allowed final unit price.
@@ -92,13 +138,23 @@ pub enum Value {
     },
 }
 
-/// An attribute of a product or the customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An attribute of a product or the customer — or the result of an extension call on them,
+/// which conditions compare like an attribute (a function is pure: the same call, the same value).
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttrRef {
     /// Whose.
     pub subject: Subject,
-    /// Its name.
+    /// Its name; for a call, the call as written, e.g. `loyalty_points(customer.points)`.
     pub name: String,
+    /// The call, when this is one.
+    pub call: Option<Box<Call>>,
+}
+
+impl AttrRef {
+    /// The attribute `name` of `subject`.
+    pub fn attribute(subject: Subject, name: impl Into<String>) -> AttrRef {
+        AttrRef { subject, name: name.into(), call: None }
+    }
 }
 
 /// A checked condition over products or the customer.

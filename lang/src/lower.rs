@@ -19,12 +19,24 @@ pub enum LowerError {
 }
 
 /// The hash of `ruleset`'s sources (the standard library included): each file's name without its
-/// folders, and its text — so the same files give the same hash wherever they were read from.
+/// folders, and its text — so the same files give the same hash wherever they were read from —
+/// then each extension module's name and bytes.
 pub fn source_hash(ruleset: &Ruleset) -> String {
-    ir::file::source_hash(ruleset.sources().iter().map(|(_, f)| {
-        let base = f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name);
-        (base, &*f.text)
-    }))
+    let modules: Vec<(&str, String)> = ruleset.modules().map(|(n, m)| (n, bytes_hex(m))).collect();
+    ir::file::source_hash(
+        ruleset
+            .sources()
+            .iter()
+            .map(|(_, f)| {
+                let base = f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name);
+                (base, &*f.text)
+            })
+            .chain(modules.iter().map(|(n, m)| (*n, m.as_str()))),
+    )
+}
+
+fn bytes_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Lowers a checked program. Deterministic: the same program gives the same ruleset.
@@ -35,7 +47,7 @@ pub fn lower(program: &hir::Program, source_hash: String) -> Result<CompiledRule
     // against all of them, used or not, and ids do not depend on which promotions exist.
     for subject in [ast::Subject::Product, ast::Subject::Customer] {
         for name in program.schema.attributes(subject).keys() {
-            l.attribute(&hir::AttrRef { subject, name: name.clone() });
+            l.attribute(&hir::AttrRef::attribute(subject, name.clone()));
         }
     }
     let floors = program
@@ -50,6 +62,25 @@ pub fn lower(program: &hir::Program, source_hash: String) -> Result<CompiledRule
     let index: HashMap<&str, u32> =
         program.promotions.iter().enumerate().map(|(i, p)| (p.name.as_str(), i as u32)).collect();
     let promotions = program.promotions.iter().map(|p| l.promotion(p, &index)).collect();
+    let extensions = ir::Extensions {
+        limits: program.settings.extension_limits,
+        modules: program
+            .modules
+            .iter()
+            .map(|m| ir::ExtensionModule { name: m.name.clone(), wasm: m.wasm.clone() })
+            .collect(),
+        functions: program
+            .externs
+            .iter()
+            .map(|f| ir::ExternFunction {
+                name: f.name.clone(),
+                // INVARIANT: the checker keeps only externs whose module is in `modules`.
+                module: program.modules.iter().position(|m| m.name == f.module).unwrap_or(0) as u32,
+                params: f.params.iter().map(|t| l.value_type(t)).collect(),
+                result: l.value_type(&f.result),
+            })
+            .collect(),
+    };
     Ok(CompiledRuleset {
         source_hash,
         settings: ir::Settings {
@@ -64,6 +95,7 @@ pub fn lower(program: &hir::Program, source_hash: String) -> Result<CompiledRule
         symbols: l.symbols,
         enums: l.enums,
         promotions,
+        extensions,
     })
 }
 
@@ -177,10 +209,25 @@ impl<'p> Lowerer<'p> {
     fn cond(&mut self, e: &hir::Expr) -> ir::Cond {
         match e {
             hir::Expr::All => ir::Cond::All,
-            hir::Expr::Pred { attr, op, value } => {
-                let attr = self.attribute(attr);
-                ir::Cond::Pred { attr, op: *op, value: self.value(value) }
-            }
+            hir::Expr::Pred { attr, op, value } => match &attr.call {
+                Some(call) => {
+                    let function =
+                        self.program.externs.iter().position(|f| f.name == call.function).unwrap_or(0) as u32;
+                    let args = call
+                        .args
+                        .iter()
+                        .map(|a| match a {
+                            hir::Arg::Attr(attr) => ir::Arg::Attr(self.attribute(attr)),
+                            hir::Arg::Value(v) => ir::Arg::Value(self.value(v)),
+                        })
+                        .collect();
+                    ir::Cond::Call { function, args, op: *op, value: self.value(value) }
+                }
+                None => {
+                    let attr = self.attribute(attr);
+                    ir::Cond::Pred { attr, op: *op, value: self.value(value) }
+                }
+            },
             hir::Expr::Not(inner) => ir::Cond::Not(Box::new(self.cond(inner))),
             hir::Expr::And(parts) => ir::Cond::And(parts.iter().map(|p| self.cond(p)).collect()),
             hir::Expr::Or(parts) => ir::Cond::Or(parts.iter().map(|p| self.cond(p)).collect()),

@@ -1,24 +1,47 @@
 //! Evaluating conditions (`scope`, `eligible`, floors) on bound values. A predicate on an
 //! attribute the input does not give is false — `!=` and `not in` included — so a missing value
 //! never makes a promotion apply; `not (…)` negates as written.
+//!
+//! An extension call that fails makes the whole condition fail (`Err`), whatever `not`, `and` or
+//! `or` surround it: the caller then treats the promotion as not applying (fail closed). Parts are
+//! evaluated left to right and `and` / `or` stop at the first part that decides.
 
 use std::cmp::Ordering;
 
 use crate::bind::{Bound, Values};
+use crate::extension::{CallError, Calls};
 use crate::ir::{Cond, Op, Value};
 
-/// Whether `cond` holds for `values`.
-pub fn holds(cond: &Cond, values: &Values) -> bool {
-    match cond {
+/// Whether `cond` holds for `values`; `Err` when an extension call it needed failed.
+pub fn holds(cond: &Cond, values: &Values, calls: &mut Calls<'_>) -> Result<bool, CallError> {
+    Ok(match cond {
         Cond::All => true,
-        Cond::Not(inner) => !holds(inner, values),
-        Cond::And(parts) => parts.iter().all(|p| holds(p, values)),
-        Cond::Or(parts) => parts.iter().any(|p| holds(p, values)),
+        Cond::Not(inner) => !holds(inner, values, calls)?,
+        Cond::And(parts) => {
+            for p in parts {
+                if !holds(p, values, calls)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Cond::Or(parts) => {
+            for p in parts {
+                if holds(p, values, calls)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
         Cond::Pred { attr, op, value } => match values.get(attr.0 as usize) {
             Some(Some(bound)) => predicate(bound, *op, value),
             _ => false,
         },
-    }
+        Cond::Call { function, args, op, value } => match calls.call(*function, args, values)? {
+            Some(result) => predicate(&result, *op, value),
+            None => false,
+        },
+    })
 }
 
 fn predicate(bound: &Bound, op: Op, value: &Value) -> bool {

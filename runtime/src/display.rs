@@ -95,20 +95,26 @@ pub fn display(
     let mut running: Vec<(i64, String, i64)> = Vec::new();
     // Promotions withdrawing the others on this product (from `start − D` until their end).
     let candidates = prepared.index.candidates(values);
+    // An extension call that fails hides the promotion (fail closed).
+    let mut calls = crate::extension::Calls::new(&prepared.sandbox);
     let withdrawing: Vec<u32> = candidates
         .iter()
         .copied()
         .filter(|i| prepared.index.withdrawing.contains(i))
         .filter(|&i| {
             r.promotions.get(i as usize).is_some_and(|q| match (q.withdraw_others, q.window) {
-                (Some(d), Some((s, e))) => at >= s.saturating_sub(d) && at < e && holds(&q.scope, values),
+                (Some(d), Some((s, e))) => {
+                    at >= s.saturating_sub(d) && at < e && holds(&q.scope, values, &mut calls).unwrap_or(false)
+                }
                 _ => false,
             })
         })
         .collect();
     for i in candidates {
         let Some(p) = r.promotions.get(i as usize) else { continue };
-        if !holds(&p.scope, values) || !holds(&p.eligible, &bound.customer) {
+        let shown = holds(&p.scope, values, &mut calls).unwrap_or(false)
+            && holds(&p.eligible, &bound.customer, &mut calls).unwrap_or(false);
+        if !shown {
             continue;
         }
         let stock_left =

@@ -16,14 +16,17 @@ pub struct Prepared {
     pub index: ScopeIndex,
     /// Its symbol table, for reading inputs.
     pub symbols: crate::bind::Symbols,
+    /// Its extension functions, compiled.
+    pub sandbox: crate::extension::Sandbox,
 }
 
 impl Prepared {
-    /// Indexes `ruleset`.
+    /// Indexes `ruleset` and compiles its extension modules.
     pub fn new(ruleset: CompiledRuleset) -> Prepared {
         let index = ScopeIndex::new(&ruleset);
         let symbols = crate::bind::symbols(&ruleset);
-        Prepared { ruleset, index, symbols }
+        let sandbox = crate::extension::Sandbox::new(&ruleset);
+        Prepared { ruleset, index, symbols, sandbox }
     }
 }
 

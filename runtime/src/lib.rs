@@ -12,6 +12,8 @@
 //! - [`ir`]: the compiled ruleset a storefront loads — versioned, checksummed, with attributes and
 //!   values interned to ids.
 //!
+//! - [`extension`]: sandboxed WebAssembly functions conditions may call — fuel and memory limits,
+//!   deterministic, failing closed;
 //! - [`display`]: what a product page shows — labels, countdown, final price, upcoming promotions,
 //!   stock left;
 //! - [`refund`]: orders and returns — what the kept items still earn, the three gift policies;
@@ -23,6 +25,7 @@ pub mod bind;
 pub mod cond;
 pub mod display;
 pub mod engine;
+pub mod extension;
 pub mod index;
 pub mod input;
 pub mod ir;

@@ -49,6 +49,21 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The ruleset of `case`: its file, with the extension modules of `spec/conformance/modules/`
+/// beside it.
+pub fn ruleset(case: &Case) -> (promo::lang::Ruleset, promo::lang::FileId) {
+    let mut ruleset = promo::lang::Ruleset::new();
+    let file = ruleset.add_file(case.name.clone(), case.source.clone());
+    let dir = root().join("spec/conformance/modules");
+    let mut modules: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    modules.sort();
+    for module in modules {
+        let name = module.file_name().unwrap().to_string_lossy().to_string();
+        ruleset.add_module(name, std::fs::read(&module).unwrap());
+    }
+    (ruleset, file)
+}
+
 /// Every case of every `spec/conformance/*.promo` file, in file order.
 pub fn cases() -> Vec<Case> {
     let dir = root().join("spec/conformance");

@@ -728,4 +728,114 @@ pub enum CheckError {
         #[label("0-price sale")]
         span: Span,
     },
+
+    // ------------------------------------------------------------------ extensions
+    /// A call of a function no `extern` declares.
+    #[error("unknown function `{name}`")]
+    #[diagnostic(code("promo::extern::unknown_function"))]
+    UnknownFunction {
+        /// The name.
+        name: String,
+        /// Where.
+        #[label("not declared")]
+        span: Span,
+        /// "did you mean", or how to declare it.
+        #[help]
+        help: Option<String>,
+    },
+    /// A call with the wrong number of arguments.
+    #[error("`{name}` takes {expected} argument(s), found {found}")]
+    #[diagnostic(code("promo::extern::arity"))]
+    Arity {
+        /// The function.
+        name: String,
+        /// Parameters declared.
+        expected: usize,
+        /// Arguments given.
+        found: usize,
+        /// The call.
+        #[label("{signature}")]
+        span: Span,
+        /// The declaration, as written.
+        signature: String,
+    },
+    /// A parameter or result type the extension ABI does not pass.
+    #[error("an extension cannot {role} {ty}")]
+    #[diagnostic(
+        code("promo::extern::unsupported_type"),
+        help("extensions take and return numbers, money, percentages, booleans, enums, times and durations")
+    )]
+    UnsupportedExternType {
+        /// "take" or "return".
+        role: &'static str,
+        /// The type.
+        ty: String,
+        /// Where.
+        #[label("not passed to WebAssembly")]
+        span: Span,
+    },
+    /// A module file that is not beside the ruleset.
+    #[error("no extension module `{name}` beside the ruleset")]
+    #[diagnostic(code("promo::extern::unknown_module"))]
+    UnknownModule {
+        /// The name.
+        name: String,
+        /// Where.
+        #[label("no such module")]
+        span: Span,
+        /// "did you mean", or where modules go.
+        #[help]
+        help: Option<String>,
+    },
+    /// A module that is not valid WebAssembly, or that imports something.
+    #[error("extension module `{name}` cannot be used: {reason}")]
+    #[diagnostic(
+        code("promo::extern::bad_module"),
+        help("a module is WebAssembly (`.wasm`) or its text form (`.wat`) and imports nothing")
+    )]
+    BadModule {
+        /// The module.
+        name: String,
+        /// Why.
+        reason: String,
+        /// Where it is named.
+        #[label("this module")]
+        span: Span,
+    },
+    /// A module that does not export the declared function.
+    #[error("extension module `{module}` exports no function `{name}`")]
+    #[diagnostic(code("promo::extern::missing_export"))]
+    MissingExport {
+        /// The function.
+        name: String,
+        /// The module.
+        module: String,
+        /// Where.
+        #[label("not exported")]
+        span: Span,
+        /// "did you mean", or what it exports.
+        #[help]
+        help: Option<String>,
+    },
+    /// A module whose export does not have the declaration's WebAssembly signature.
+    #[error("`{name}` in `{module}` has the signature {found}, but its declaration needs {expected}")]
+    #[diagnostic(
+        code("promo::extern::signature"),
+        help(
+            "see spec/extensions.md: int, money, decimal, percent, time and duration are i64; bool and enums are i32"
+        )
+    )]
+    ExternSignature {
+        /// The function.
+        name: String,
+        /// The module.
+        module: String,
+        /// What the module exports.
+        found: String,
+        /// What the declaration needs.
+        expected: String,
+        /// Where.
+        #[label("declared here")]
+        span: Span,
+    },
 }

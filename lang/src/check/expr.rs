@@ -25,7 +25,7 @@ pub(crate) enum Context {
 }
 
 /// One side of a comparison, resolved.
-enum Operand<'e> {
+pub(super) enum Operand<'e> {
     Attr(AttrRef, Type),
     Value(&'e ast::Value),
     /// A bare name that is no parameter, pool or product attribute: an enum value, or a mistake.
@@ -59,7 +59,7 @@ impl<'a> Checker<'a> {
                 self.report(v.span, CheckError::NotACondition { found: super::values::describe(v), span: v.span });
                 None
             }
-            ExprKind::Path(_) => match self.operand(e, ctx, b)? {
+            ExprKind::Path(_) | ExprKind::Call { .. } => match self.operand(e, ctx, b)? {
                 Operand::Pool(name) => self.pool(&name),
                 Operand::Attr(attr, Type::Bool) => {
                     Some(hir::Expr::Pred { attr, op: PredOp::IsTrue, value: hir::Value::Bool(true) })
@@ -70,7 +70,10 @@ impl<'a> Checker<'a> {
                     None
                 }
                 Operand::Attr(attr, ty) => {
-                    let found = format!("the {} attribute `{}` ({ty})", attr.subject.keyword(), attr.name);
+                    let found = match attr.call {
+                        Some(_) => format!("the call `{}` ({ty})", attr.name),
+                        None => format!("the {} attribute `{}` ({ty})", attr.subject.keyword(), attr.name),
+                    };
                     self.report(e.span, CheckError::NotACondition { found, span: e.span });
                     None
                 }
@@ -91,9 +94,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves a path or literal operand.
-    fn operand(&mut self, e: &'a ast::Expr, ctx: Context, b: &Bindings<'a>) -> Option<Operand<'a>> {
+    pub(super) fn operand(&mut self, e: &'a ast::Expr, ctx: Context, b: &Bindings<'a>) -> Option<Operand<'a>> {
         let idents = match &e.kind {
             ExprKind::Literal(v) => return Some(Operand::Value(v)),
+            ExprKind::Call { name, args } => {
+                let (attr, ty) = self.call(name, args, e.span, ctx, b)?;
+                return Some(Operand::Attr(attr, ty));
+            }
             ExprKind::Path(idents) => idents,
             _ => {
                 self.report(e.span, CheckError::NotACondition { found: "a condition".into(), span: e.span });
@@ -142,7 +149,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a bare name that resolved to nothing.
-    fn unknown_name(&mut self, name: &ast::Ident, b: &Bindings<'a>) {
+    pub(super) fn unknown_name(&mut self, name: &ast::Ident, b: &Bindings<'a>) {
         let mut candidates: Vec<&str> = self.pools.keys().map(String::as_str).collect();
         candidates.extend(self.schema.product.keys().map(String::as_str));
         candidates.extend(b.names());
@@ -193,7 +200,7 @@ impl<'a> Checker<'a> {
                 self.report(span, CheckError::ProductInEligible { name: name.name.clone(), span });
                 None
             }
-            _ => Some(Operand::Attr(AttrRef { subject, name: name.name.clone() }, info.ty.clone())),
+            _ => Some(Operand::Attr(AttrRef::attribute(subject, name.name.clone()), info.ty.clone())),
         }
     }
 
@@ -447,6 +454,7 @@ impl<'a> Checker<'a> {
             ExprKind::Compare { left, right, .. }
             | ExprKind::In { left, right, .. }
             | ExprKind::Has { left, right } => self.cycle_reference(left).or_else(|| self.cycle_reference(right)),
+            ExprKind::Call { args, .. } => args.iter().find_map(|a| self.cycle_reference(a)),
             ExprKind::All | ExprKind::Literal(_) => None,
         }
     }

@@ -6,6 +6,7 @@
 
 mod error;
 mod expr;
+mod externs;
 mod floors;
 mod promotion;
 mod satisfiable;
@@ -95,6 +96,10 @@ pub(crate) struct Checker<'a> {
     templates: BTreeMap<String, TemplateDef<'a>>,
     imports: HashMap<FileId, HashSet<String>>,
     promotion_names: HashSet<String>,
+    /// `extern` declarations by name; `None` for one that failed to check (already reported).
+    externs: BTreeMap<String, Option<externs::ExternSig>>,
+    checked_externs: Vec<hir::Extern>,
+    modules: Vec<hir::Module>,
 }
 
 impl<'a> Checker<'a> {
@@ -113,6 +118,9 @@ impl<'a> Checker<'a> {
             templates: BTreeMap::new(),
             imports: HashMap::new(),
             promotion_names: HashSet::new(),
+            externs: BTreeMap::new(),
+            checked_externs: Vec::new(),
+            modules: Vec::new(),
         }
     }
 
@@ -138,6 +146,9 @@ impl<'a> Checker<'a> {
         let settings: Vec<&ast::SettingsItem> =
             items.iter().filter_map(|(_, i)| if let ast::Item::Settings(s) = i { Some(s) } else { None }).collect();
         self.collect_settings(&settings);
+        let externs: Vec<&ast::ExternItem> =
+            items.iter().filter_map(|(_, i)| if let ast::Item::Extern(e) = i { Some(e) } else { None }).collect();
+        self.collect_externs(&externs);
         self.collect_pools(&items);
         self.collect_templates(&items);
         self.collect_imports(&items);
@@ -179,7 +190,17 @@ impl<'a> Checker<'a> {
                 self.report(pool.name.span, CheckError::UnusedPool { name: name.clone(), span: pool.name.span });
             }
         }
-        hir::Program { settings: self.settings.clone(), schema: self.schema.clone(), promotions: checked }
+        let mut externs = std::mem::take(&mut self.checked_externs);
+        externs.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut modules = std::mem::take(&mut self.modules);
+        modules.sort_by(|a, b| a.name.cmp(&b.name));
+        hir::Program {
+            settings: self.settings.clone(),
+            schema: self.schema.clone(),
+            promotions: checked,
+            externs,
+            modules,
+        }
     }
 
     fn collect_pools(&mut self, items: &[(FileId, &'a ast::Item)]) {

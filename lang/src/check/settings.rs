@@ -183,6 +183,29 @@ impl<'a> Checker<'a> {
             SettingKind::Refund(policy) => self.settings.refund = Some(policy.node),
             // Floors are checked once pools and attributes are known.
             SettingKind::Floor { .. } => {}
+            SettingKind::Extension { limit, value } => self.extension_limit(limit, value),
+        }
+    }
+
+    /// `extension fuel N` (1,000 to 10,000,000,000) or `extension memory BYTES` (one 64 KiB page
+    /// to 256 MiB).
+    fn extension_limit(&mut self, limit: &ast::Ident, value: &ast::Value) {
+        let (min, max, what): (u64, i64, &str) = match limit.name.as_str() {
+            "fuel" => (1_000, 10_000_000_000, "extension fuel"),
+            "memory" => (65_536, 268_435_456, "extension memory (bytes)"),
+            _ => return self.unknown_setting(limit, "extension limit", "`fuel` or `memory`", &["fuel", "memory"]),
+        };
+        let help = Some("see spec/extensions.md for the limits and their defaults");
+        let Some(n) = self.count(value, what, min, help, &super::templates::Bindings::none()) else { return };
+        if n > max {
+            self.report(value.span, CheckError::TooLarge { value: n.to_string(), span: value.span });
+            return;
+        }
+        let n = n.unsigned_abs();
+        if limit.name == "fuel" {
+            self.settings.extension_limits.fuel = n;
+        } else {
+            self.settings.extension_limits.memory_bytes = n;
         }
     }
 
@@ -219,5 +242,10 @@ fn setting_key(kind: &SettingKind) -> &'static str {
         SettingKind::Timezone(_) => "timezone",
         SettingKind::Floor { .. } => "floor",
         SettingKind::Refund(_) => "refund",
+        SettingKind::Extension { limit, .. } => match limit.name.as_str() {
+            "fuel" => "extension fuel",
+            "memory" => "extension memory",
+            _ => "extension",
+        },
     }
 }

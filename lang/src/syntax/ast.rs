@@ -46,6 +46,8 @@ pub enum Item {
     Template(TemplateItem),
     /// `promotion "…" { … }`
     Promotion(PromotionItem),
+    /// `extern loyalty_points(points: int) -> int from "loyalty.wat"`
+    Extern(ExternItem),
 }
 
 impl Item {
@@ -58,6 +60,7 @@ impl Item {
             Item::Pool(i) => i.span,
             Item::Template(i) => i.span,
             Item::Promotion(i) => i.span,
+            Item::Extern(i) => i.span,
         }
     }
 }
@@ -190,6 +193,13 @@ pub enum SettingKind {
     },
     /// `refund deduct gift`: the default refund policy.
     Refund(Spanned<RefundPolicy>),
+    /// `extension fuel 1000000`, `extension memory 1048576`: limits of extension calls.
+    Extension {
+        /// `fuel` or `memory`.
+        limit: Ident,
+        /// The limit.
+        value: Value,
+    },
 }
 
 /// `pool NAME = EXPR`: a named, reusable product scope.
@@ -212,6 +222,21 @@ pub struct TemplateItem {
     pub params: Vec<Param>,
     /// Clauses; they may use the parameters as values.
     pub body: Block,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `extern NAME(PARAMS) -> TYPE from "MODULE"`: a function a sandboxed WebAssembly module exports.
+#[derive(Debug, Clone)]
+pub struct ExternItem {
+    /// Function name, which is also the module's export.
+    pub name: Ident,
+    /// Parameters (no defaults).
+    pub params: Vec<Param>,
+    /// Result type.
+    pub result: TypeExpr,
+    /// The module's file name, beside the ruleset's files.
+    pub module: Spanned<String>,
     /// The whole item.
     pub span: Span,
 }
@@ -612,6 +637,13 @@ pub enum ExprKind {
     Path(Vec<Ident>),
     /// A literal operand.
     Literal(Value),
+    /// `loyalty_points(customer.points)`: a call of an `extern` function.
+    Call {
+        /// The function.
+        name: Ident,
+        /// Its arguments: attributes, values or parameters.
+        args: Vec<Expr>,
+    },
     /// `a == b`, `a < b` …
     Compare {
         /// The operator.

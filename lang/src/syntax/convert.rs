@@ -96,6 +96,7 @@ impl Converter {
             Rule::pool_item => Item::Pool(self.pool_item(inner)?),
             Rule::template_item => Item::Template(self.template_item(inner)?),
             Rule::promotion_item => Item::Promotion(self.promotion_item(inner)?),
+            Rule::extern_item => Item::Extern(self.extern_item(inner)?),
             _ => return Err(Malformed::Shape),
         })
     }
@@ -183,6 +184,10 @@ impl Converter {
                     SettingKind::Floor { bound, products }
                 }
                 Rule::refund_clause => SettingKind::Refund(self.refund_policy(next(&mut it)?)?),
+                Rule::extension_setting => {
+                    let limit = self.ident(next(&mut it)?);
+                    SettingKind::Extension { limit, value: self.value(next(&mut it)?)? }
+                }
                 _ => return Err(Malformed::Shape),
             };
             settings.push(Setting { kind, keyword, span });
@@ -212,6 +217,31 @@ impl Converter {
             }
         }
         Ok(TemplateItem { name, params, body: body.ok_or(Malformed::Shape)?, span })
+    }
+
+    fn extern_item(&self, pair: Pair<'_, Rule>) -> Result<ExternItem> {
+        let span = self.span(&pair);
+        let mut it = significant(pair);
+        let name = self.ident(it.next().ok_or(Malformed::Shape)?);
+        let mut params = Vec::new();
+        let mut result = None;
+        let mut module = None;
+        for p in it {
+            match p.as_rule() {
+                Rule::extern_param => params.push(self.param(p)?),
+                Rule::result_arrow => {}
+                Rule::type_expr => result = Some(self.type_expr(p)?),
+                Rule::string => module = Some(Spanned { node: self.string(&p)?, span: self.span(&p) }),
+                _ => return Err(Malformed::Shape),
+            }
+        }
+        Ok(ExternItem {
+            name,
+            params,
+            result: result.ok_or(Malformed::Shape)?,
+            module: module.ok_or(Malformed::Shape)?,
+            span,
+        })
     }
 
     fn param(&self, pair: Pair<'_, Rule>) -> Result<Param> {
@@ -581,6 +611,11 @@ impl Converter {
         if inner.as_rule() == Rule::path {
             let idents = inner.into_inner().map(|p| self.ident(p)).collect();
             Ok(Expr { kind: ExprKind::Path(idents), span })
+        } else if inner.as_rule() == Rule::call {
+            let mut parts = inner.into_inner();
+            let name = self.ident(next(&mut parts)?);
+            let args = parts.map(|a| self.operand(a)).collect::<Result<_>>()?;
+            Ok(Expr { kind: ExprKind::Call { name, args }, span })
         } else {
             Ok(Expr { kind: ExprKind::Literal(self.value(inner)?), span })
         }

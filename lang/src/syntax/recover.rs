@@ -9,7 +9,7 @@ use super::{MAX_NESTING, Parsed, PromoParser, Rule, SyntaxError};
 use crate::source::{FileId, Span};
 
 /// The words that start an item. A broken item is skipped up to the next line starting with one.
-pub const ITEM_KEYWORDS: &[&str] = &["use", "schema", "settings", "pool", "template", "promotion"];
+pub const ITEM_KEYWORDS: &[&str] = &["use", "schema", "settings", "pool", "template", "promotion", "extern"];
 
 /// Words that may start a clause, for "did you mean" on a misspelt clause.
 const CLAUSE_KEYWORDS: &[&str] = &[
@@ -268,8 +268,9 @@ fn expected_words(positives: &[Rule]) -> (String, bool) {
             | Rule::settings_item
             | Rule::pool_item
             | Rule::template_item
-            | Rule::promotion_item => {
-                "an item (`promotion`, `pool`, `use`, `schema`, `settings`, `template`)".to_owned()
+            | Rule::promotion_item
+            | Rule::extern_item => {
+                "an item (`promotion`, `pool`, `use`, `schema`, `settings`, `template`, `extern`)".to_owned()
             }
             Rule::value | Rule::set_entry => "a value".to_owned(),
             Rule::amount | Rule::number => "a number".to_owned(),
@@ -295,15 +296,18 @@ fn expected_words(positives: &[Rule]) -> (String, bool) {
             | Rule::rounding_setting
             | Rule::stacking_setting
             | Rule::timezone_setting
-            | Rule::floor_setting => {
-                "a setting (`currency`, `calculation`, `rounding`, `stacking`, `timezone`, `floor`, `refund`) or `}`"
+            | Rule::floor_setting
+            | Rule::extension_setting => {
+                "a setting (`currency`, `calculation`, `rounding`, `stacking`, `timezone`, `floor`, `refund`, `extension`) or `}`"
                     .to_owned()
             }
             Rule::refund_policy => "`deduct gift`, `allocated` or `require gift`".to_owned(),
             Rule::threshold => "`when spend …` or `when buy …`".to_owned(),
             Rule::unit_choice => "`cheapest` or `priciest`".to_owned(),
             Rule::stack_target => "`item`, `store`, `platform`, `coupons` or a promotion's name".to_owned(),
-            Rule::param => "a parameter `name: type`".to_owned(),
+            Rule::param | Rule::extern_param => "a parameter `name: type`".to_owned(),
+            Rule::result_arrow => "`->` and the result type".to_owned(),
+            Rule::call => "a call `name(arguments)`".to_owned(),
             Rule::argument => "an argument `name: value`".to_owned(),
             Rule::use_list => "`{` and template names".to_owned(),
             other => {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use super::{CompiledRuleset, Cond, FORMAT, StackTarget, VERSION, Value};
+use super::{Arg, CompiledRuleset, Cond, FORMAT, StackTarget, VERSION, Value};
 
 /// Why a compiled ruleset could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -136,21 +136,38 @@ impl CompiledRuleset {
                 _ => true,
             }
         }
-        fn check_cond(c: &Cond, attrs: usize, symbols: usize) -> bool {
-            match c {
-                Cond::All => true,
-                Cond::Pred { attr, value, .. } => (attr.0 as usize) < attrs && check_value(value, symbols),
-                Cond::Not(inner) => check_cond(inner, attrs, symbols),
-                Cond::And(parts) | Cond::Or(parts) => parts.iter().all(|p| check_cond(p, attrs, symbols)),
+        let functions = self.extensions.functions.len();
+        let check_cond = |c: &Cond| -> bool {
+            fn walk(c: &Cond, attrs: usize, symbols: usize, functions: usize) -> bool {
+                match c {
+                    Cond::All => true,
+                    Cond::Pred { attr, value, .. } => (attr.0 as usize) < attrs && check_value(value, symbols),
+                    Cond::Call { function, args, value, .. } => {
+                        (*function as usize) < functions
+                            && check_value(value, symbols)
+                            && args.iter().all(|a| match a {
+                                Arg::Attr(attr) => (attr.0 as usize) < attrs,
+                                Arg::Value(v) => check_value(v, symbols),
+                            })
+                    }
+                    Cond::Not(inner) => walk(inner, attrs, symbols, functions),
+                    Cond::And(parts) | Cond::Or(parts) => parts.iter().all(|p| walk(p, attrs, symbols, functions)),
+                }
+            }
+            walk(c, attrs, symbols, functions)
+        };
+        for f in &self.extensions.functions {
+            if (f.module as usize) >= self.extensions.modules.len() {
+                return bad(format!("extern function `{}` names module #{}, which does not exist", f.name, f.module));
             }
         }
         for floor in &self.settings.floors {
-            if !check_cond(&floor.products, attrs, symbols) {
+            if !check_cond(&floor.products) {
                 return bad("a floor refers to an attribute or value that is not in the ruleset".into());
             }
         }
         for p in &self.promotions {
-            if !check_cond(&p.scope, attrs, symbols) || !check_cond(&p.eligible, attrs, symbols) {
+            if !check_cond(&p.scope) || !check_cond(&p.eligible) {
                 return bad(format!(
                     "promotion `{}` refers to an attribute or value that is not in the ruleset",
                     p.name
@@ -200,7 +217,12 @@ mod tests {
                 store: None,
                 window: Some((1_781_748_000, 1_781_755_200)),
                 scope: Cond::Pred { attr: AttrId(0), op: Op::Eq, value: Value::Text(SymbolId(0)) },
-                eligible: Cond::All,
+                eligible: Cond::Call {
+                    function: 0,
+                    args: vec![Arg::Attr(AttrId(0)), Arg::Value(Value::Int(3))],
+                    op: Op::Ge,
+                    value: Value::Int(50),
+                },
                 benefits: vec![Benefit::SpecialPrice(Decimal::new(39900, 2))],
                 coupon: None,
                 limit: Some((2, LimitPer::Customer)),
@@ -214,7 +236,36 @@ mod tests {
                 refund: None,
                 floor: None,
             }],
+            extensions: Extensions {
+                limits: ExtensionLimits::default(),
+                modules: vec![ExtensionModule { name: "loyalty.wasm".into(), wasm: vec![0, 97, 115, 109, 1, 0, 0, 0] }],
+                functions: vec![ExternFunction {
+                    name: "score".into(),
+                    module: 0,
+                    params: vec![ValueType::Text, ValueType::Int],
+                    result: ValueType::Int,
+                }],
+            },
         }
+    }
+
+    #[test]
+    fn modules_are_base64_and_round_trip() {
+        let text = sample().to_json().unwrap();
+        assert!(text.contains("\"wasm\":\"AGFzbQEAAAA=\""), "{text}");
+        assert_eq!(CompiledRuleset::from_json(&text).unwrap().extensions, sample().extensions);
+    }
+
+    #[test]
+    fn a_call_of_a_missing_function_is_inconsistent() {
+        let mut r = sample();
+        r.extensions.functions.clear();
+        let text = r.to_json().unwrap();
+        assert!(matches!(CompiledRuleset::from_json(&text), Err(LoadError::Inconsistent { .. })));
+        let mut r = sample();
+        r.extensions.functions[0].module = 4;
+        let err = CompiledRuleset::from_json(&r.to_json().unwrap()).unwrap_err();
+        assert!(err.to_string().contains("names module #4"), "{err}");
     }
 
     #[test]
@@ -233,9 +284,9 @@ mod tests {
 
     #[test]
     fn another_version_is_refused_by_name() {
-        let text = sample().to_json().unwrap().replace("\"version\":1", "\"version\":2");
+        let text = sample().to_json().unwrap().replace("\"version\":2", "\"version\":1");
         let err = CompiledRuleset::from_json(&text).unwrap_err();
-        assert!(matches!(err, LoadError::WrongVersion { found: 2 }));
+        assert!(matches!(err, LoadError::WrongVersion { found: 1 }));
         assert!(err.to_string().contains("recompile it with `promo compile`"));
     }
 

@@ -19,7 +19,7 @@ pub const FORMAT: &str = "promo-ruleset";
 
 /// The IR version this runtime reads and writes. Any change to the types below that a reader of
 /// an older version would misread bumps it.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// A whole compiled ruleset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +37,91 @@ pub struct CompiledRuleset {
     pub enums: Vec<Enum>,
     /// Promotions in source order.
     pub promotions: Vec<Promotion>,
+    /// Extension modules and the functions conditions call (spec/extensions.md).
+    #[serde(default)]
+    pub extensions: Extensions,
+}
+
+/// The sandboxed extension functions a ruleset calls, with their modules and limits.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Extensions {
+    /// Limits every call runs under.
+    pub limits: ExtensionLimits,
+    /// WebAssembly modules, by index.
+    pub modules: Vec<ExtensionModule>,
+    /// Declared functions, by index: what [`Cond::Call`] names.
+    pub functions: Vec<ExternFunction>,
+}
+
+/// The limits of one extension call. A call that exceeds one stops, and the promotion that made
+/// it does not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionLimits {
+    /// Fuel: roughly, WebAssembly instructions a call may execute.
+    pub fuel: u64,
+    /// Bytes of linear memory an instance may hold.
+    pub memory_bytes: u64,
+}
+
+impl ExtensionLimits {
+    /// Fuel when the ruleset sets none: a million instructions, about a millisecond.
+    pub const DEFAULT_FUEL: u64 = 1_000_000;
+    /// Memory when the ruleset sets none: 1 MiB (16 WebAssembly pages).
+    pub const DEFAULT_MEMORY_BYTES: u64 = 1 << 20;
+}
+
+impl Default for ExtensionLimits {
+    fn default() -> ExtensionLimits {
+        ExtensionLimits { fuel: Self::DEFAULT_FUEL, memory_bytes: Self::DEFAULT_MEMORY_BYTES }
+    }
+}
+
+/// A WebAssembly module, embedded in the ruleset so the storefront needs no other file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionModule {
+    /// Its file name beside the ruleset, e.g. `loyalty.wat`.
+    pub name: String,
+    /// Its binary form (text modules are converted when compiled), base64 on disk.
+    #[serde(with = "base64_bytes")]
+    pub wasm: Vec<u8>,
+}
+
+/// An `extern` function: which module exports it and its Promo signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternFunction {
+    /// Its name, which is also the module's export.
+    pub name: String,
+    /// Index in [`Extensions::modules`].
+    pub module: u32,
+    /// Parameter types.
+    pub params: Vec<ValueType>,
+    /// Result type.
+    pub result: ValueType,
+}
+
+/// An argument of an extension call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arg {
+    /// The value of an attribute of the product or customer the condition is about.
+    Attr(AttrId),
+    /// A constant.
+    Value(Value),
+}
+
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        STANDARD.decode(text.as_bytes()).map_err(serde::de::Error::custom)
+    }
 }
 
 /// An interned attribute.
@@ -237,6 +322,17 @@ pub enum Cond {
     Pred {
         /// The attribute.
         attr: AttrId,
+        /// The comparison.
+        op: Op,
+        /// The value.
+        value: Value,
+    },
+    /// `function(args…) op value`: an extension call's result compared (spec/extensions.md).
+    Call {
+        /// Index in [`Extensions::functions`].
+        function: u32,
+        /// Its arguments.
+        args: Vec<Arg>,
         /// The comparison.
         op: Op,
         /// The value.

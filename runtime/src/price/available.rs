@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::bind::BoundCart;
 use crate::cond::holds;
+use crate::extension::{CallError, Calls};
 use crate::index::Prepared;
 use crate::input::State;
 use crate::ir::LimitPer;
@@ -28,6 +29,8 @@ pub(crate) struct Availability {
     pub budget: Option<Decimal>,
     /// Group-buy members, this customer included.
     pub group_members: u64,
+    /// The extension call that failed in its scope or eligibility (it is then unavailable).
+    pub extension_failure: Option<CallError>,
 }
 
 fn when(at: i64) -> String {
@@ -42,12 +45,21 @@ pub(crate) fn availability(
     at: i64,
 ) -> (Vec<usize>, Vec<Availability>) {
     let r = &prepared.ruleset;
+    let mut calls = Calls::new(&prepared.sandbox);
     let mut scopes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // Promotions whose scope needed an extension call that failed: not applied (fail closed).
+    let mut failed: BTreeMap<usize, CallError> = BTreeMap::new();
     for (l, values) in bound.lines.iter().enumerate() {
         for i in prepared.index.candidates(values) {
             let i = i as usize;
-            if r.promotions.get(i).is_some_and(|p| holds(&p.scope, values)) {
-                scopes.entry(i).or_default().push(l);
+            let Some(p) = r.promotions.get(i) else { continue };
+            match holds(&p.scope, values, &mut calls) {
+                Ok(true) => scopes.entry(i).or_default().push(l),
+                Ok(false) => {}
+                Err(e) => {
+                    failed.entry(i).or_insert(e);
+                    scopes.entry(i).or_default().push(l);
+                }
             }
         }
     }
@@ -82,12 +94,22 @@ pub(crate) fn availability(
             }
         });
         let budget = p.budget.map(|b| state.budget_left.get(&p.name).copied().unwrap_or(b));
+        let mut extension_failure = failed.remove(&i);
         let unavailable = match p.window {
             Some((s, _)) if at < s => Some(format!("not started: starts at {}", when(s))),
             Some((_, e)) if at >= e => Some(format!("ended at {}", when(e))),
             _ => None,
         }
-        .or_else(|| (!holds(&p.eligible, &bound.customer)).then(|| "the customer is not eligible".to_owned()))
+        .or_else(|| extension_failure.as_ref().map(|e| format!("{e}: not applied")))
+        .or_else(|| match holds(&p.eligible, &bound.customer, &mut calls) {
+            Ok(true) => None,
+            Ok(false) => Some("the customer is not eligible".to_owned()),
+            Err(e) => {
+                let reason = format!("{e}: not applied");
+                extension_failure = Some(e);
+                Some(reason)
+            }
+        })
         .or_else(|| {
             p.coupon.filter(|c| !bound.coupons.contains(c)).map(|c| format!("needs the coupon `{}`", r.symbol(c)))
         })
@@ -111,6 +133,7 @@ pub(crate) fn availability(
             allowance: Allowance { left },
             budget,
             group_members: state.group_members.get(&p.name).copied().unwrap_or(0) + 1,
+            extension_failure,
         });
     }
     (relevant, available)

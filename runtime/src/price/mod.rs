@@ -31,6 +31,7 @@ impl Pricing<'_> {
 /// Everything about one cart that every evaluation shares.
 pub(crate) struct Pricing<'a> {
     ruleset: &'a CompiledRuleset,
+    sandbox: &'a crate::extension::Sandbox,
     cart: &'a Cart,
     rules: Rules,
     /// Promotions whose scope matches a line, ascending; `available` is parallel to it.
@@ -90,6 +91,7 @@ pub fn price_prepared(
     }
     let pricing = Pricing {
         ruleset,
+        sandbox: &prepared.sandbox,
         cart,
         rules: Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding },
         relevant,

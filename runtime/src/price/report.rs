@@ -53,6 +53,11 @@ impl Pricing<'_> {
         let choice = self.best(&forced, &alone);
         let eval = self.evaluate(&choice.set);
         let mut trace = Vec::new();
+        for (&i, a) in self.relevant.iter().zip(&self.available) {
+            if let Some(e) = &a.extension_failure {
+                trace.push(format!("`{}`: {e}; the promotion is not applied", self.name(i)));
+            }
+        }
         let mut switch_suggestions = Vec::new();
         if !forced.is_empty() {
             let free = self.best(&[], &alone);
@@ -337,6 +342,7 @@ impl Pricing<'_> {
         subtotal: Decimal,
     ) -> Vec<Flag> {
         let mut flags = Vec::new();
+        let mut calls = crate::extension::Calls::new(self.sandbox);
         for (l, line) in lines.iter().enumerate() {
             if line.allocations.is_empty() {
                 continue;
@@ -344,7 +350,8 @@ impl Pricing<'_> {
             let mut floors: Vec<FloorBound> = Vec::new();
             let values = self.bound.lines.get(l);
             for f in &self.ruleset.settings.floors {
-                if values.is_some_and(|v| holds(&f.products, v)) {
+                // A floor whose products an extension could not decide protects the line.
+                if values.is_some_and(|v| holds(&f.products, v, &mut calls).unwrap_or(true)) {
                     floors.push(f.bound);
                 }
             }
