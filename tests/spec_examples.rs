@@ -1,5 +1,6 @@
 //! The spec is tested: every `promo` code block in `spec/*.md` checks clean (a block fenced
-//! `promo,fails` must have an error), and every diagnostic code in the source is documented.
+//! `promo,fails` must have an error), and every diagnostic code in the source is documented. The
+//! extension modules an example names are those of `examples/loyalty-extension/`.
 
 // A failing test panics: that is how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
@@ -41,6 +42,8 @@ fn every_spec_example_checks_as_it_says() {
     for (page, line, fails, source) in blocks {
         let mut ruleset = Ruleset::new();
         ruleset.add_file(format!("{page}:{line}"), source);
+        let module = support::root().join("examples/loyalty-extension/loyalty.wat");
+        ruleset.add_module("loyalty.wat", std::fs::read(module).unwrap());
         let checked = check(&ruleset);
         if fails {
             assert!(checked.has_errors(), "{page}:{line} should fail but checks clean");

@@ -5,7 +5,9 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use wasmtime::{Config, Engine, ExternType, InstancePre, Linker, Module, ResourceLimiter, Store, Trap, Val, ValType};
+use wasmtime::{
+    Config, Engine, ExternType, InstancePre, Linker, Module, ModuleExport, ResourceLimiter, Store, Trap, Val, ValType,
+};
 
 use super::abi::{self, Raw};
 use super::{CallError, Failure};
@@ -27,7 +29,9 @@ fn engine() -> Result<&'static Engine, String> {
                 .consume_fuel(true)
                 .cranelift_nan_canonicalization(true)
                 .relaxed_simd_deterministic(true)
-                .max_wasm_stack(MAX_WASM_STACK);
+                .max_wasm_stack(MAX_WASM_STACK)
+                .memory_reservation(1 << 28)
+                .memory_guard_size(0);
             Engine::new(&config).map_err(|e| format!("the WebAssembly engine cannot start: {e}"))
         })
         .as_ref()
@@ -112,6 +116,8 @@ impl ResourceLimiter for Limiter {
 #[derive(Clone)]
 struct Ready {
     pre: InstancePre<Limiter>,
+    /// The export, resolved once.
+    export: ModuleExport,
     /// Values of an enum result.
     enum_size: usize,
 }
@@ -195,7 +201,8 @@ impl Sandbox {
         store.set_fuel(self.limits.fuel).map_err(|e| fail(Failure::Unavailable(e.to_string())))?;
         let outcome = ready.pre.instantiate(&mut store).and_then(|instance| {
             let func = instance
-                .get_func(&mut store, &decl.name)
+                .get_module_export(&mut store, &ready.export)
+                .and_then(|e| e.into_func())
                 .ok_or_else(|| wasmtime::format_err!("the module does not export `{}`", decl.name))?;
             let params: Vec<Val> = args.iter().map(|a| a.val()).collect();
             let mut results = [Val::I64(0)];
@@ -250,11 +257,14 @@ fn prepare(module: &Module, f: &ExternFunction, ruleset: &CompiledRuleset) -> Re
         ));
     }
     let pre = Linker::new(module.engine()).instantiate_pre(module).map_err(|e| format!("{e:#}"))?;
+    let export = module
+        .get_export_index(&f.name)
+        .ok_or_else(|| format!("its module does not export a function `{}`", f.name))?;
     let enum_size = match &f.result {
         ValueType::Enum(i) => ruleset.enums.get(*i as usize).map_or(0, |e| e.values.len()),
         _ => 0,
     };
-    Ok(Ready { pre, enum_size })
+    Ok(Ready { pre, export, enum_size })
 }
 
 /// The WebAssembly signature of `f`: parameters and result.
