@@ -417,3 +417,48 @@ fn refund_gives_the_seed_numbers_through_the_cli() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("2 units returned in all, but 1 were bought"));
 }
+
+#[test]
+fn an_extension_store_compiles_with_its_module_and_prices_from_the_compiled_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let compiled = dir.path().join("loyalty.json");
+    let out = promo(&["compile", "examples/loyalty-extension", "-o", compiled.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&compiled).unwrap();
+    assert!(text.contains("\"name\":\"loyalty.wat\""), "the module travels with the ruleset");
+    let eval = |customer: &str| {
+        let out = promo(&[
+            "eval",
+            compiled.to_str().unwrap(),
+            "--cart",
+            "examples/loyalty-extension/carts/mixed.json",
+            "--customer",
+            customer,
+            "--at",
+            "2026-06-18T10:00:00Z",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let loyal = eval("examples/loyalty-extension/customers/loyal.json");
+    assert_eq!(loyal["total"], "54.55");
+    assert_eq!(loyal["discount_total"], "14.45");
+    let new = eval("examples/loyalty-extension/customers/new.json");
+    assert_eq!(new["total"], "68.10");
+}
+
+#[test]
+fn a_missing_extension_module_is_a_diagnostic_at_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&support::root().join("examples/loyalty-extension"), dir.path());
+    std::fs::remove_file(dir.path().join("loyalty.wat")).unwrap();
+    let out = promo(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let diagnostics = json(&out);
+    assert_eq!(diagnostics.len(), 3, "one per declaration, none for the calls: {diagnostics:#?}");
+    for (d, (line, column)) in diagnostics.iter().zip([(24, 60), (25, 49), (26, 50)]) {
+        assert_eq!(d["code"], "promo::extern::unknown_module");
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(line), Some(column)), "{d}");
+        assert_eq!(d["end_column"].as_u64(), Some(column + 13), "the span is `\"loyalty.wat\"`: {d}");
+    }
+}

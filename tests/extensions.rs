@@ -249,3 +249,34 @@ fn a_compiled_ruleset_carries_its_modules() {
     let o = priced(&back, &customer(2500, 6));
     assert_eq!(o.total, money("47.00"));
 }
+
+#[test]
+fn a_product_page_shows_an_extension_gated_promotion_only_to_whom_it_applies() {
+    let ruleset =
+        promo::scenario::compile(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/loyalty-extension"))
+            .unwrap();
+    let engine = Engine::new(ruleset);
+    let beans: promo::runtime::input::Line = serde_json::from_value(json!({
+        "id": "beans", "sku": "BEANS-1KG", "unit_price": "24.00", "quantity": 1,
+        "attributes": {"category": "coffee", "partner_id": 7, "merchant": "roastery"}
+    }))
+    .unwrap();
+    let state = State::default();
+    let loyal = engine.display(&beans, &customer(2500, 6), &state, 1_781_776_800).unwrap();
+    assert!(loyal.labels.iter().any(|l| l.text == "Loyalty week"), "{loyal:#?}");
+    assert_eq!(loyal.final_price, money("20.40"), "15% off 24.00");
+    let new = engine.display(&beans, &customer(300, 1), &state, 1_781_776_800).unwrap();
+    assert!(new.labels.is_empty(), "{new:#?}");
+    assert_eq!(new.final_price, money("24.00"));
+}
+
+#[test]
+fn a_product_page_hides_a_promotion_whose_extension_fails() {
+    let r = compile(&gated("spin(customer.points) > 0").replace("discount 20%", "discount 20%\n  label \"Gated\""));
+    let engine = Engine::new(r);
+    let book: promo::runtime::input::Line =
+        serde_json::from_value(json!({"id": "book", "sku": "BOOK", "unit_price": "40.00", "quantity": 1})).unwrap();
+    let page = engine.display(&book, &customer(2500, 6), &State::default(), 0).unwrap();
+    assert!(page.labels.is_empty(), "{page:#?}");
+    assert_eq!(page.final_price, money("40.00"));
+}
