@@ -462,3 +462,28 @@ fn a_missing_extension_module_is_a_diagnostic_at_the_name() {
         assert_eq!(d["end_column"].as_u64(), Some(column + 13), "the span is `\"loyalty.wat\"`: {d}");
     }
 }
+
+#[test]
+fn fmt_checks_rewrites_and_leaves_broken_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let messy = dir.path().join("store.promo");
+    let broken = dir.path().join("broken.promo");
+    let text = "settings { currency USD }\npromotion \"P\" { level item scope all  // everything\n discount 10% }\n";
+    std::fs::write(&messy, text).unwrap();
+    std::fs::write(&broken, "promotion \"Q\" { level item scope sku == }\n").unwrap();
+    let check = promo(&["fmt", "--check", messy.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("store.promo"));
+    assert_eq!(std::fs::read_to_string(&messy).unwrap(), text, "--check changes nothing");
+    let fmt = promo(&["fmt", dir.path().to_str().unwrap()]);
+    assert_eq!(fmt.status.code(), Some(1), "the broken file is reported");
+    let stderr = String::from_utf8_lossy(&fmt.stderr);
+    assert!(stderr.contains("promo::syntax::unexpected") && stderr.contains("broken.promo"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "promotion \"Q\" { level item scope sku == }\n");
+    assert_eq!(
+        std::fs::read_to_string(&messy).unwrap(),
+        "settings {\n  currency USD\n}\n\npromotion \"P\" {\n  level item\n  scope all  // everything\n  discount 10%\n}\n"
+    );
+    let again = promo(&["fmt", "--check", messy.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+}

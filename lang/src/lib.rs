@@ -22,6 +22,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod format;
 pub mod hir;
 pub mod lower;
 pub mod ruleset;

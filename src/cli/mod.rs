@@ -3,6 +3,7 @@
 mod check;
 mod compile;
 mod eval;
+mod fmt;
 mod refund;
 mod report;
 
@@ -24,6 +25,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Compile one ruleset to the form a storefront loads.
     Compile(compile::CompileArgs),
+    /// Format `.promo` files in place (or `--check` that they are).
+    Fmt(fmt::FmtArgs),
     /// Price a cart: the outcome as JSON (or text).
     Eval(eval::EvalArgs),
     /// Price a cart and explain, in words, why each promotion applied or not.
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Eval(args) => eval::run(args, false),
         Command::Explain(args) => eval::run(args, true),
         Command::Refund(args) => refund::run(args),
