@@ -21,6 +21,7 @@
 //! ```
 
 pub mod check;
+pub mod describe;
 pub mod diagnostic;
 pub mod format;
 pub mod hir;

@@ -4,6 +4,7 @@ mod check;
 mod compile;
 mod eval;
 mod fmt;
+mod lsp;
 mod refund;
 mod report;
 
@@ -27,6 +28,8 @@ enum Command {
     Compile(compile::CompileArgs),
     /// Format `.promo` files in place (or `--check` that they are).
     Fmt(fmt::FmtArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
     /// Price a cart: the outcome as JSON (or text).
     Eval(eval::EvalArgs),
     /// Price a cart and explain, in words, why each promotion applied or not.
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Lsp => lsp::run(),
         Command::Eval(args) => eval::run(args, false),
         Command::Explain(args) => eval::run(args, true),
         Command::Refund(args) => refund::run(args),

@@ -19,6 +19,7 @@ mod values;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub use error::CheckError;
+pub(crate) use satisfiable::show as satisfiable_show;
 pub use schema::{AttrInfo, CUSTOMER_BUILTINS, EnumInfo, PRODUCT_BUILTINS, Schema};
 pub use types::Type;
 
