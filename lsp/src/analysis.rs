@@ -499,3 +499,45 @@ pub fn symbols(a: &Analysis, file: FileId) -> Vec<Symbol> {
         })
         .collect()
 }
+
+/// Semantic token types, in the order of the legend the server announces.
+pub const TOKEN_TYPES: &[&str] =
+    &["keyword", "string", "number", "comment", "operator", "property", "variable", "enumMember", "function", "class"];
+
+/// Every token of `file` with its index in [`TOKEN_TYPES`], names resolved against the ruleset
+/// (attributes, pools, templates, functions, enum values). Empty while the file does not parse.
+pub fn semantic_tokens(a: &Analysis, file: FileId) -> Vec<(usize, usize, u32)> {
+    use promo_lang::format::{Class, highlight};
+    let text = a.text(file);
+    let schema = &a.checked.program.schema;
+    let items = items(a);
+    let defs = definitions(&items);
+    let kind_of = |name: &str| defs.iter().find(|(_, n, _, _)| n == name).map(|(k, _, _, _)| *k);
+    highlight(text)
+        .into_iter()
+        .filter_map(|(start, end, class)| {
+            let index = match class {
+                Class::Keyword => 0,
+                Class::String => 1,
+                Class::Number => 2,
+                Class::Comment => 3,
+                Class::Operator => 4,
+                Class::Punct => return None,
+                Class::Name => {
+                    let word = text.get(start..end).unwrap_or("");
+                    match kind_of(word) {
+                        _ if word.starts_with("customer.") => 5,
+                        Some("product") => 5,
+                        Some("pool") => 6,
+                        Some("extern") => 8,
+                        Some("template") => 9,
+                        _ if schema.product.contains_key(word) => 5,
+                        _ if schema.enums.values().any(|e| e.values.iter().any(|v| v == word)) => 7,
+                        _ => 6,
+                    }
+                }
+            };
+            Some((start, end, index))
+        })
+        .collect()
+}

@@ -99,6 +99,16 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    SemanticTokensOptions {
+                        legend: SemanticTokensLegend {
+                            token_types: analysis::TOKEN_TYPES.iter().map(|t| SemanticTokenType::new(t)).collect(),
+                            token_modifiers: Vec::new(),
+                        },
+                        full: Some(SemanticTokensFullOptions::Bool(true)),
+                        ..SemanticTokensOptions::default()
+                    },
+                )),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -238,6 +248,29 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             DocumentSymbolResponse::Nested(symbols)
+        }))
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        Ok(self.with(&params.text_document.uri, |a, file| {
+            let text = a.text(file);
+            let (mut line, mut column) = (0u32, 0u32);
+            let mut data = Vec::new();
+            for (start, end, token_type) in analysis::semantic_tokens(a, file) {
+                let from = crate::position::position(text, start);
+                let to = crate::position::position(text, end);
+                let delta_line = from.line - line;
+                let delta_start = if delta_line == 0 { from.character - column } else { from.character };
+                data.push(SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: to.character.saturating_sub(from.character),
+                    token_type,
+                    token_modifiers_bitset: 0,
+                });
+                (line, column) = (from.line, from.character);
+            }
+            SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data })
         }))
     }
 

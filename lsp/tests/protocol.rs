@@ -178,6 +178,16 @@ async fn an_editor_session() {
     let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["shoes", "Shoes: every 300 off 40"]);
 
+    // Semantic tokens: the first line is a comment; `pool` a keyword; `shoes` a pool (variable).
+    let tokens = editor.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}})).await;
+    let data: Vec<u64> = tokens["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert_eq!(&data[..15], &[0, 0, 35, 3, 0, 1, 0, 4, 0, 0, 0, 5, 5, 6, 0], "{data:?}");
+    let types: Vec<u64> = data.chunks(5).map(|c| c[3]).collect();
+    assert!(
+        types.contains(&5) && types.contains(&7) && types.contains(&2),
+        "attributes, enum values, numbers: {types:?}"
+    );
+
     // Formatting keeps the comment.
     let messy = PROMOTIONS.replace("  scope shoes\n", "scope   shoes // mine\n");
     editor

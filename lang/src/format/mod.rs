@@ -30,6 +30,38 @@ impl std::fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+/// What a token is, for highlighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// A keyword of the language (`promotion`, `scope`, `and`, `true` …).
+    Keyword,
+    /// Text in quotes, or a time zone.
+    String,
+    /// A number, amount, percentage, duration, date or time.
+    Number,
+    /// A `//` comment.
+    Comment,
+    /// A name: an attribute, pool, template, function, parameter or enum value.
+    Name,
+    /// A comparison, `not in`, `..` or `->`.
+    Operator,
+    /// Brackets, commas and colons.
+    Punct,
+}
+
+/// Every token of `text` with its class, as byte ranges; empty when the file does not parse.
+pub fn highlight(text: &str) -> Vec<(usize, usize, Class)> {
+    if !syntax::parse(FileId(0), text).errors.is_empty() {
+        return Vec::new();
+    }
+    tokens::tokens(text)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| t.end > t.start)
+        .map(|t| (t.start, t.end, t.class))
+        .collect()
+}
+
 /// Formats `text`, a whole `.promo` file.
 pub fn format(text: &str) -> Result<String, FormatError> {
     let parsed = syntax::parse(FileId(0), text);

@@ -5,6 +5,7 @@
 use pest::Parser;
 use pest::iterators::Pair;
 
+use super::Class;
 use crate::syntax::{PromoParser, Rule};
 
 /// What a token is.
@@ -42,6 +43,8 @@ pub(super) struct Token {
     pub own_line: bool,
     /// The `)`, `]` or `}` closing a comma-separated list (arguments, parameters, a set, a `use`).
     pub list_close: bool,
+    /// What it is, for highlighting.
+    pub class: Class,
 }
 
 /// Rules printed as one token, whatever is inside: their inner spacing is part of their meaning.
@@ -75,6 +78,26 @@ fn token(text: String, kind: Kind, start: usize, end: usize) -> Token {
         tight_after: false,
         own_line: false,
         list_close: false,
+        class: match kind {
+            Kind::Word => Class::Name,
+            Kind::Punct => Class::Punct,
+            Kind::Comment => Class::Comment,
+        },
+    }
+}
+
+/// The class of a leaf of rule `rule`.
+fn class(rule: Rule) -> Class {
+    match rule {
+        r if is_keyword(r) => Class::Keyword,
+        Rule::string | Rule::timezone => Class::String,
+        Rule::number | Rule::amount | Rule::percent | Rule::duration | Rule::datetime | Rule::date | Rule::clock => {
+            Class::Number
+        }
+        Rule::boolean | Rule::free | Rule::unit_choice => Class::Keyword,
+        Rule::cmp_op | Rule::not_in | Rule::range_op | Rule::result_arrow => Class::Operator,
+        Rule::block_open | Rule::block_close => Class::Punct,
+        _ => Class::Name,
     }
 }
 
@@ -187,6 +210,7 @@ fn walk(text: &str, offset: usize, pair: Pair<'_, Rule>, out: &mut Vec<Token>) {
             span.as_str().to_owned()
         };
         let mut t = token(words, Kind::Word, start, end);
+        t.class = class(rule);
         t.block_open = rule == Rule::block_open;
         t.block_close = rule == Rule::block_close;
         out.push(t);
