@@ -90,13 +90,9 @@ pub const CLAUSES: &[(&str, &str)] = &[
 const SETTINGS: &[&str] =
     &["currency", "calculation", "rounding", "stacking", "timezone", "floor", "refund", "extension"];
 
-/// Every item of every file (standard library included), parsed.
-fn items(a: &Analysis) -> Vec<(FileId, ast::Item)> {
-    a.ruleset
-        .sources()
-        .iter()
-        .flat_map(|(id, f)| syntax::parse(id, &f.text).file.items.into_iter().map(move |i| (id, i)))
-        .collect()
+/// Every item of every file (standard library included), parsed once per analysis.
+fn items(a: &Analysis) -> &[(FileId, ast::Item)] {
+    &a.items
 }
 
 /// The identifier (or `customer.x` path) under `offset`, with its span.
@@ -161,7 +157,7 @@ fn definitions(items: &[(FileId, ast::Item)]) -> Vec<(&'static str, String, Span
 pub fn definition(a: &Analysis, file: FileId, offset: usize) -> Option<Span> {
     let (word, _, _) = word_at(a.text(file), offset)?;
     let items = items(a);
-    let defs = definitions(&items);
+    let defs = definitions(items);
     let (kind_wanted, name) = match word.split_once('.') {
         Some(("customer", attr)) => (Some("customer"), attr.to_owned()),
         _ => (None, word.clone()),
@@ -227,7 +223,7 @@ pub fn hover(a: &Analysis, file: FileId, offset: usize) -> Option<HoverText> {
     let word = word_at(text, offset);
     if let Some((word, start, end)) = &word {
         let span = Span::new(file, *start, *end);
-        if let Some(markdown) = describe_name(a, &items, word) {
+        if let Some(markdown) = describe_name(a, items, word) {
             return Some(HoverText { markdown, span });
         }
         if let Some((_, doc)) = CLAUSES.iter().find(|(k, _)| k == word)
@@ -381,7 +377,7 @@ pub fn complete(a: &Analysis, file: FileId, offset: usize) -> Vec<Candidate> {
         })
         .collect();
     out.push(keyword("customer", "the customer's attributes: `customer.…`"));
-    for (kind, name, _, span) in definitions(&items) {
+    for (kind, name, _, span) in definitions(items) {
         match kind {
             "pool" => out.push(Candidate {
                 label: name,
@@ -511,7 +507,7 @@ pub fn semantic_tokens(a: &Analysis, file: FileId) -> Vec<(usize, usize, u32)> {
     let text = a.text(file);
     let schema = &a.checked.program.schema;
     let items = items(a);
-    let defs = definitions(&items);
+    let defs = definitions(items);
     let kind_of = |name: &str| defs.iter().find(|(_, n, _, _)| n == name).map(|(k, _, _, _)| *k);
     highlight(text)
         .into_iter()

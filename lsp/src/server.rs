@@ -39,7 +39,7 @@ impl Backend {
     /// Runs `f` on the analysis of the ruleset `uri` belongs to, with the file's id.
     fn with<T>(&self, uri: &Uri, f: impl FnOnce(&Analysis, FileId) -> T) -> Option<T> {
         let path = path_of(uri)?;
-        let analysis = self.workspace.lock().ok()?.analyse(&path);
+        let analysis = self.workspace.lock().ok()?.analysis(&path);
         let file = analysis.file(&path)?;
         Some(f(&analysis, file))
     }
@@ -51,8 +51,7 @@ impl Backend {
 
     /// Diagnostics for every file of the ruleset `path` belongs to (empty lists clear old ones).
     fn diagnostics(&self, path: &std::path::Path) -> Vec<(Uri, Vec<Diagnostic>)> {
-        let Ok(workspace) = self.workspace.lock() else { return Vec::new() };
-        let a = workspace.analyse(path);
+        let Some(a) = self.workspace.lock().ok().map(|mut w| w.analysis(path)) else { return Vec::new() };
         let mut by_file: HashMap<FileId, Vec<Diagnostic>> = a.files.iter().map(|(id, _)| (*id, Vec::new())).collect();
         for d in &a.checked.diagnostics {
             let Some(list) = by_file.get_mut(&d.file) else { continue };
@@ -144,6 +143,14 @@ impl LanguageServer for Backend {
         let Some(path) = path_of(&params.text_document.uri) else { return };
         if let Ok(mut w) = self.workspace.lock() {
             w.close(&path);
+        }
+        self.publish(path).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let Some(path) = path_of(&params.text_document.uri) else { return };
+        if let Ok(mut w) = self.workspace.lock() {
+            w.invalidate(&path);
         }
         self.publish(path).await;
     }

@@ -4,13 +4,21 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use promo_lang::{Checked, FileId, Ruleset, check};
 
-/// Open documents, by path.
+/// Open documents, by path, and the last analysis of each folder.
 #[derive(Debug, Default)]
 pub struct Workspace {
     open: BTreeMap<PathBuf, String>,
+    /// INVARIANT: an entry is dropped whenever a document of its folder is set, closed or saved,
+    /// so a cached analysis always reflects the open texts.
+    analyses: BTreeMap<PathBuf, Arc<Analysis>>,
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent().unwrap_or(Path::new(".")).to_owned()
 }
 
 /// A ruleset checked, with the path of each of its files.
@@ -22,6 +30,8 @@ pub struct Analysis {
     pub files: Vec<(FileId, PathBuf)>,
     /// The outcome of checking it.
     pub checked: Checked,
+    /// Every file's syntax tree (standard library included), for positions and names.
+    pub items: Vec<(FileId, promo_lang::syntax::ast::Item)>,
 }
 
 impl Analysis {
@@ -44,12 +54,30 @@ impl Analysis {
 impl Workspace {
     /// Records the text of an open (or changed) document.
     pub fn set(&mut self, path: PathBuf, text: String) {
+        self.analyses.remove(&folder_of(&path));
         self.open.insert(path, text);
     }
 
     /// Forgets a closed document: its file on disk counts again.
     pub fn close(&mut self, path: &Path) {
+        self.analyses.remove(&folder_of(path));
         self.open.remove(path);
+    }
+
+    /// Notes that files of `path`'s folder changed on disk.
+    pub fn invalidate(&mut self, path: &Path) {
+        self.analyses.remove(&folder_of(path));
+    }
+
+    /// The analysis of the ruleset `path` belongs to: the cached one, or a new check.
+    pub fn analysis(&mut self, path: &Path) -> Arc<Analysis> {
+        let folder = folder_of(path);
+        if let Some(a) = self.analyses.get(&folder).filter(|a| a.file(path).is_some()) {
+            return Arc::clone(a);
+        }
+        let a = Arc::new(self.analyse(path));
+        self.analyses.insert(folder, Arc::clone(&a));
+        a
     }
 
     /// The text of `path`: open, or on disk.
@@ -85,6 +113,11 @@ impl Workspace {
             }
         }
         let checked = check(&ruleset);
-        Analysis { ruleset, files, checked }
+        let items = ruleset
+            .sources()
+            .iter()
+            .flat_map(|(id, f)| promo_lang::syntax::parse(id, &f.text).file.items.into_iter().map(move |i| (id, i)))
+            .collect();
+        Analysis { ruleset, files, checked, items }
     }
 }
