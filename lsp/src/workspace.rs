@@ -113,11 +113,7 @@ impl Workspace {
             }
         }
         let checked = check(&ruleset);
-        let items = ruleset
-            .sources()
-            .iter()
-            .flat_map(|(id, f)| promo_lang::syntax::parse(id, &f.text).file.items.into_iter().map(move |i| (id, i)))
-            .collect();
+        let items = checked.syntax.iter().flat_map(|(id, f)| f.items.iter().map(move |i| (*id, i.clone()))).collect();
         Analysis { ruleset, files, checked, items }
     }
 }

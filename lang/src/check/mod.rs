@@ -37,6 +37,8 @@ pub struct Checked {
     pub program: hir::Program,
     /// Errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
+    /// The syntax tree of every file (standard library included), as parsed for checking.
+    pub syntax: Vec<(FileId, ast::File)>,
 }
 
 impl Checked {
@@ -64,7 +66,7 @@ pub fn check(ruleset: &Ruleset) -> Checked {
     let mut seen = HashSet::new();
     diagnostics.retain(|d| seen.insert((d.code(), d.span().file, d.span().start, d.span().end)));
     diagnostics.sort_by_key(|d| (d.file, d.span().start, d.span().end));
-    Checked { program, diagnostics }
+    Checked { program, diagnostics, syntax: files }
 }
 
 /// Where a template comes from.
