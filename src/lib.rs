@@ -11,6 +11,6 @@
 pub use promo_lang as lang;
 pub use promo_runtime as runtime;
 
-pub mod load;
+pub use promo_lang::load;
 pub mod render;
 pub mod scenario;

@@ -191,11 +191,11 @@ fn compile_writes_a_ruleset_the_runtime_loads() {
     let out = promo(&["compile", "examples/smp-flash-sale", "-o", out_file.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("compiled 7 promotions to"), "{stderr}");
+    assert!(stderr.contains("compiled 8 promotions to"), "{stderr}");
     let text = std::fs::read_to_string(&out_file).unwrap();
     let compiled = promo::runtime::CompiledRuleset::from_json(&text).unwrap();
     assert_eq!(compiled.settings.currency, "USD");
-    assert_eq!(compiled.promotions.len(), 7);
+    assert_eq!(compiled.promotions.len(), 8);
     assert!(stderr.contains(&compiled.source_hash), "the hash is reported: {stderr}");
     // The same sources read through another spelling of the path give the same bytes.
     let again = dir.path().join("again.json");

@@ -25,6 +25,7 @@ pub mod describe;
 pub mod diagnostic;
 pub mod format;
 pub mod hir;
+pub mod load;
 pub mod lower;
 pub mod ruleset;
 pub mod source;

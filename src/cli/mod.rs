@@ -7,6 +7,7 @@ mod fmt;
 mod lsp;
 mod refund;
 mod report;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -36,6 +37,8 @@ enum Command {
     Explain(eval::EvalArgs),
     /// Refund a return on an order recorded by `promo eval --order-out`.
     Refund(refund::RefundArgs),
+    /// Serve a store: flash-sale pages, the storefront API, stats and the dashboard.
+    Serve(serve::ServeArgs),
 }
 
 /// How diagnostics are printed.
@@ -57,5 +60,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Eval(args) => eval::run(args, false),
         Command::Explain(args) => eval::run(args, true),
         Command::Refund(args) => refund::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use promo_lang::Ruleset;
+use crate::Ruleset;
 
 /// A ruleset read from disk.
 #[derive(Debug)]

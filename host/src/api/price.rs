@@ -1,0 +1,23 @@
+//! `POST /api/v1/price`: the runtime's outcome for a cart, with this customer's usage and the
+//! promotions' stock as the database has them now.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use promo_runtime::{Outcome, price_prepared};
+
+use super::{ApiError, CartRequest, input_error, parse_json};
+use crate::app::AppState;
+
+/// Prices a cart.
+pub async fn post_price(State(app): State<AppState>, body: Bytes) -> Result<Json<Outcome>, ApiError> {
+    let request: CartRequest = parse_json(&body)?;
+    let loaded = app.shop.current();
+    let cart = request.cart(&loaded.catalog, &loaded.ruleset().settings.currency)?;
+    let customer = request.customer.unwrap_or_default();
+    let who = (!customer.id.is_empty()).then_some(customer.id.as_str());
+    let stored = app.store.state(loaded.ruleset(), who).await.map_err(ApiError::internal)?;
+    let outcome =
+        price_prepared(&loaded.prepared, &cart, &customer, &stored.state, app.clock.now()).map_err(input_error)?;
+    Ok(Json(outcome))
+}

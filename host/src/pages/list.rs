@@ -1,0 +1,57 @@
+//! `GET /`: every sale, the one with the highest label priority first (then the cheapest), with
+//! its labels, price and countdown. `?q=` searches names and descriptions; `?sort=price` or
+//! `?sort=-price` orders by final price.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::product::{SaleView, sale_view};
+use super::render;
+use crate::app::AppState;
+
+/// The list's query.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// Words to find in a sale's name or description.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// `price` (cheapest first), `-price` (dearest first); by label priority otherwise.
+    #[serde(default)]
+    pub sort: Option<String>,
+}
+
+/// The list of sales.
+pub async fn list(State(app): State<AppState>, Query(query): Query<ListQuery>) -> Response {
+    let loaded = app.shop.current();
+    let state = match app.store.state(loaded.ruleset(), None).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "state unavailable");
+            return (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable; try again\n").into_response();
+        }
+    };
+    let now = app.clock.now();
+    let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+    let mut sales: Vec<SaleView> = loaded
+        .catalog
+        .products()
+        .filter(|p| {
+            needle.as_ref().is_none_or(|n| {
+                p.name.to_lowercase().contains(n.as_str()) || p.description.to_lowercase().contains(n.as_str())
+            })
+        })
+        .filter_map(|p| sale_view(&loaded, p, &state, now))
+        .collect();
+    match query.sort.as_deref() {
+        Some("price") => sales.sort_by_key(|s| s.final_price),
+        Some("-price") => sales.sort_by_key(|s| std::cmp::Reverse(s.final_price)),
+        _ => sales.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.final_price.cmp(&b.final_price))),
+    }
+    render(
+        &app,
+        "list.html",
+        minijinja::context! { sales => sales, q => query.q.unwrap_or_default(), sort => query.sort.unwrap_or_default(), now => now },
+    )
+}

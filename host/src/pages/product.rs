@@ -1,0 +1,173 @@
+//! A sale's product page — media, description, terms, original and final price, labels, the
+//! countdown, stock left, the call to purchase — and the tracked redirect to the provider's cart.
+//! Opening the page records a view under its entry point (`?src=facebook`, any short tag).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use promo_runtime::display;
+use promo_runtime::input::Customer;
+use serde::{Deserialize, Serialize};
+
+use super::money::{countdown, instant, money};
+use super::visitor::visitor;
+use super::{no_sale, render};
+use crate::api::entry_point;
+use crate::app::AppState;
+use crate::catalog::{Product, media_type};
+use crate::shop::Loaded;
+use crate::store::StoredState;
+
+/// The query of a product page or a purchase click.
+#[derive(Debug, Default, Deserialize)]
+pub struct EntryQuery {
+    /// The entry point.
+    #[serde(default)]
+    pub src: Option<String>,
+}
+
+/// A sale as its page (and the list) shows it.
+#[derive(Debug, Serialize)]
+pub struct SaleView {
+    sku: String,
+    name: String,
+    description: String,
+    terms: String,
+    media: Vec<MediaView>,
+    original: String,
+    price: String,
+    discounted: bool,
+    labels: Vec<String>,
+    countdown: Option<CountdownView>,
+    upcoming: Vec<UpcomingView>,
+    stock_left: Option<u64>,
+    /// The highest label priority (the list sorts by it).
+    #[serde(skip)]
+    pub priority: i64,
+    /// The final price, for sorting.
+    #[serde(skip)]
+    pub final_price: rust_decimal::Decimal,
+}
+
+#[derive(Debug, Serialize)]
+struct MediaView {
+    url: String,
+    video: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct CountdownView {
+    /// `ends` or `starts`.
+    event: String,
+    at: i64,
+    at_iso: String,
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct UpcomingView {
+    label: String,
+    starts: String,
+}
+
+/// What the engine says about `product` now.
+pub fn sale_view(loaded: &Loaded, product: &Product, state: &StoredState, now: i64) -> Option<SaleView> {
+    let settings = &loaded.ruleset().settings;
+    let shown = display(&loaded.prepared, &product.line("1", 1), &Customer::default(), &state.state, now)
+        .map_err(|e| tracing::error!(sku = %product.sku, error = %e, "product cannot be displayed"))
+        .ok()?;
+    let m = |d| money(d, &settings.currency, settings.minor_units);
+    Some(SaleView {
+        sku: product.sku.clone(),
+        name: product.name.clone(),
+        description: product.description.clone(),
+        terms: product.terms.clone(),
+        media: product
+            .media
+            .iter()
+            .map(|name| MediaView {
+                url: format!("/media/{name}"),
+                video: media_type(name).is_some_and(|t| t.starts_with("video/")),
+            })
+            .collect(),
+        original: m(shown.unit_price),
+        price: m(shown.final_price),
+        discounted: shown.final_price < shown.unit_price,
+        labels: shown.labels.iter().map(|l| l.text.clone()).collect(),
+        countdown: shown.countdown.as_ref().map(|c| CountdownView {
+            event: c.event.clone(),
+            at: c.at,
+            at_iso: instant(c.at),
+            text: countdown(c.at - now),
+        }),
+        upcoming: shown
+            .upcoming
+            .iter()
+            .map(|u| UpcomingView {
+                label: u.label.clone().unwrap_or_else(|| u.promotion.clone()),
+                starts: instant(u.starts_at),
+            })
+            .collect(),
+        stock_left: shown.stock.iter().map(|s| s.left).min(),
+        priority: shown.labels.first().map_or(i64::MIN, |l| l.priority),
+        final_price: shown.final_price,
+    })
+}
+
+/// `GET /sales/{sku}`.
+pub async fn product(
+    State(app): State<AppState>,
+    Path(sku): Path<String>,
+    Query(query): Query<EntryQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let loaded = app.shop.current();
+    let Some(product) = loaded.catalog.product(&sku) else { return no_sale(&app) };
+    let src = entry_point(query.src.as_deref()).unwrap_or_else(|_| "other".to_owned());
+    let (visitor, cookie) = visitor(&headers);
+    let now = app.clock.now();
+    let state = match app.store.state(loaded.ruleset(), None).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "state unavailable");
+            return (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable; try again\n").into_response();
+        }
+    };
+    let Some(sale) = sale_view(&loaded, product, &state, now) else { return no_sale(&app) };
+    if let Err(e) = app.store.record_event(&sku, "view", &src, &visitor, None, app.clock.now_ms()).await {
+        tracing::error!(error = %e, "view not recorded");
+    }
+    let mut response = render(
+        &app,
+        "product.html",
+        minijinja::context! {
+            sale => sale,
+            src => src,
+            visitor => visitor,
+            now => now,
+            purchase_url => format!("/go/{sku}?src={src}"),
+        },
+    );
+    if let Some(cookie) = cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// `GET /go/{sku}`: records the click on the call to purchase, then sends the shopper to the
+/// provider's cart (303).
+pub async fn go(
+    State(app): State<AppState>,
+    Path(sku): Path<String>,
+    Query(query): Query<EntryQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let loaded = app.shop.current();
+    let Some(product) = loaded.catalog.product(&sku) else { return no_sale(&app) };
+    let src = entry_point(query.src.as_deref()).unwrap_or_else(|_| "other".to_owned());
+    let (visitor, _) = visitor(&headers);
+    if let Err(e) = app.store.record_event(&sku, "purchase_click", &src, &visitor, None, app.clock.now_ms()).await {
+        tracing::error!(error = %e, "purchase click not recorded");
+    }
+    Redirect::to(&product.cart_url).into_response()
+}

@@ -1,0 +1,287 @@
+//! The host over HTTP, in process, on SQLite (and PostgreSQL when `PROMO_TEST_POSTGRES` is set):
+//! pages, the pricing and order API, returns, events, stats, the dashboard, authentication and
+//! the errors a bad request gets.
+
+// A failing test panics: that is how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod support;
+
+use axum::http::{StatusCode, header};
+use support::{databases, get, get_as_manager, host, post};
+
+const NAMALE: &str = r#"{"customer":{"id":"ana"},"lines":[{"sku":"FJ-NAMALE-6N","quantity":1}],"expected_total":"12900.00","src":"facebook"}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_product_page_shows_the_sale_and_counts_the_view() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(&dir) {
+        let (app, _) = host(&url).await;
+        let page = get(&app, "/sales/FJ-NAMALE-6N?src=facebook").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains(r#"<s class="original" id="original-price">15,400.00 USD</s>"#), "{}", page.body);
+        assert!(page.body.contains(r#"<strong class="final" id="final-price">12,900.00 USD</strong>"#));
+        assert!(page.body.contains(r#"<span class="label">Flash Sale: save $2,500</span>"#));
+        // Ends 2028-01-01 00:00 New York = 05:00 UTC; the clock says 2026-12-01 12:00 UTC.
+        assert!(
+            page.body.contains(
+                r#"datetime="2028-01-01T05:00:00Z" data-at="1830315600" data-now="1796126400">395d 17:00:00</time>"#
+            ),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(r#"<p class="stock" id="stock">100 left</p>"#));
+        assert!(page.body.contains(r#"href="&#x2f;go&#x2f;FJ-NAMALE-6N?src=facebook""#));
+        assert!(page.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().starts_with("promo_visitor="));
+
+        let click = get(&app, "/go/FJ-NAMALE-6N?src=facebook").await;
+        assert_eq!(click.status, StatusCode::SEE_OTHER);
+        assert_eq!(click.headers[header::LOCATION], "https://travel.1800registry.example/cart?sku=FJ-NAMALE-6N");
+
+        let stats = get_as_manager(&app, "/api/v1/stats").await.json();
+        let namale = &stats["sales"].as_array().unwrap().iter().find(|s| s["sku"] == "FJ-NAMALE-6N").unwrap();
+        assert_eq!(namale["by_entry"]["facebook"]["views"], 1);
+        assert_eq!(namale["by_entry"]["facebook"]["clicks"], 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_escape_what_they_show_and_unknown_sales_are_404() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = &databases(&dir)[0];
+    let (app, _) = host(url).await;
+    let page = get(&app, "/sales/SPA-DAY").await;
+    // "Couples' spa day": the apostrophe is escaped.
+    assert!(page.body.contains("<h1>Couples&#x27; spa day</h1>"), "{}", page.body);
+    let list = get(&app, "/?q=%3Cscript%3E").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains(r#"value="&lt;script&gt;""#), "{}", list.body);
+    assert!(!list.body.contains("<script>"));
+    assert_eq!(get(&app, "/sales/NO-SUCH-SKU").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/media/..%2Fcatalog.json").await.status, StatusCode::NOT_FOUND);
+    let media = get(&app, "/media/namale.svg").await;
+    assert_eq!(media.status, StatusCode::OK);
+    assert_eq!(media.headers[header::CONTENT_TYPE], "image/svg+xml");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_sorts_by_label_priority_or_price_and_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = host(&databases(&dir)[0]).await;
+    let order = |body: &str| -> Vec<String> {
+        body.match_indices(r#"<li class="sale" data-sku=""#)
+            .map(|(i, m)| body[i + m.len()..].split('"').next().unwrap().to_owned())
+            .collect()
+    };
+    let featured = order(&get(&app, "/").await.body);
+    assert_eq!(featured.first().map(String::as_str), Some("FJ-NAMALE-6N"), "the flash sale (priority 100) first");
+    assert_eq!(featured.len(), 7);
+    let cheapest = order(&get(&app, "/?sort=price").await.body);
+    assert_eq!(cheapest.first().map(String::as_str), Some("SPA-DAY"));
+    let dearest = order(&get(&app, "/?sort=-price").await.body);
+    assert_eq!(dearest.first().map(String::as_str), Some("FJ-VATULELE-7N"));
+    assert_eq!(order(&get(&app, "/?q=fiji").await.body).len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_takes_the_stock_and_a_second_one_is_told_the_price_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(&dir) {
+        let (app, _) = host(&url).await;
+        let price = post(&app, "/api/v1/price", r#"{"lines":[{"sku":"FJ-NAMALE-6N","quantity":1}]}"#).await;
+        assert_eq!(price.status, StatusCode::OK);
+        assert_eq!(price.json()["total"], "12900.00");
+
+        let placed = post(&app, "/api/v1/orders", NAMALE).await;
+        assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.body);
+        let id = placed.json()["order"].as_i64().unwrap();
+        assert_eq!(placed.headers[header::LOCATION], format!("/api/v1/orders/{id}"));
+        assert_eq!(placed.json()["total"], "12900.00");
+
+        // One per customer: the second unit would cost the list price.
+        let again = post(&app, "/api/v1/orders", NAMALE).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+        let error = &again.json()["error"];
+        assert_eq!(error["code"], "price_changed");
+        assert_eq!(error["message"], "the cart now costs 15400.00 USD, not 12900.00");
+        assert_eq!(error["detail"]["total"], "15400.00");
+
+        let page = get(&app, "/sales/FJ-NAMALE-6N").await;
+        assert!(page.body.contains(r#"<p class="stock" id="stock">99 left</p>"#), "{}", page.body);
+
+        // The stored order, for managers only.
+        assert_eq!(get(&app, &format!("/api/v1/orders/{id}")).await.status, StatusCode::UNAUTHORIZED);
+        let stored = get_as_manager(&app, &format!("/api/v1/orders/{id}")).await.json();
+        assert_eq!(stored["customer"], "ana");
+        assert_eq!(stored["snapshot"]["outcome"]["total"], "12900.00");
+
+        // Returning it refunds what was paid and gives the unit back to the stock and the limit.
+        let returned =
+            post(&app, &format!("/api/v1/orders/{id}/returns"), r#"{"lines":[{"id":"1","quantity":1}]}"#).await;
+        assert_eq!(returned.status, StatusCode::CREATED, "{}", returned.body);
+        assert_eq!(returned.json()["refund"]["refund"], "12900.00");
+        let page = get(&app, "/sales/FJ-NAMALE-6N").await;
+        assert!(page.body.contains(r#"<p class="stock" id="stock">100 left</p>"#));
+        assert_eq!(post(&app, "/api/v1/orders", NAMALE).await.status, StatusCode::CREATED);
+        // Nothing left to return on the first order.
+        let twice = post(&app, &format!("/api/v1/orders/{id}/returns"), r#"{"lines":[{"id":"1","quantity":1}]}"#).await;
+        assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", twice.body);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_name_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = host(&databases(&dir)[0]).await;
+    let cases: &[(&str, &str, StatusCode, &str, Option<&str>)] = &[
+        ("/api/v1/price", "{", StatusCode::BAD_REQUEST, "malformed_json", None),
+        (
+            "/api/v1/price",
+            r#"{"lines":[{"sku":"NOPE","quantity":1}]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_sku",
+            Some("lines[0].sku"),
+        ),
+        (
+            "/api/v1/price",
+            r#"{"lines":[{"sku":"SPA-DAY","quantity":"two"}]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("lines[0].quantity"),
+        ),
+        (
+            "/api/v1/price",
+            r#"{"lines":[{"sku":"SPA-DAY","quantity":0}]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("lines[0].quantity"),
+        ),
+        ("/api/v1/price", r#"{"lines":[]}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("lines")),
+        (
+            "/api/v1/price",
+            r#"{"lines":[{"sku":"SPA-DAY","quantity":1}],"colour":"red"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("colour"),
+        ),
+        (
+            "/api/v1/price",
+            r#"{"customer":{"id":"x","attributes":{"member":"yes"}},"lines":[{"sku":"SPA-DAY","quantity":1}]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            Some("customer.attributes.member"),
+        ),
+        (
+            "/api/v1/orders",
+            r#"{"customer":{"id":""},"lines":[{"sku":"SPA-DAY","quantity":1}]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("customer.id"),
+        ),
+        (
+            "/api/v1/orders",
+            r#"{"customer":{"id":"x"},"lines":[{"sku":"SPA-DAY","quantity":1}],"src":"../x"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("src"),
+        ),
+        (
+            "/api/v1/orders/12345/returns",
+            r#"{"lines":[{"id":"1","quantity":1}]}"#,
+            StatusCode::NOT_FOUND,
+            "not_found",
+            None,
+        ),
+        ("/api/v1/orders/abc/returns", r#"{"lines":[]}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("id")),
+        (
+            "/api/v1/events",
+            r#"{"sku":"SPA-DAY","kind":"like","visitor":"v1"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("kind"),
+        ),
+        (
+            "/api/v1/events",
+            r#"{"sku":"SPA-DAY","kind":"time","visitor":"v1"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("seconds"),
+        ),
+        (
+            "/api/v1/events",
+            r#"{"sku":"GONE","kind":"view","visitor":"v1"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_sku",
+            Some("sku"),
+        ),
+    ];
+    for (uri, body, status, code, field) in cases {
+        let reply = post(&app, uri, body).await;
+        assert_eq!(reply.status, *status, "{uri} {body}: {}", reply.body);
+        let error = &reply.json()["error"];
+        assert_eq!(error["code"], *code, "{uri} {body}: {}", reply.body);
+        assert_eq!(error["field"].as_str(), *field, "{uri} {body}: {}", reply.body);
+        assert!(!error["message"].as_str().unwrap().is_empty());
+    }
+    // Nothing was recorded by the bad requests.
+    let stats = get_as_manager(&app, "/api/v1/stats").await.json();
+    assert_eq!(stats["sales"].as_array().unwrap().len(), 0, "{stats}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counts_every_kind_of_event_by_entry_point() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(&dir) {
+        let (app, _) = host(&url).await;
+        assert_eq!(get(&app, "/dashboard").await.status, StatusCode::UNAUTHORIZED);
+        get(&app, "/sales/FJ-NAMALE-6N?src=newsletter").await;
+        get(&app, "/sales/FJ-NAMALE-6N?src=newsletter").await;
+        get(&app, "/sales/FJ-NAMALE-6N").await;
+        for (kind, extra) in
+            [("favourite", ""), ("share", ""), ("time", r#","seconds":90"#), ("time", r#","seconds":30"#)]
+        {
+            let body = format!(r#"{{"sku":"FJ-NAMALE-6N","kind":"{kind}","src":"newsletter","visitor":"v1"{extra}}}"#);
+            assert_eq!(post(&app, "/api/v1/events", &body).await.status, StatusCode::NO_CONTENT);
+        }
+        let order = NAMALE.replace("facebook", "newsletter");
+        assert_eq!(post(&app, "/api/v1/orders", &order).await.status, StatusCode::CREATED);
+
+        let page = get_as_manager(&app, "/dashboard").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let section = page.body.split(r#"<section class="stats" data-sku="FJ-NAMALE-6N">"#).nth(1).unwrap();
+        let section = section.split("</section>").next().unwrap();
+        assert!(section.contains(r#"<tr class="entry" data-entry="newsletter"><td>newsletter</td><td class="views">2</td><td class="favourites">1</td><td class="shares">1</td><td class="clicks">0</td><td class="purchases">1</td><td>50.0%</td><td>1:00</td></tr>"#), "{section}");
+        assert!(
+            section.contains(r#"<tr class="entry" data-entry="direct"><td>direct</td><td class="views">1</td>"#),
+            "{section}"
+        );
+        assert!(section.contains(r#"<th>All</th><td class="views">3</td><td class="favourites">1</td><td class="shares">1</td><td class="clicks">0</td><td class="purchases">1</td><td>33.3%</td><td>1:00</td>"#), "{section}");
+        assert!(section.contains(r#"<svg class="chart""#));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_needs_the_manager_and_json_and_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = host(&databases(&dir)[0]).await;
+    assert_eq!(post(&app, "/api/v1/reload", "{}").await.status, StatusCode::UNAUTHORIZED);
+    use axum::body::Body;
+    use axum::http::Request;
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("manager:{}", support::PASSWORD));
+    let form = Request::post("/api/v1/reload")
+        .header(header::AUTHORIZATION, format!("Basic {token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(support::send(&app, form).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let json = Request::post("/api/v1/reload")
+        .header(header::AUTHORIZATION, format!("Basic {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::empty())
+        .unwrap();
+    let reloaded = support::send(&app, json).await;
+    assert_eq!(reloaded.status, StatusCode::OK, "{}", reloaded.body);
+    assert_eq!(reloaded.json()["products"], 7);
+    assert_eq!(get(&app, "/sales/FJ-NAMALE-6N").await.status, StatusCode::OK);
+}

@@ -1,0 +1,65 @@
+//! `promo serve DIR [--addr HOST:PORT] [--database URL]`: the storefront host (see `promo-host`) —
+//! product pages, the storefront API, stats and the dashboard — on SQLite in `DIR/.promo/` unless
+//! a database URL is given.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use promo_host::{Clock, Config};
+
+/// Arguments of `promo serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The store folder: `.promo` files, `catalog.json` and `media/`.
+    dir: PathBuf,
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB` (default: SQLite in `DIR/.promo/host.db`).
+    #[arg(long, env = "PROMO_DATABASE_URL")]
+    database: Option<String>,
+    /// The password of the `manager` user (dashboard, stats, reload); random when not given.
+    #[arg(long, env = "PROMO_MANAGER_PASSWORD", hide_env_values = true)]
+    manager_password: Option<String>,
+    /// Serve as if it were this instant (a preview of a sale), e.g. 2026-07-11T10:00:00-04:00.
+    #[arg(long)]
+    at: Option<String>,
+}
+
+/// Runs the host until Ctrl-C or SIGTERM.
+pub fn run(args: ServeArgs) -> ExitCode {
+    let clock = match &args.at {
+        Some(t) => match t.parse::<jiff::Timestamp>() {
+            Ok(t) => Clock::Fixed(t.as_second()),
+            Err(e) => {
+                eprintln!("error: --at `{t}` is not a time like 2026-07-11T10:00:00-04:00: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Clock::System,
+    };
+    let config = Config {
+        dir: args.dir,
+        addr: args.addr,
+        database: args.database,
+        manager_password: args.manager_password,
+        clock,
+    };
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::INFO).init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(promo_host::serve(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
