@@ -285,3 +285,134 @@ async fn reload_needs_the_manager_and_json_and_keeps_serving() {
     assert_eq!(reloaded.json()["products"], 7);
     assert_eq!(get(&app, "/sales/FJ-NAMALE-6N").await.status, StatusCode::OK);
 }
+
+/// The value of `name` in a `Set-Cookie` of `reply`.
+fn cookie(reply: &support::Reply, name: &str) -> String {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next().and_then(|kv| kv.strip_prefix(&format!("{name}="))).map(str::to_owned))
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+}
+
+/// `POST uri` as a browser form, with `cookie`.
+async fn post_form(app: &axum::Router, uri: &str, cookie: &str, body: &str) -> support::Reply {
+    let request = axum::http::Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(axum::body::Body::from(body.to_owned()))
+        .unwrap();
+    support::send(app, request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_newsletter_form_signs_up_once_and_refuses_forgeries() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(&dir) {
+        let (app, _) = host(&url).await;
+        let page = get(&app, "/sales/FJ-NAMALE-6N?src=newsletter").await;
+        let token = cookie(&page, "promo_csrf");
+        assert!(page.body.contains(&format!(r#"<input type="hidden" name="csrf" value="{token}">"#)));
+        let jar = format!("promo_csrf={token}");
+        let form = format!("csrf={token}&sku=FJ-NAMALE-6N&src=newsletter&email=Ana%40Example.com");
+
+        let signed = post_form(&app, "/newsletter", &jar, &form).await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+        assert_eq!(signed.headers[header::LOCATION], "/sales/FJ-NAMALE-6N?src=newsletter&subscribed=1");
+        let thanked = get(&app, "/sales/FJ-NAMALE-6N?src=newsletter&subscribed=1").await;
+        assert!(thanked.body.contains(r#"<p class="thanks" id="subscribed">You are on the list.</p>"#));
+        // Twice is still once.
+        assert_eq!(post_form(&app, "/newsletter", &jar, &form).await.status, StatusCode::SEE_OTHER);
+
+        // No cookie, or a token that is not the cookie's: refused, nothing stored.
+        let forged = post_form(&app, "/newsletter", "", &form.replace("Ana", "Eve")).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let other = format!("promo_csrf={}", "f".repeat(32));
+        assert_eq!(
+            post_form(&app, "/newsletter", &other, &form.replace("Ana", "Eve")).await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        let bad = post_form(&app, "/newsletter", &jar, &form.replace("Ana%40Example.com", "not-an-address")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains(r#"data-field="email""#), "{}", bad.body);
+
+        let list = support::get_as_manager(&app, "/dashboard/feedback").await;
+        assert!(
+            list.body.contains(r#"<tr data-sku="FJ-NAMALE-6N"><td>FJ-NAMALE-6N</td><td>1</td></tr>"#),
+            "{}",
+            list.body
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_is_stored_escaped_and_listed_for_managers() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(&dir) {
+        let (app, _) = host(&url).await;
+        let page = get(&app, "/feedback").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let token = cookie(&page, "promo_csrf");
+        let jar = format!("promo_csrf={token}");
+        let sent = post_form(
+            &app,
+            "/feedback",
+            &jar,
+            &format!(
+                "csrf={token}&name=Jay&email=jay%40example.com&message=Loved+it+%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+            ),
+        )
+        .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert_eq!(sent.headers[header::LOCATION], "/feedback?thanks=1");
+        let empty =
+            post_form(&app, "/feedback", &jar, &format!("csrf={token}&name=Jay&email=jay%40example.com&message="))
+                .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains(r#"data-field="message""#));
+
+        assert_eq!(get(&app, "/dashboard/feedback").await.status, StatusCode::UNAUTHORIZED);
+        let list = support::get_as_manager(&app, "/dashboard/feedback").await;
+        assert!(list.body.contains("<p>Loved it &lt;script&gt;alert(1)&lt;&#x2f;script&gt;</p>"), "{}", list.body);
+        assert!(list.body.contains("<strong>Jay</strong> &lt;jay@example.com&gt;"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_promotion_page_lists_its_products() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = host(&databases(&dir)[0]).await;
+    let page = get(&app, "/promotions/Airport%20welcome%20gift?sort=price").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("<h1>Airport welcome gift</h1>"));
+    let skus: Vec<&str> = page
+        .body
+        .match_indices(r#"<li class="sale" data-sku=""#)
+        .map(|(i, m)| page.body[i + m.len()..].split('"').next().unwrap())
+        .collect();
+    // The registry packages, cheapest first (the Namale flash sale is exclusive: no gift label).
+    assert_eq!(skus, ["IT-AMALFI-7N", "FJ-LAUCALA-5N", "FJ-VATULELE-7N"], "{}", page.body);
+    assert_eq!(get(&app, "/promotions/No%20such%20thing").await.status, StatusCode::NOT_FOUND);
+}
+
+#[test]
+#[should_panic(expected = "does not match openapi.json")]
+fn the_openapi_check_catches_an_answer_of_the_wrong_shape() {
+    let reply = support::Reply {
+        status: StatusCode::OK,
+        headers: axum::http::HeaderMap::new(),
+        body: r#"{"currency":"USD","total":12900}"#.to_owned(),
+    };
+    support::conforms("post", "/api/v1/price", &reply);
+}
+
+#[test]
+#[should_panic(expected = "which openapi.json does not document")]
+fn the_openapi_check_catches_an_undocumented_status() {
+    let reply =
+        support::Reply { status: StatusCode::IM_A_TEAPOT, headers: axum::http::HeaderMap::new(), body: String::new() };
+    support::conforms("post", "/api/v1/price", &reply);
+}

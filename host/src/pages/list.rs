@@ -1,8 +1,8 @@
 //! `GET /`: every sale, the one with the highest label priority first (then the cheapest), with
-//! its labels, price and countdown. `?q=` searches names and descriptions; `?sort=price` or
-//! `?sort=-price` orders by final price.
+//! its labels, price and countdown; `GET /promotions/{name}`: the products a promotion runs on.
+//! `?q=` searches names and descriptions; `?sort=price` or `?sort=-price` orders by final price.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -24,6 +24,22 @@ pub struct ListQuery {
 
 /// The list of sales.
 pub async fn list(State(app): State<AppState>, Query(query): Query<ListQuery>) -> Response {
+    sales(&app, query, None).await
+}
+
+/// A promotion's page: the products it runs on now.
+pub async fn promotion(
+    State(app): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    if !app.shop.current().ruleset().promotions.iter().any(|p| p.name == name) {
+        return super::not_found(State(app)).await;
+    }
+    sales(&app, query, Some(name)).await
+}
+
+async fn sales(app: &AppState, query: ListQuery, promotion: Option<String>) -> Response {
     let loaded = app.shop.current();
     let state = match app.store.state(loaded.ruleset(), None).await {
         Ok(s) => s,
@@ -43,15 +59,24 @@ pub async fn list(State(app): State<AppState>, Query(query): Query<ListQuery>) -
             })
         })
         .filter_map(|p| sale_view(&loaded, p, &state, now))
+        .filter(|s| promotion.as_ref().is_none_or(|name| s.promotions.contains(name)))
         .collect();
     match query.sort.as_deref() {
         Some("price") => sales.sort_by_key(|s| s.final_price),
         Some("-price") => sales.sort_by_key(|s| std::cmp::Reverse(s.final_price)),
         _ => sales.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.final_price.cmp(&b.final_price))),
     }
+    let action = promotion.as_ref().map_or_else(|| "/".to_owned(), |p| format!("/promotions/{p}"));
     render(
-        &app,
+        app,
         "list.html",
-        minijinja::context! { sales => sales, q => query.q.unwrap_or_default(), sort => query.sort.unwrap_or_default(), now => now },
+        minijinja::context! {
+            sales => sales,
+            q => query.q.unwrap_or_default(),
+            sort => query.sort.unwrap_or_default(),
+            now => now,
+            promotion => promotion,
+            action => action,
+        },
     )
 }

@@ -1,8 +1,10 @@
 //! The HTML pages: the list of sales, a sale's product page (seed 000, workflow step 2), the tracked
 //! call to purchase (step 3), product media, and the manager's dashboard (step 13).
 
+mod csrf;
 mod dashboard;
 mod files;
+mod forms;
 mod list;
 mod money;
 mod product;
@@ -14,7 +16,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 pub use dashboard::dashboard;
 pub use files::{asset, media};
-pub use list::list;
+pub use forms::{feedback_list, feedback_page, post_feedback, post_newsletter};
+pub use list::{list, promotion};
 pub use product::{go, product};
 pub use templates::Templates;
 

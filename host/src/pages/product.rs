@@ -24,6 +24,9 @@ pub struct EntryQuery {
     /// The entry point.
     #[serde(default)]
     pub src: Option<String>,
+    /// Set after a newsletter sign-up.
+    #[serde(default)]
+    pub subscribed: Option<String>,
 }
 
 /// A sale as its page (and the list) shows it.
@@ -47,6 +50,8 @@ pub struct SaleView {
     /// The final price, for sorting.
     #[serde(skip)]
     pub final_price: rust_decimal::Decimal,
+    /// The promotion of each label (a promotion's page lists its products).
+    pub promotions: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,6 +116,7 @@ pub fn sale_view(loaded: &Loaded, product: &Product, state: &StoredState, now: i
         stock_left: shown.stock.iter().map(|s| s.left).min(),
         priority: shown.labels.first().map_or(i64::MIN, |l| l.priority),
         final_price: shown.final_price,
+        promotions: shown.labels.iter().map(|l| l.promotion.clone()).collect(),
     })
 }
 
@@ -125,6 +131,7 @@ pub async fn product(
     let Some(product) = loaded.catalog.product(&sku) else { return no_sale(&app) };
     let src = entry_point(query.src.as_deref()).unwrap_or_else(|_| "other".to_owned());
     let (visitor, cookie) = visitor(&headers);
+    let (csrf, csrf_cookie) = super::csrf::token(&headers);
     let now = app.clock.now();
     let state = match app.store.state(loaded.ruleset(), None).await {
         Ok(s) => s,
@@ -146,10 +153,12 @@ pub async fn product(
             visitor => visitor,
             now => now,
             purchase_url => format!("/go/{sku}?src={src}"),
+            csrf => csrf,
+            subscribed => query.subscribed.is_some(),
         },
     );
-    if let Some(cookie) = cookie {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    for cookie in [cookie, csrf_cookie].into_iter().flatten() {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }

@@ -16,6 +16,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("product.html", include_str!("../../templates/product.html")),
     ("dashboard.html", include_str!("../../templates/dashboard.html")),
     ("not_found.html", include_str!("../../templates/not_found.html")),
+    ("feedback.html", include_str!("../../templates/feedback.html")),
+    ("feedback_list.html", include_str!("../../templates/feedback_list.html")),
+    ("form_error.html", include_str!("../../templates/form_error.html")),
 ];
 
 impl Default for Templates {

@@ -11,10 +11,16 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use super::{Backend, StoreError};
 
 /// `(version, description, SQL)` for SQLite.
-const SQLITE: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
+    (2, "forms", include_str!("../../migrations/sqlite/0002_forms.sql")),
+];
 
 /// The same migrations for PostgreSQL.
-const POSTGRES: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/postgres/0001_init.sql"))];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
+    (2, "forms", include_str!("../../migrations/postgres/0002_forms.sql")),
+];
 
 // INVARIANT: both lists have the same versions and descriptions; only the dialect differs.
 const _: () = assert!(SQLITE.len() == POSTGRES.len());

@@ -4,6 +4,7 @@
 //!
 //! Money is stored as decimal text (never a float), times as Unix milliseconds.
 
+mod forms;
 mod migrations;
 mod orders;
 mod state;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
+pub use forms::Feedback;
 pub use orders::{CommitError, Consumed, NewOrder, OrderRow, ReturnRow, StockRelease};
 pub use state::StoredState;
 pub use stats::{EVENT_KINDS, EntryStats, SaleStats};

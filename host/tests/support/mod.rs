@@ -86,13 +86,61 @@ impl Reply {
     }
 }
 
-/// Sends `request` to `app`.
+/// Sends `request` to `app`. Every answer of the JSON API is checked against `host/openapi.json`:
+/// its status must be documented for the route, and its body must match the documented schema.
 pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let method = request.method().as_str().to_ascii_lowercase();
+    let path = request.uri().path().to_owned();
     let response = app.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let reply = Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() };
+    if path.starts_with("/api/") {
+        conforms(&method, &path, &reply);
+    }
+    reply
+}
+
+/// The OpenAPI document.
+fn openapi() -> &'static serde_json::Value {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi.json")).unwrap();
+        serde_json::from_str(&text).expect("openapi.json is JSON")
+    })
+}
+
+/// Checks `reply` against the OpenAPI document's answer for `method` on `path`.
+pub fn conforms(method: &str, path: &str, reply: &Reply) {
+    let doc = openapi();
+    // `/api/v1/orders/17/returns` → `/api/v1/orders/{id}/returns`.
+    let segments: Vec<&str> = path.split('/').collect();
+    let template: Vec<&str> = segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| if i > 0 && segments[i - 1] == "orders" { "{id}" } else { s })
+        .collect();
+    let template = template.join("/");
+    let operation = &doc["paths"][&template][method];
+    assert!(operation.is_object(), "{method} {template} is not in openapi.json");
+    let status = reply.status.as_str();
+    let answer = &operation["responses"][status];
+    assert!(
+        answer.is_object(),
+        "{method} {template} answered {status}, which openapi.json does not document: {}",
+        reply.body
+    );
+    let Some(schema) = answer.pointer("/content/application~1json/schema") else {
+        return;
+    };
+    let mut root = doc.clone();
+    root["$ref"] = schema["$ref"].clone();
+    let validator = jsonschema::validator_for(&root).expect("the schema compiles");
+    let body: serde_json::Value =
+        serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", reply.body));
+    let errors: Vec<String> = validator.iter_errors(&body).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "{method} {template} {status} does not match openapi.json: {errors:#?}\n{}", reply.body);
 }
 
 /// `GET uri`.
