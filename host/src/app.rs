@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -65,6 +66,10 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{name}", get(pages::asset))
         .route("/dashboard", get(pages::dashboard))
         .route("/dashboard/feedback", get(pages::feedback_list))
+        .route("/dashboard/assets", get(pages::review_page))
+        .route("/dashboard/assets/{id}", post(pages::post_asset_decision))
+        .route("/dashboard/providers/{id}", post(pages::post_provider_decision))
+        .route("/provider-media/{id}", get(pages::provider_media))
         .route("/newsletter", post(pages::post_newsletter))
         .route("/feedback", get(pages::feedback_page).post(pages::post_feedback))
         .route("/healthz", get(|| async { "ok\n" }))
@@ -75,6 +80,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/events", post(api::post_event))
         .route("/api/v1/stats", get(api::get_stats))
         .route("/api/v1/reload", post(api::post_reload))
+        .route("/api/v1/providers", post(api::post_provider))
+        .route("/api/v1/providers/{id}/status", post(api::post_provider_status))
+        .route("/api/v1/assets", post(api::post_asset).layer(DefaultBodyLimit::max(api::MAX_ASSET_REQUEST)))
         .fallback(pages::not_found)
         .with_state(state)
 }

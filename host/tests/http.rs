@@ -416,3 +416,134 @@ fn the_openapi_check_catches_an_undocumented_status() {
         support::Reply { status: StatusCode::IM_A_TEAPOT, headers: axum::http::HeaderMap::new(), body: String::new() };
     support::conforms("post", "/api/v1/price", &reply);
 }
+
+/// A 1×1 PNG.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
+
+/// `POST uri` with JSON, signed in as `user:password`.
+async fn post_as(app: &axum::Router, uri: &str, user: &str, password: &str, body: &str) -> support::Reply {
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let request = axum::http::Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Basic {token}"))
+        .body(axum::body::Body::from(body.to_owned()))
+        .unwrap();
+    support::send(app, request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_assets_reach_a_page_only_once_approved() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(&dir) {
+        let (app, _) = host(&url).await;
+        let applied =
+            post(&app, "/api/v1/providers", r#"{"name":"namale-resort","email":"sales@namale.example"}"#).await;
+        assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+        let id = applied.json()["provider"].as_i64().unwrap();
+        let token = applied.json()["token"].as_str().unwrap().to_owned();
+        assert_eq!(
+            post(&app, "/api/v1/providers", r#"{"name":"namale-resort","email":"x@y.example"}"#).await.status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            post(&app, "/api/v1/providers", r#"{"name":"../etc","email":"x@y.example"}"#).await.json()["error"]["field"],
+            "name"
+        );
+
+        let media = format!(
+            r#"{{"sku":"FJ-NAMALE-6N","kind":"media","data_base64":"{}"}}"#,
+            base64::engine::general_purpose::STANDARD.encode(PNG)
+        );
+        // Pending providers cannot submit; a wrong token is not the provider.
+        assert_eq!(
+            post_as(&app, "/api/v1/assets", "namale-resort", &token, &media).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            post_as(&app, "/api/v1/assets", "namale-resort", "wrong", &media).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            post(&app, &format!("/api/v1/providers/{id}/status"), r#"{"status":"approved"}"#).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        let approved = post_as(
+            &app,
+            &format!("/api/v1/providers/{id}/status"),
+            "manager",
+            support::PASSWORD,
+            r#"{"status":"approved"}"#,
+        )
+        .await;
+        assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+
+        let image = post_as(&app, "/api/v1/assets", "namale-resort", &token, &media).await;
+        assert_eq!(image.status, StatusCode::CREATED, "{}", image.body);
+        let image = image.json()["asset"].as_i64().unwrap();
+        let text = post_as(
+            &app,
+            "/api/v1/assets",
+            "namale-resort",
+            &token,
+            r#"{"sku":"FJ-NAMALE-6N","kind":"text","body":"Voted <b>best</b> resort"}"#,
+        )
+        .await;
+        assert_eq!(text.status, StatusCode::CREATED);
+        let svg = format!(
+            r#"{{"sku":"FJ-NAMALE-6N","kind":"media","data_base64":"{}"}}"#,
+            base64::engine::general_purpose::STANDARD.encode("<svg onload='alert(1)'/>")
+        );
+        let refused = post_as(&app, "/api/v1/assets", "namale-resort", &token, &svg).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["error"]["field"], "data_base64");
+        let link = post_as(
+            &app,
+            "/api/v1/assets",
+            "namale-resort",
+            &token,
+            r#"{"sku":"FJ-NAMALE-6N","kind":"url","body":"javascript:alert(1)"}"#,
+        )
+        .await;
+        assert_eq!(link.json()["error"]["field"], "body");
+
+        // Pending: not on the page, not served.
+        let page = get(&app, "/sales/FJ-NAMALE-6N").await;
+        assert!(!page.body.contains("/provider-media/"), "{}", page.body);
+        assert_eq!(get(&app, &format!("/provider-media/{image}")).await.status, StatusCode::NOT_FOUND);
+
+        // The manager approves the image and the text from the review page.
+        let review = support::get_as_manager(&app, "/dashboard/assets").await;
+        assert!(review.body.contains(r#"<tr data-provider="namale-resort">"#));
+        let csrf = cookie(&review, "promo_csrf");
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("manager:{}", support::PASSWORD));
+        for asset in [image, image + 1] {
+            let request = axum::http::Request::post(format!("/dashboard/assets/{asset}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("promo_csrf={csrf}"))
+                .header(header::AUTHORIZATION, format!("Basic {basic}"))
+                .body(axum::body::Body::from(format!("csrf={csrf}&status=approved")))
+                .unwrap();
+            assert_eq!(support::send(&app, request).await.status, StatusCode::SEE_OTHER);
+        }
+        let page = get(&app, "/sales/FJ-NAMALE-6N").await;
+        assert!(page.body.contains(&format!(r#"<img src="&#x2f;provider-media&#x2f;{image}""#)), "{}", page.body);
+        assert!(page.body.contains("<p>Voted &lt;b&gt;best&lt;&#x2f;b&gt; resort</p>"), "{}", page.body);
+        let served = get(&app, &format!("/provider-media/{image}")).await;
+        assert_eq!(served.status, StatusCode::OK);
+        assert_eq!(served.headers[header::CONTENT_TYPE], "image/png");
+
+        // Suspending the provider takes its assets off the page.
+        let suspended = post_as(
+            &app,
+            &format!("/api/v1/providers/{id}/status"),
+            "manager",
+            support::PASSWORD,
+            r#"{"status":"suspended"}"#,
+        )
+        .await;
+        assert_eq!(suspended.status, StatusCode::OK);
+        assert!(!get(&app, "/sales/FJ-NAMALE-6N").await.body.contains("/provider-media/"));
+    }
+}

@@ -9,6 +9,7 @@ mod events;
 mod manage;
 mod orders;
 mod price;
+mod providers;
 mod returns;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ pub use events::{entry_point, post_event};
 pub use manage::{get_stats, post_reload};
 pub use orders::{get_order, post_order};
 pub use price::post_price;
+pub use providers::{MAX_ASSET_REQUEST, post_asset, post_provider, post_provider_status, sniff_image};
 pub use returns::post_return;
 
 use crate::catalog::Catalog;

@@ -8,6 +8,7 @@ mod forms;
 mod list;
 mod money;
 mod product;
+mod review;
 mod templates;
 mod visitor;
 
@@ -16,9 +17,10 @@ use axum::response::{Html, IntoResponse, Response};
 
 pub use dashboard::dashboard;
 pub use files::{asset, media};
-pub use forms::{feedback_list, feedback_page, post_feedback, post_newsletter};
+pub use forms::{feedback_list, feedback_page, plausible_email, post_feedback, post_newsletter};
 pub use list::{list, promotion};
 pub use product::{go, product};
+pub use review::{post_asset_decision, post_provider_decision, provider_media, review_page};
 pub use templates::Templates;
 
 use crate::app::AppState;

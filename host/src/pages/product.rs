@@ -140,7 +140,20 @@ pub async fn product(
             return (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable; try again\n").into_response();
         }
     };
-    let Some(sale) = sale_view(&loaded, product, &state, now) else { return no_sale(&app) };
+    let Some(mut sale) = sale_view(&loaded, product, &state, now) else { return no_sale(&app) };
+    // What the provider submitted and a manager approved.
+    let assets = app.store.approved_assets(&sku).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "assets unavailable");
+        Vec::new()
+    });
+    sale.media.extend(
+        assets
+            .iter()
+            .filter(|a| a.kind == "media")
+            .map(|a| MediaView { url: format!("/provider-media/{}", a.id), video: false }),
+    );
+    let texts: Vec<&str> = assets.iter().filter(|a| a.kind == "text").map(|a| a.body.as_str()).collect();
+    let links: Vec<&str> = assets.iter().filter(|a| a.kind == "url").map(|a| a.body.as_str()).collect();
     if let Err(e) = app.store.record_event(&sku, "view", &src, &visitor, None, app.clock.now_ms()).await {
         tracing::error!(error = %e, "view not recorded");
     }
@@ -155,6 +168,8 @@ pub async fn product(
             purchase_url => format!("/go/{sku}?src={src}"),
             csrf => csrf,
             subscribed => query.subscribed.is_some(),
+            texts => texts,
+            links => links,
         },
     );
     for cookie in [cookie, csrf_cookie].into_iter().flatten() {

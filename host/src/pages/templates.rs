@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("feedback.html", include_str!("../../templates/feedback.html")),
     ("feedback_list.html", include_str!("../../templates/feedback_list.html")),
     ("form_error.html", include_str!("../../templates/form_error.html")),
+    ("review.html", include_str!("../../templates/review.html")),
 ];
 
 impl Default for Templates {

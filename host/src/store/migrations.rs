@@ -14,12 +14,14 @@ use super::{Backend, StoreError};
 const SQLITE: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, "forms", include_str!("../../migrations/sqlite/0002_forms.sql")),
+    (3, "providers", include_str!("../../migrations/sqlite/0003_providers.sql")),
 ];
 
 /// The same migrations for PostgreSQL.
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
     (2, "forms", include_str!("../../migrations/postgres/0002_forms.sql")),
+    (3, "providers", include_str!("../../migrations/postgres/0003_providers.sql")),
 ];
 
 // INVARIANT: both lists have the same versions and descriptions; only the dialect differs.

@@ -7,6 +7,7 @@
 mod forms;
 mod migrations;
 mod orders;
+mod providers;
 mod state;
 mod stats;
 
@@ -19,6 +20,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use forms::Feedback;
 pub use orders::{CommitError, Consumed, NewOrder, OrderRow, ReturnRow, StockRelease};
+pub use providers::{Asset, NewAsset, Provider};
 pub use state::StoredState;
 pub use stats::{EVENT_KINDS, EntryStats, SaleStats};
 

@@ -119,7 +119,7 @@ pub fn conforms(method: &str, path: &str, reply: &Reply) {
     let template: Vec<&str> = segments
         .iter()
         .enumerate()
-        .map(|(i, s)| if i > 0 && segments[i - 1] == "orders" { "{id}" } else { s })
+        .map(|(i, s)| if i > 0 && matches!(segments[i - 1], "orders" | "providers") { "{id}" } else { s })
         .collect();
     let template = template.join("/");
     let operation = &doc["paths"][&template][method];
