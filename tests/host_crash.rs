@@ -4,62 +4,13 @@
 // A failing test panics: that is how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+mod served;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "crash-test";
-
-/// Starts `promo serve` on the example store with `database`; returns it and its address.
-fn start(database: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_promo"))
-        .args(["serve", "examples/smp-flash-sale", "--addr", "127.0.0.1:0", "--database", database])
-        .args(["--manager-password", PASSWORD, "--at", "2026-12-01T12:00:00Z"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("promo serve starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = loop {
-        let line = lines.next().expect("the server prints its address").unwrap();
-        if let Some(rest) = line.trim().strip_prefix("sales:") {
-            break rest.trim().trim_start_matches("http://").trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep draining its output so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
-}
-
-/// One HTTP/1.1 request; the status and body, or `None` when the connection failed.
-fn request(addr: &str, method: &str, path: &str, body: &str, auth: bool) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(addr).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    let auth = if auth {
-        use base64::Engine as _;
-        format!(
-            "Authorization: Basic {}\r\n",
-            base64::engine::general_purpose::STANDARD.encode(format!("manager:{PASSWORD}"))
-        )
-    } else {
-        String::new()
-    };
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).ok()?;
-    stream.write_all(body.as_bytes()).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split(' ').nth(1)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    Some((status, body))
-}
+use served::{request, start};
 
 #[test]
 fn sigkill_mid_traffic_loses_no_acknowledged_order_or_event() {
