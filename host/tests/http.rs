@@ -547,3 +547,37 @@ async fn provider_assets_reach_a_page_only_once_approved() {
         assert!(!get(&app, "/sales/FJ-NAMALE-6N").await.body.contains("/provider-media/"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reloading_while_pricing_drops_no_request() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = host(&databases(&dir)[0]).await;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("manager:{}", support::PASSWORD));
+    let mut pricing = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let app = app.clone();
+        pricing.spawn(async move {
+            let mut totals = Vec::new();
+            for _ in 0..25 {
+                let reply = post(&app, "/api/v1/price", r#"{"lines":[{"sku":"FJ-NAMALE-6N","quantity":1}]}"#).await;
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                totals.push(reply.json()["total"].as_str().unwrap().to_owned());
+            }
+            totals
+        });
+    }
+    for _ in 0..5 {
+        let reload = Request::post("/api/v1/reload")
+            .header(header::AUTHORIZATION, format!("Basic {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(support::send(&app, reload).await.status, StatusCode::OK);
+    }
+    while let Some(totals) = pricing.join_next().await {
+        assert!(totals.unwrap().iter().all(|t| t == "12900.00"));
+    }
+}
