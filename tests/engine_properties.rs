@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use promo::runtime::input::{Cart, Customer, Line, State};
-use promo::runtime::{CompiledRuleset, price};
+use promo::runtime::price::best_value_exhaustive;
+use promo::runtime::{CompiledRuleset, Prepared, price};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -128,6 +129,21 @@ proptest! {
             let single: Decimal = alone.discounts.iter().filter(|d| d.promotion == p.name).map(|d| d.amount).sum();
             prop_assert!(best.discount_total >= single, "`{}` alone saves {single}, the chosen combination {}", p.name, best.discount_total);
         }
+    }
+
+    /// The search is exact: its choice is worth as much to the customer (discount, then gift
+    /// value) as the best of every feasible combination, each evaluated in full.
+    #[test]
+    fn the_search_finds_the_best_of_every_combination(lines in proptest::collection::vec(line(), 1..8), coupon in any::<bool>(), mode in 0usize..2) {
+        let r = &rulesets()[mode];
+        let prepared = Prepared::new(r.clone());
+        let c = cart(&lines, coupon);
+        let (customer, state) = (Customer::default(), State::default());
+        let chosen = price(r, &c, &customer, &state, 0).unwrap();
+        prop_assume!(chosen.search.complete);
+        let (discount, gifts) = best_value_exhaustive(&prepared, &c, &customer, &state, 0, 13).unwrap().unwrap();
+        let gift_value: Decimal = chosen.gifts.iter().map(|g| g.worth * Decimal::from(g.quantity)).sum();
+        prop_assert_eq!((chosen.discount_total, gift_value), (discount, gifts));
     }
 }
 

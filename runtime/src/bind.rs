@@ -20,8 +20,33 @@ pub struct InputError {
     pub message: String,
 }
 
-fn error(place: impl Into<String>, message: impl Into<String>) -> InputError {
-    InputError { place: place.into(), message: message.into() }
+fn error(place: impl ToString, message: impl Into<String>) -> InputError {
+    InputError { place: place.to_string(), message: message.into() }
+}
+
+/// Where a value is in the input (`cart.lines[2].attributes.tier`), written out only when an
+/// error names it: binding a good cart formats nothing.
+#[derive(Debug, Clone, Copy)]
+enum Place<'a> {
+    /// A fixed path.
+    Root(&'static str),
+    /// `cart.lines[i]`.
+    Line(usize),
+    /// `parent.name`.
+    Field(&'a Place<'a>, &'a str),
+    /// `parent[i]`.
+    Index(&'a Place<'a>, usize),
+}
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Root(path) => f.write_str(path),
+            Place::Line(i) => write!(f, "cart.lines[{i}]"),
+            Place::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Place::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
 }
 
 /// An attribute value, in the form conditions compare.
@@ -93,14 +118,15 @@ pub fn bind_with(
             format!("the ruleset prices in {}, but the cart is in {currency}", ruleset.settings.currency),
         ));
     }
-    let customer_values = binder.values(Subject::Customer, &customer.attributes, None, "customer.attributes")?;
+    let customer_values =
+        binder.values(Subject::Customer, &customer.attributes, None, &Place::Root("customer.attributes"))?;
     if cart.lines.len() > MAX_LINES {
         return Err(error("cart.lines", format!("a cart has at most {MAX_LINES} lines")));
     }
     let mut ids = HashSet::new();
     let mut lines = Vec::with_capacity(cart.lines.len());
     for (i, line) in cart.lines.iter().enumerate() {
-        let place = format!("cart.lines[{i}]");
+        let place = Place::Line(i);
         if !ids.insert(line.id.as_str()) {
             return Err(error(format!("{place}.id"), format!("line id `{}` is used twice", line.id)));
         }
@@ -133,7 +159,7 @@ pub fn bind_with(
             ));
         }
         let mut values =
-            binder.values(Subject::Product, &line.attributes, Some(line), &format!("{place}.attributes"))?;
+            binder.values(Subject::Product, &line.attributes, Some(line), &Place::Field(&place, "attributes"))?;
         for (slot, customer_value) in values.iter_mut().zip(&customer_values) {
             if slot.is_none() {
                 slot.clone_from(customer_value);
@@ -156,7 +182,7 @@ impl Binder<'_> {
         subject: Subject,
         given: &std::collections::BTreeMap<String, Json>,
         line: Option<&Line>,
-        place: &str,
+        place: &Place<'_>,
     ) -> Result<Values, InputError> {
         let mut out: Values = vec![None; self.ruleset.attributes.len()];
         for (i, attr) in self.ruleset.attributes.iter().enumerate() {
@@ -170,7 +196,7 @@ impl Binder<'_> {
                 (Some(l), "price") => *slot = Some(Bound::Decimal(l.unit_price)),
                 _ => {
                     if let Some(json) = given.get(&attr.name) {
-                        *slot = Some(self.value(&attr.ty, json, &format!("{place}.{}", attr.name))?);
+                        *slot = Some(self.value(&attr.ty, json, &Place::Field(place, &attr.name))?);
                     }
                 }
             }
@@ -178,7 +204,7 @@ impl Binder<'_> {
         Ok(out)
     }
 
-    fn value(&self, ty: &ValueType, json: &Json, place: &str) -> Result<Bound, InputError> {
+    fn value(&self, ty: &ValueType, json: &Json, place: &Place<'_>) -> Result<Bound, InputError> {
         let found = || match json {
             Json::Null => "null".to_owned(),
             Json::Bool(b) => b.to_string(),
@@ -244,7 +270,7 @@ impl Binder<'_> {
                     items
                         .iter()
                         .enumerate()
-                        .map(|(i, item)| self.value(inner, item, &format!("{place}[{i}]")))
+                        .map(|(i, item)| self.value(inner, item, &Place::Index(place, i)))
                         .collect::<Result<_, _>>()?,
                 ),
                 _ => return Err(error(place, format!("expected a list, found {}", found()))),

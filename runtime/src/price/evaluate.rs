@@ -19,6 +19,9 @@ pub(crate) struct PromotionResult {
     pub groups: Vec<(Vec<usize>, Effect)>,
     /// Its discount per line, after budget and clamping.
     pub lines: Vec<(usize, Decimal)>,
+    /// Its discount per line after the budget but before clamping, in the order clamping takes
+    /// them: what [`Pricing::compose`] replays.
+    pub raw: Vec<(usize, Decimal)>,
     /// Σ `lines`.
     pub discount: Decimal,
     /// Units or uses consumed.
@@ -116,6 +119,44 @@ impl Pricing<'_> {
         eval
     }
 
+    /// The value ([`Evaluation::value`]) of the promotions whose stand-alone evaluations are
+    /// `parts`, replayed through the clamps without evaluating any kind again. `parts` must be in
+    /// [`evaluate`](Self::evaluate)'s order: by stage, then by index.
+    ///
+    /// Exact in parallel calculation only: there every promotion measures the original amounts,
+    /// so what it gives before clamping does not depend on the others, and replaying the clamps
+    /// in the same order gives the same discount. `left` is scratch space for the lines' amounts
+    /// left, one slot per cart line, all `None` on entry and on return.
+    pub(crate) fn compose<'e>(
+        &self,
+        parts: impl Iterator<Item = &'e Evaluation>,
+        left: &mut [Option<Decimal>],
+    ) -> (Decimal, Decimal) {
+        let (mut discount, mut gift_value) = (Decimal::ZERO, Decimal::ZERO);
+        let mut touched: Vec<usize> = Vec::new();
+        for e in parts {
+            gift_value += e.gift_value;
+            for r in &e.results {
+                for &(l, d) in &r.raw {
+                    let Some(slot) = left.get_mut(l) else { continue };
+                    let amount = slot.get_or_insert_with(|| {
+                        touched.push(l);
+                        self.original(l)
+                    });
+                    let d = d.min(*amount).max(Decimal::ZERO);
+                    *amount -= d;
+                    discount += d;
+                }
+            }
+        }
+        for l in touched {
+            if let Some(slot) = left.get_mut(l) {
+                *slot = None;
+            }
+        }
+        (discount, gift_value)
+    }
+
     fn apply_promotion(&self, i: usize, base: &Net, net: &mut Net) -> PromotionResult {
         let mut result = PromotionResult { index: i, ..PromotionResult::default() };
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return result };
@@ -153,6 +194,7 @@ impl Pricing<'_> {
             }
         }
         // No line below zero: a discount is cut to what is left of its line.
+        result.raw.clone_from(&raw);
         for (l, d) in raw {
             let left = net.entry(l).or_insert_with(|| self.original(l));
             let d = d.min(*left).max(Decimal::ZERO);

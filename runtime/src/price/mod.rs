@@ -70,38 +70,83 @@ pub fn price_prepared(
     state: &State,
     at: i64,
 ) -> Result<Outcome, InputError> {
-    let ruleset = &prepared.ruleset;
-    let bound = bind_with(ruleset, &prepared.symbols, cart, customer)?;
-    for name in &cart.choose {
-        if !ruleset.promotions.iter().any(|p| p.name == *name) {
-            return Err(InputError {
-                place: "cart.choose".into(),
-                message: format!("no promotion is called `{name}`"),
-            });
+    Ok(Pricing::new(prepared, cart, customer, state, at)?.outcome(at))
+}
+
+/// The best value — discount, then gift value — over every combination of available promotions
+/// in which no two clash, found by evaluating each one in full: the reference the search is
+/// tested against. `None` when more than `max` promotions are available (2^n combinations).
+#[doc(hidden)]
+pub fn best_value_exhaustive(
+    prepared: &Prepared,
+    cart: &Cart,
+    customer: &Customer,
+    state: &State,
+    at: i64,
+    max: usize,
+) -> Result<Option<(Decimal, Decimal)>, InputError> {
+    let pricing = Pricing::new(prepared, cart, customer, state, at)?;
+    let open: Vec<usize> = pricing
+        .relevant
+        .iter()
+        .zip(&pricing.available)
+        .filter(|(_, a)| a.unavailable.is_none() && !a.lines.is_empty())
+        .map(|(&i, _)| i)
+        .collect();
+    if open.len() > max || open.len() >= 32 {
+        return Ok(None);
+    }
+    let mut best = (Decimal::ZERO, Decimal::ZERO);
+    for mask in 0u32..(1u32 << open.len()) {
+        let set: Vec<usize> = open.iter().enumerate().filter(|(k, _)| mask & (1 << k) != 0).map(|(_, &i)| i).collect();
+        let feasible = set.iter().enumerate().all(|(a, &i)| set.iter().skip(a + 1).all(|&j| !pricing.clash(i, j)));
+        if feasible {
+            best = best.max(pricing.evaluate(&set).value());
         }
     }
-    let (relevant, available) = available::availability(prepared, &bound, state, at);
-    let mut by_line: Vec<Vec<usize>> = vec![Vec::new(); cart.lines.len()];
-    for (k, a) in available.iter().enumerate() {
-        for &l in &a.in_scope {
-            if let Some(list) = by_line.get_mut(l) {
-                list.push(k);
+    Ok(Some(best))
+}
+
+impl<'a> Pricing<'a> {
+    fn new(
+        prepared: &'a Prepared,
+        cart: &'a Cart,
+        customer: &Customer,
+        state: &State,
+        at: i64,
+    ) -> Result<Pricing<'a>, InputError> {
+        let ruleset = &prepared.ruleset;
+        let bound = bind_with(ruleset, &prepared.symbols, cart, customer)?;
+        for name in &cart.choose {
+            if !ruleset.promotions.iter().any(|p| p.name == *name) {
+                return Err(InputError {
+                    place: "cart.choose".into(),
+                    message: format!("no promotion is called `{name}`"),
+                });
             }
         }
+        let (relevant, available) = available::availability(prepared, &bound, state, at);
+        let mut by_line: Vec<Vec<usize>> = vec![Vec::new(); cart.lines.len()];
+        for (k, a) in available.iter().enumerate() {
+            for &l in &a.in_scope {
+                if let Some(list) = by_line.get_mut(l) {
+                    list.push(k);
+                }
+            }
+        }
+        Ok(Pricing {
+            ruleset,
+            sandbox: &prepared.sandbox,
+            cart,
+            rules: Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding },
+            relevant,
+            available,
+            by_line,
+            original: cart.lines.iter().map(|l| l.unit_price * Decimal::from(l.quantity)).collect(),
+            quantities: cart.lines.iter().map(|l| u64::from(l.quantity)).collect(),
+            skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),
+            merchants: cart.lines.iter().map(|l| l.attributes.get("merchant").and_then(|m| m.as_str())).collect(),
+            bound,
+        })
     }
-    let pricing = Pricing {
-        ruleset,
-        sandbox: &prepared.sandbox,
-        cart,
-        rules: Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding },
-        relevant,
-        available,
-        by_line,
-        original: cart.lines.iter().map(|l| l.unit_price * Decimal::from(l.quantity)).collect(),
-        quantities: cart.lines.iter().map(|l| u64::from(l.quantity)).collect(),
-        skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),
-        merchants: cart.lines.iter().map(|l| l.attributes.get("merchant").and_then(|m| m.as_str())).collect(),
-        bound,
-    };
-    Ok(pricing.outcome(at))
 }

@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::search::Chosen;
+
 use rust_decimal::Decimal;
 
 use super::Pricing;
@@ -16,8 +18,11 @@ use crate::ir::FloorBound;
 
 /// What the candidates of every line are judged against.
 struct Context<'c> {
-    chosen: &'c HashSet<usize>,
+    chosen: Chosen<'c>,
     forced: &'c [usize],
+    /// By position in `relevant`: for a promotion not chosen, the first chosen one that clashes
+    /// with it (computed once: candidates on every line and the hints ask).
+    clashing: &'c [Option<usize>],
     eval: &'c Evaluation,
     alone: &'c Alone,
 }
@@ -86,7 +91,16 @@ impl Pricing<'_> {
                 }
             }
         }
-        let chosen: HashSet<usize> = choice.set.iter().copied().collect();
+        // INVARIANT: `choice.set` is ascending (the search sorts it).
+        let chosen = Chosen(&choice.set);
+        let clashing: Vec<Option<usize>> = self
+            .relevant
+            .iter()
+            .zip(&self.available)
+            .map(|(&i, a)| {
+                (a.unavailable.is_none() && !chosen.contains(&i)).then(|| self.clashing_chosen(i, chosen)).flatten()
+            })
+            .collect();
         let mut left_out: HashMap<usize, Decimal> = HashMap::new();
         let mut lines = Vec::new();
         for (l, line) in self.cart.lines.iter().enumerate() {
@@ -97,7 +111,7 @@ impl Pricing<'_> {
             let line_price = self.original.get(l).copied().unwrap_or(Decimal::ZERO);
             let final_line_price = line_price - discount;
             let final_unit_price = self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)));
-            let context = Context { chosen: &chosen, forced: &forced, eval: &eval, alone: &alone };
+            let context = Context { chosen, forced: &forced, clashing: &clashing, eval: &eval, alone: &alone };
             lines.push(LineOutcome {
                 id: line.id.clone(),
                 sku: line.sku.clone(),
@@ -167,7 +181,7 @@ impl Pricing<'_> {
         }
         let discount_total = eval.discount;
         let total = subtotal - discount_total;
-        let context = Context { chosen: &chosen, forced: &forced, eval: &eval, alone: &alone };
+        let context = Context { chosen, forced: &forced, clashing: &clashing, eval: &eval, alone: &alone };
         let hints = self.hints(&context);
         let flags = self.flags(&lines, &per_line, total, subtotal);
         if !choice.complete {
@@ -212,7 +226,7 @@ impl Pricing<'_> {
                         None => match self.effect_on(r.groups.as_slice(), l) {
                             Some(e) if !e.gifts.is_empty() => (true, "earns a gift".into()),
                             Some(e) if !e.addons.is_empty() => (true, "unlocks an add-on".into()),
-                            Some(e) => (false, e.note.clone().unwrap_or_else(|| "gives this line nothing".into())),
+                            Some(e) => (false, e.note.as_deref().unwrap_or("gives this line nothing").to_owned()),
                             None => (false, "gives this line nothing".into()),
                         },
                     },
@@ -220,10 +234,10 @@ impl Pricing<'_> {
                 }
             } else {
                 let alone_effect = c.alone.get(&i).and_then(|e| e.result(i)).and_then(|r| self.effect_on(&r.groups, l));
-                match (alone_effect, self.clashing_chosen(i, c)) {
+                match (alone_effect, c.clashing.get(k).copied().flatten()) {
                     // Nothing to give here even alone: say why, whatever else applies.
                     (Some(e), _) if !e.gives_anything() => {
-                        (false, e.note.clone().unwrap_or_else(|| "gives this line nothing".into()))
+                        (false, e.note.as_deref().unwrap_or("gives this line nothing").to_owned())
                     }
                     (_, Some(q)) if c.forced.contains(&q) => {
                         (false, format!("conflicts with `{}`, which the customer chose", self.name(q)))
@@ -252,13 +266,13 @@ impl Pricing<'_> {
     }
 
     /// The first chosen promotion that clashes with `i` (one must share a line with it).
-    fn clashing_chosen(&self, i: usize, c: &Context<'_>) -> Option<usize> {
+    fn clashing_chosen(&self, i: usize, chosen: Chosen<'_>) -> Option<usize> {
         let lines = self.avail(i).map_or(&[][..], |a| a.lines.as_slice());
         lines
             .iter()
             .flat_map(|&l| self.by_line.get(l).map_or(&[][..], Vec::as_slice))
             .filter_map(|&k| self.relevant.get(k).copied())
-            .filter(|&q| q != i && c.chosen.contains(&q) && super::stacking::conflicts(self.ruleset, i, q))
+            .filter(|&q| q != i && chosen.contains(&q) && super::stacking::conflicts(self.ruleset, i, q))
             .min()
     }
 
@@ -297,7 +311,7 @@ impl Pricing<'_> {
     fn hints(&self, context: &Context<'_>) -> Vec<Hint> {
         let (eval, alone) = (context.eval, context.alone);
         let mut hints = Vec::new();
-        for &i in &self.relevant {
+        for (k, &i) in self.relevant.iter().enumerate() {
             if self.avail(i).is_none_or(|a| a.unavailable.is_some()) {
                 continue;
             }
@@ -305,7 +319,7 @@ impl Pricing<'_> {
             // it needs to apply at all.
             let source = if context.chosen.contains(&i) {
                 eval.result(i)
-            } else if self.clashing_chosen(i, context).is_some() {
+            } else if context.clashing.get(k).copied().flatten().is_some() {
                 None
             } else {
                 alone.get(&i).and_then(|e| e.result(i))

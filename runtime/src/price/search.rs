@@ -6,14 +6,44 @@ use rust_decimal::Decimal;
 
 use super::Pricing;
 use super::evaluate::Evaluation;
-use super::stacking::conflicts;
+use super::stacking::{Stage, conflicts, stage};
+use crate::ir::Calculation;
 
 /// Complete combinations evaluated at most for each group of promotions that share lines; past it
 /// the best found is used and the outcome says the search was not complete.
 pub const SEARCH_BUDGET: u64 = 4096;
 
-/// Each available promotion evaluated alone, by index.
-pub(crate) type Alone = std::collections::HashMap<usize, Evaluation>;
+/// Each available promotion evaluated alone, ascending by promotion index.
+#[derive(Debug, Default)]
+pub(crate) struct Alone(Vec<(usize, Evaluation)>);
+
+impl Alone {
+    /// Promotion `i` evaluated alone, if it is available.
+    pub fn get(&self, i: &usize) -> Option<&Evaluation> {
+        let k = self.0.binary_search_by_key(i, |(j, _)| *j).ok()?;
+        self.0.get(k).map(|(_, e)| e)
+    }
+}
+
+impl FromIterator<(usize, Evaluation)> for Alone {
+    fn from_iter<T: IntoIterator<Item = (usize, Evaluation)>>(iter: T) -> Alone {
+        let mut all: Vec<(usize, Evaluation)> = iter.into_iter().collect();
+        // INVARIANT: sorted by index, for `get` (built from `relevant`, already ascending).
+        all.sort_by_key(|(i, _)| *i);
+        Alone(all)
+    }
+}
+
+/// The chosen promotions, ascending by index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chosen<'c>(pub &'c [usize]);
+
+impl Chosen<'_> {
+    /// Whether promotion `i` is chosen.
+    pub fn contains(&self, i: &usize) -> bool {
+        self.0.binary_search(i).is_ok()
+    }
+}
 
 /// The chosen promotions and how the search went.
 #[derive(Debug, Clone)]
@@ -120,6 +150,8 @@ impl Pricing<'_> {
             }
         }
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
+        let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
+        let mut left: Vec<Option<Decimal>> = vec![None; self.by_line.len()];
         for mut comp in components {
             // Forced first, then by stand-alone gain (best first), then source order.
             comp.members.sort_by(|&a, &b| {
@@ -133,12 +165,20 @@ impl Pricing<'_> {
                 clash,
                 forced: &forced_ok,
                 gains: comp.members.iter().map(|&i| gain(i)).collect(),
+                alone: comp
+                    .members
+                    .iter()
+                    .map(|&i| Some((self.ruleset.promotions.get(i).map(stage)?, alone.get(&i)?)))
+                    .collect(),
+                parallel,
+                left: &mut left,
                 best: None,
                 evaluated: 0,
                 budget: SEARCH_BUDGET,
             };
             let mut chosen = Vec::new();
-            search.visit(0, &mut chosen);
+            let mut blocked = vec![0u32; comp.members.len()];
+            search.visit(0, &mut chosen, (Decimal::ZERO, Decimal::ZERO), &mut blocked);
             choice.evaluated += search.evaluated;
             if search.evaluated >= search.budget {
                 choice.complete = false;
@@ -159,30 +199,40 @@ struct Search<'s, 'p> {
     clash: Vec<Vec<bool>>,
     forced: &'s [usize],
     gains: Vec<(Decimal, Decimal)>,
+    /// Per member: its stage and its stand-alone evaluation (looked up once, not at every leaf).
+    alone: Vec<Option<(Stage, &'s Evaluation)>>,
+    /// Parallel calculation: a combination's value is composed from `alone` (exact there).
+    parallel: bool,
+    /// Scratch for [`Pricing::compose`].
+    left: &'s mut [Option<Decimal>],
     best: Option<((Decimal, Decimal), Vec<usize>)>,
     evaluated: u64,
     budget: u64,
 }
 
 impl Search<'_, '_> {
-    fn clashes(&self, pos: usize, chosen: &[usize]) -> bool {
-        let row = self.clash.get(pos);
-        chosen.iter().any(|&c| row.and_then(|r| r.get(c)).copied().unwrap_or(false))
+    /// Counts member `pos` in `blocked` as chosen (`choose`), or no longer chosen.
+    fn block(&self, blocked: &mut [u32], pos: usize, choose: bool) {
+        let Some(row) = self.clash.get(pos) else { return };
+        for (count, &clashes) in blocked.iter_mut().zip(row) {
+            if clashes {
+                *count = if choose { *count + 1 } else { count.saturating_sub(1) };
+            }
+        }
     }
 
-    /// `chosen` holds positions in `members`.
-    fn visit(&mut self, k: usize, chosen: &mut Vec<usize>) {
+    /// `chosen` holds positions in `members`, ascending; `gain` is their stand-alone gains
+    /// summed; `blocked[pos]` counts the chosen members that clash with member `pos`.
+    fn visit(&mut self, k: usize, chosen: &mut Vec<usize>, gain: (Decimal, Decimal), blocked: &mut [u32]) {
         if self.evaluated >= self.budget {
             return;
         }
         // Upper bound: what is chosen plus every compatible undecided promotion, each at its
         // stand-alone gain (a promotion never gains more beside others than alone).
-        let mut bound = (Decimal::ZERO, Decimal::ZERO);
-        for pos in 0..self.members.len() {
-            let compatible = !self.clashes(pos, chosen);
-            if (chosen.contains(&pos) || (pos >= k && compatible))
-                && let Some(g) = self.gains.get(pos)
-            {
+        // INVARIANT: every chosen position is below `k`.
+        let mut bound = gain;
+        for (g, count) in self.gains.iter().zip(blocked.iter()).skip(k) {
+            if *count == 0 {
                 bound = (bound.0 + g.0, bound.1 + g.1);
             }
         }
@@ -194,20 +244,36 @@ impl Search<'_, '_> {
         let Some(&i) = self.members.get(k) else {
             self.evaluated += 1;
             let set: Vec<usize> = chosen.iter().filter_map(|&pos| self.members.get(pos).copied()).collect();
-            let value = self.pricing.evaluate(&set).value();
+            let value = if self.parallel {
+                let mut parts: Vec<(Stage, usize, &Evaluation)> = chosen
+                    .iter()
+                    .filter_map(|&pos| {
+                        let (stage, e) = self.alone.get(pos).copied().flatten()?;
+                        Some((stage, *self.members.get(pos)?, e))
+                    })
+                    .collect();
+                // The order `evaluate` applies them in: by stage, then by index.
+                parts.sort_unstable_by_key(|&(stage, i, _)| (stage, i));
+                self.pricing.compose(parts.iter().map(|&(_, _, e)| e), self.left)
+            } else {
+                self.pricing.evaluate(&set).value()
+            };
             if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
                 self.best = Some((value, set));
             }
             return;
         };
-        let compatible = !self.clashes(k, chosen);
+        let compatible = blocked.get(k).is_some_and(|&c| c == 0);
         if compatible {
+            let g = self.gains.get(k).copied().unwrap_or_default();
             chosen.push(k);
-            self.visit(k + 1, chosen);
+            self.block(blocked, k, true);
+            self.visit(k + 1, chosen, (gain.0 + g.0, gain.1 + g.1), blocked);
+            self.block(blocked, k, false);
             chosen.pop();
         }
         if !self.forced.contains(&i) || !compatible {
-            self.visit(k + 1, chosen);
+            self.visit(k + 1, chosen, gain, blocked);
         }
     }
 }

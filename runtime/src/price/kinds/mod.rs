@@ -7,6 +7,8 @@ mod per_unit;
 mod quantity;
 mod threshold;
 
+use std::borrow::Cow;
+
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::ir::{Benefit, CompiledRuleset, SymbolId, Threshold, ThresholdKind, Value};
@@ -118,12 +120,12 @@ pub(crate) struct Effect {
     pub consumed: u64,
     /// What the group has not reached (nothing given) or the next tier (something given).
     pub miss: Option<Miss>,
-    /// Why nothing was given, when nothing was.
-    pub note: Option<String>,
+    /// Why nothing was given, when nothing was (mostly fixed words: not allocated per evaluation).
+    pub note: Option<Cow<'static, str>>,
 }
 
 impl Effect {
-    pub fn nothing(note: impl Into<String>) -> Effect {
+    pub fn nothing(note: impl Into<Cow<'static, str>>) -> Effect {
         Effect { note: Some(note.into()), ..Effect::default() }
     }
 

@@ -89,7 +89,7 @@ pub(super) fn group_buy(
     if ctx.group_members < size {
         let missing = size - ctx.group_members;
         return Effect {
-            note: Some(format!("the group has {} of {size} members", ctx.group_members)),
+            note: Some(format!("the group has {} of {size} members", ctx.group_members).into()),
             miss: Some(Miss {
                 missing: Decimal::from(missing),
                 money: false,

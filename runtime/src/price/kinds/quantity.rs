@@ -24,7 +24,7 @@ fn per_line(group: &[GroupLine], amounts: Vec<(usize, Decimal)>, ctx: &KindCtx<'
 /// A group with fewer units than one set: nothing yet, and how many more units give `gives`.
 fn short(have: u64, per_set: u64, gives: String) -> Effect {
     Effect {
-        note: Some(format!("{have} of {per_set} units")),
+        note: Some(format!("{have} of {per_set} units").into()),
         miss: Some(Miss { missing: Decimal::from(per_set - have), money: false, noun: "item", gives }),
         ..Effect::default()
     }
