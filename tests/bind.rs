@@ -124,6 +124,26 @@ fn bad_inputs_name_the_place() {
             "line id `A` is used twice",
         ),
         (
+            // The first line whose id an earlier line has is named, whatever repeats later.
+            json!({"lines": [line("B", "1.00", json!({})), line("A", "1.00", json!({})), line("B", "1.00", json!({})), line("A", "1.00", json!({}))]}),
+            json!({}),
+            "cart.lines[2].id",
+            "line id `B` is used twice",
+        ),
+        (
+            // Problems are reported in cart order: a bad line before the repeated id comes first.
+            json!({"lines": [{"id": "x", "sku": "A", "unit_price": "1.00", "quantity": 0}, line("A", "1.00", json!({})), line("A", "1.00", json!({}))]}),
+            json!({}),
+            "cart.lines[0].quantity",
+            "expected at least 1",
+        ),
+        (
+            json!({"lines": [line("A", "1.00", json!({"tags": ["new", 7]}))]}),
+            json!({}),
+            "cart.lines[0].attributes.tags[1]",
+            "expected text, found 7",
+        ),
+        (
             json!({"lines": [{"id": "x", "sku": "A", "unit_price": "1.005", "quantity": 1}]}),
             json!({}),
             "cart.lines[0].unit_price",
@@ -153,6 +173,16 @@ fn bad_inputs_name_the_place() {
         assert_eq!(e.place, place);
         assert!(e.message.starts_with(message), "{} does not start with {message}", e.message);
     }
+}
+
+#[test]
+fn trailing_zeros_beyond_the_minor_unit_are_accepted() {
+    let r = marketplace();
+    let c = cart(json!({"lines": [{"id": "x", "sku": "A", "unit_price": "10.500", "quantity": 2}]}));
+    let bound = bind(&r, &c, &customer(json!({}))).unwrap();
+    assert_eq!(bound.lines.len(), 1);
+    let o = promo::runtime::price(&r, &c, &customer(json!({})), &promo::runtime::input::State::default(), 0).unwrap();
+    assert_eq!(o.subtotal, rust_decimal::Decimal::new(2100, 2), "10.500 CNY × 2 = 21.00");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! line or the customer, checked against its type, and turned into an interned value, once per
 //! cart. A wrong input is an [`InputError`] that names the place and says what was expected.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -81,8 +81,9 @@ pub struct BoundCart {
     pub coupons: HashSet<SymbolId>,
 }
 
-/// Text → symbol, for reading inputs.
-pub type Symbols = HashMap<String, SymbolId>;
+/// Text → symbol, for reading inputs. Its keys come from the compiled ruleset, never from a
+/// cart, so a fast non-keyed hash is safe here.
+pub type Symbols = rustc_hash::FxHashMap<String, SymbolId>;
 
 /// The symbol table of `ruleset`.
 pub fn symbols(ruleset: &CompiledRuleset) -> Symbols {
@@ -123,11 +124,19 @@ pub fn bind_with(
     if cart.lines.len() > MAX_LINES {
         return Err(error("cart.lines", format!("a cart has at most {MAX_LINES} lines")));
     }
-    let mut ids = HashSet::new();
+    // Line ids come from the cart: duplicates are found by sorting, not by a hash an input
+    // could be shaped against. The first line whose id an earlier line has is the one named.
+    let mut ids: Vec<(&str, usize)> = cart.lines.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+    ids.sort_unstable();
+    let repeated = ids.windows(2).filter_map(|w| match w {
+        [(a, _), (b, later)] if a == b => Some(*later),
+        _ => None,
+    });
+    let first_repeat = repeated.min();
     let mut lines = Vec::with_capacity(cart.lines.len());
     for (i, line) in cart.lines.iter().enumerate() {
         let place = Place::Line(i);
-        if !ids.insert(line.id.as_str()) {
+        if first_repeat == Some(i) {
             return Err(error(format!("{place}.id"), format!("line id `{}` is used twice", line.id)));
         }
         if line.quantity == 0 {
@@ -139,7 +148,11 @@ pub fn bind_with(
                 format!("expected a price of 0 or more, found {}", line.unit_price),
             ));
         }
-        if line.unit_price.normalize().scale() > ruleset.settings.minor_units {
+        // Only a price written with more decimals than the currency has needs normalising
+        // (`10.500` is fine in USD).
+        if line.unit_price.scale() > ruleset.settings.minor_units
+            && line.unit_price.normalize().scale() > ruleset.settings.minor_units
+        {
             return Err(error(
                 format!("{place}.unit_price"),
                 format!(
@@ -158,13 +171,12 @@ pub fn bind_with(
                 ),
             ));
         }
-        let mut values =
-            binder.values(Subject::Product, &line.attributes, Some(line), &Place::Field(&place, "attributes"))?;
-        for (slot, customer_value) in values.iter_mut().zip(&customer_values) {
-            if slot.is_none() {
-                slot.clone_from(customer_value);
-            }
-        }
+        let values = binder.values(
+            Subject::Product,
+            &line.attributes,
+            Some((line, &customer_values)),
+            &Place::Field(&place, "attributes"),
+        )?;
         lines.push(values);
     }
     let coupons = cart.coupons.iter().filter_map(|c| symbols.get(c).copied()).collect();
@@ -177,29 +189,31 @@ struct Binder<'r> {
 }
 
 impl Binder<'_> {
+    /// The values of `subject`'s attributes in `given`; for a line, the customer's values too
+    /// (`customer`), so conditions read one table.
     fn values(
         &self,
         subject: Subject,
         given: &std::collections::BTreeMap<String, Json>,
-        line: Option<&Line>,
+        line: Option<(&Line, &Values)>,
         place: &Place<'_>,
     ) -> Result<Values, InputError> {
-        let mut out: Values = vec![None; self.ruleset.attributes.len()];
+        let mut out: Values = Vec::with_capacity(self.ruleset.attributes.len());
         for (i, attr) in self.ruleset.attributes.iter().enumerate() {
-            if attr.subject != subject {
-                continue;
-            }
-            let slot = out.get_mut(i).ok_or_else(|| error(place, "internal: attribute table"))?;
-            // `sku` and `price` come from the line itself.
-            match (line, attr.name.as_str()) {
-                (Some(l), "sku") => *slot = Some(Bound::Text(self.symbols.get(&l.sku).copied())),
-                (Some(l), "price") => *slot = Some(Bound::Decimal(l.unit_price)),
-                _ => {
-                    if let Some(json) = given.get(&attr.name) {
-                        *slot = Some(self.value(&attr.ty, json, &Place::Field(place, &attr.name))?);
-                    }
+            let value = if attr.subject != subject {
+                line.and_then(|(_, customer)| customer.get(i).cloned().flatten())
+            } else {
+                // `sku` and `price` come from the line itself.
+                match (line, attr.name.as_str()) {
+                    (Some((l, _)), "sku") => Some(Bound::Text(self.symbols.get(&l.sku).copied())),
+                    (Some((l, _)), "price") => Some(Bound::Decimal(l.unit_price)),
+                    _ => match given.get(&attr.name) {
+                        Some(json) => Some(self.value(&attr.ty, json, &Place::Field(place, &attr.name))?),
+                        None => None,
+                    },
                 }
-            }
+            };
+            out.push(value);
         }
         Ok(out)
     }

@@ -2,7 +2,7 @@
 //! `category in ["x", "y"]`), built once per ruleset, so pricing a cart looks only at promotions
 //! that can match its lines — cost follows what matches, not how many promotions exist.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::bind::{Bound, Values};
 use crate::ir::{AttrId, CompiledRuleset, Cond, Op, SymbolId, Value};
@@ -33,7 +33,8 @@ impl Prepared {
 /// Promotions by required attribute value.
 #[derive(Debug, Clone, Default)]
 pub struct ScopeIndex {
-    by_value: HashMap<(AttrId, SymbolId), Vec<u32>>,
+    /// Keyed by the ruleset's own ids, so a fast non-keyed hash is safe.
+    by_value: rustc_hash::FxHashMap<(AttrId, SymbolId), Vec<u32>>,
     /// Attributes that appear in `by_value`.
     attributes: Vec<AttrId>,
     /// Promotions whose scope requires no single value: checked on every line.

@@ -91,30 +91,30 @@ impl Pricing<'_> {
     pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
         let mut net = Net::new();
         let mut eval = Evaluation::default();
-        let mut ordered: Vec<usize> = set.to_vec();
+        // In stage order, then source order.
+        let mut ordered: Vec<(Stage, usize)> =
+            set.iter().filter_map(|&i| self.ruleset.promotions.get(i).map(|p| (stage(p), i))).collect();
         ordered.sort_unstable();
         let progressive = self.ruleset.settings.calculation == Calculation::Progressive;
-        for current in Stage::ALL {
-            let members: Vec<usize> = ordered
-                .iter()
-                .copied()
-                .filter(|&i| self.ruleset.promotions.get(i).is_some_and(|p| stage(p) == current))
-                .collect();
-            if members.is_empty() {
-                continue;
-            }
-            // Parallel: every stage sees the original amounts; progressive: what earlier stages left.
-            let snapshot = if progressive { net.clone() } else { Net::new() };
-            for i in members {
-                let result = self.apply_promotion(i, &snapshot, &mut net);
-                eval.discount += result.discount;
-                for (_, effect) in &result.groups {
-                    for g in &effect.gifts {
-                        eval.gift_value += g.worth * Decimal::from(g.quantity);
-                    }
+        let mut snapshot = Net::new();
+        let mut current = None;
+        for (at, i) in ordered {
+            if current != Some(at) {
+                current = Some(at);
+                // Parallel: every stage sees the original amounts; progressive: what earlier
+                // stages left.
+                if progressive {
+                    snapshot.clone_from(&net);
                 }
-                eval.results.push(result);
             }
+            let result = self.apply_promotion(i, &snapshot, &mut net);
+            eval.discount += result.discount;
+            for (_, effect) in &result.groups {
+                for g in &effect.gifts {
+                    eval.gift_value += g.worth * Decimal::from(g.quantity);
+                }
+            }
+            eval.results.push(result);
         }
         eval
     }
@@ -194,8 +194,7 @@ impl Pricing<'_> {
             }
         }
         // No line below zero: a discount is cut to what is left of its line.
-        result.raw.clone_from(&raw);
-        for (l, d) in raw {
+        for &(l, d) in &raw {
             let left = net.entry(l).or_insert_with(|| self.original(l));
             let d = d.min(*left).max(Decimal::ZERO);
             if d.is_zero() {
@@ -208,6 +207,7 @@ impl Pricing<'_> {
                 None => result.lines.push((l, d)),
             }
         }
+        result.raw = raw;
         result
     }
 }

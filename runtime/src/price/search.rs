@@ -53,11 +53,6 @@ pub(crate) struct Choice {
     pub complete: bool,
 }
 
-struct Component {
-    /// Promotion indices, best stand-alone gain first.
-    members: Vec<usize>,
-}
-
 impl Pricing<'_> {
     fn shares_line(&self, i: usize, j: usize) -> bool {
         // INVARIANT: `lines` are ascending (built in cart order), so a merge finds a common one.
@@ -79,7 +74,8 @@ impl Pricing<'_> {
 
     /// Whether `i` and `j` cannot both apply.
     pub(crate) fn clash(&self, i: usize, j: usize) -> bool {
-        self.shares_line(i, j) && conflicts(self.ruleset, i, j)
+        // The stacking rules first: they are cheaper than merging two lists of lines.
+        conflicts(self.ruleset, i, j) && self.shares_line(i, j)
     }
 
     /// The best set containing `forced` (those that are available and do not clash with an
@@ -103,9 +99,10 @@ impl Pricing<'_> {
                 forced_ok.push(f);
             }
         }
-        // Components: promotions connected by shared lines (union-find over each line's list).
+        // Components: promotions connected by shared lines (union-find, each promotion joined
+        // to the first one met on each of its lines).
         let mut parent: Vec<usize> = (0..useful.len()).collect();
-        fn root(parent: &mut [usize], mut x: usize) -> usize {
+        fn root(parent: &[usize], mut x: usize) -> usize {
             while let Some(&p) = parent.get(x) {
                 if p == x {
                     break;
@@ -114,70 +111,61 @@ impl Pricing<'_> {
             }
             x
         }
-        let mut on_line: Vec<Vec<usize>> = vec![Vec::new(); self.by_line.len()];
-        for (k, &i) in useful.iter().enumerate() {
+        let mut first_on_line: Vec<Option<usize>> = vec![None; self.by_line.len()];
+        for (u, &i) in useful.iter().enumerate() {
             for &l in self.avail(i).map_or(&[][..], |a| a.lines.as_slice()) {
-                if let Some(list) = on_line.get_mut(l) {
-                    list.push(k);
-                }
-            }
-        }
-        for list in &on_line {
-            for pair in list.windows(2) {
-                if let [a, b] = pair {
-                    let (ra, rb) = (root(&mut parent, *a), root(&mut parent, *b));
-                    if let Some(slot) = parent.get_mut(ra.max(rb)) {
-                        *slot = ra.min(rb);
+                let Some(first) = first_on_line.get_mut(l) else { continue };
+                match *first {
+                    None => *first = Some(u),
+                    Some(v) => {
+                        let (ru, rv) = (root(&parent, u), root(&parent, v));
+                        if let Some(slot) = parent.get_mut(ru.max(rv)) {
+                            *slot = ru.min(rv);
+                        }
                     }
                 }
             }
         }
-        let mut components: Vec<Component> = Vec::new();
-        let mut roots: Vec<usize> = Vec::new();
-        for a in 0..useful.len() {
-            let r = root(&mut parent, a);
-            let Some(&i) = useful.get(a) else { continue };
-            match roots.iter().position(|&x| x == r) {
-                Some(c) => {
-                    if let Some(comp) = components.get_mut(c) {
-                        comp.members.push(i);
-                    }
-                }
-                None => {
-                    roots.push(r);
-                    components.push(Component { members: vec![i] });
-                }
+        // Members grouped by component: (root, promotion), one sort.
+        let mut grouped: Vec<(usize, usize)> = useful.iter().enumerate().map(|(u, &i)| (root(&parent, u), i)).collect();
+        grouped.sort_unstable();
+        let mut members_flat: Vec<usize> = grouped.iter().map(|&(_, i)| i).collect();
+        let mut bounds: Vec<(usize, usize)> = Vec::new();
+        for (at, pair) in grouped.iter().enumerate() {
+            match bounds.last_mut() {
+                Some((start, end)) if grouped.get(*start).is_some_and(|(r, _)| *r == pair.0) => *end = at + 1,
+                _ => bounds.push((at, at + 1)),
             }
         }
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
         let mut left: Vec<Option<Decimal>> = vec![None; self.by_line.len()];
-        for mut comp in components {
+        for (start, end) in bounds {
+            let Some(members) = members_flat.get_mut(start..end) else { continue };
             // Forced first, then by stand-alone gain (best first), then source order.
-            comp.members.sort_by(|&a, &b| {
-                forced_ok.contains(&b).cmp(&forced_ok.contains(&a)).then(gain(b).cmp(&gain(a))).then(a.cmp(&b))
-            });
+            members.sort_by_cached_key(|&i| (std::cmp::Reverse(forced_ok.contains(&i)), std::cmp::Reverse(gain(i)), i));
+            let members: &[usize] = members;
             let clash: Vec<Vec<bool>> =
-                comp.members.iter().map(|&a| comp.members.iter().map(|&b| self.clash(a, b)).collect()).collect();
+                members.iter().map(|&a| members.iter().map(|&b| self.clash(a, b)).collect()).collect();
             let mut search = Search {
                 pricing: self,
-                members: &comp.members,
+                members,
                 clash,
                 forced: &forced_ok,
-                gains: comp.members.iter().map(|&i| gain(i)).collect(),
-                alone: comp
-                    .members
+                gains: members.iter().map(|&i| gain(i)).collect(),
+                alone: members
                     .iter()
                     .map(|&i| Some((self.ruleset.promotions.get(i).map(stage)?, alone.get(&i)?)))
                     .collect(),
                 parallel,
                 left: &mut left,
+                parts: Vec::new(),
                 best: None,
                 evaluated: 0,
                 budget: SEARCH_BUDGET,
             };
             let mut chosen = Vec::new();
-            let mut blocked = vec![0u32; comp.members.len()];
+            let mut blocked = vec![0u32; members.len()];
             search.visit(0, &mut chosen, (Decimal::ZERO, Decimal::ZERO), &mut blocked);
             choice.evaluated += search.evaluated;
             if search.evaluated >= search.budget {
@@ -205,6 +193,8 @@ struct Search<'s, 'p> {
     parallel: bool,
     /// Scratch for [`Pricing::compose`].
     left: &'s mut [Option<Decimal>],
+    /// Scratch for a leaf's members in the order they are composed.
+    parts: Vec<(Stage, usize, &'s Evaluation)>,
     best: Option<((Decimal, Decimal), Vec<usize>)>,
     evaluated: u64,
     budget: u64,
@@ -243,23 +233,29 @@ impl Search<'_, '_> {
         }
         let Some(&i) = self.members.get(k) else {
             self.evaluated += 1;
-            let set: Vec<usize> = chosen.iter().filter_map(|&pos| self.members.get(pos).copied()).collect();
-            let value = if self.parallel {
-                let mut parts: Vec<(Stage, usize, &Evaluation)> = chosen
-                    .iter()
-                    .filter_map(|&pos| {
-                        let (stage, e) = self.alone.get(pos).copied().flatten()?;
-                        Some((stage, *self.members.get(pos)?, e))
-                    })
-                    .collect();
+            let set = |members: &[usize]| -> Vec<usize> {
+                chosen.iter().filter_map(|&pos| members.get(pos).copied()).collect()
+            };
+            if self.parallel {
+                let mut parts = std::mem::take(&mut self.parts);
+                parts.clear();
+                parts.extend(chosen.iter().filter_map(|&pos| {
+                    let (stage, e) = self.alone.get(pos).copied().flatten()?;
+                    Some((stage, *self.members.get(pos)?, e))
+                }));
                 // The order `evaluate` applies them in: by stage, then by index.
                 parts.sort_unstable_by_key(|&(stage, i, _)| (stage, i));
-                self.pricing.compose(parts.iter().map(|&(_, _, e)| e), self.left)
+                let value = self.pricing.compose(parts.iter().map(|&(_, _, e)| e), self.left);
+                self.parts = parts;
+                if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
+                    self.best = Some((value, set(self.members)));
+                }
             } else {
-                self.pricing.evaluate(&set).value()
-            };
-            if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
-                self.best = Some((value, set));
+                let set = set(self.members);
+                let value = self.pricing.evaluate(&set).value();
+                if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
+                    self.best = Some((value, set));
+                }
             }
             return;
         };

@@ -13,8 +13,6 @@ pub(crate) enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [Stage::Item, Stage::Store, Stage::Platform, Stage::Coupon];
-
     pub fn name(self) -> &'static str {
         match self {
             Stage::Item => "item",
