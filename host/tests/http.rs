@@ -265,22 +265,9 @@ async fn reload_needs_the_manager_and_json_and_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = host(&databases(&dir)[0]).await;
     assert_eq!(post(&app, "/api/v1/reload", "{}").await.status, StatusCode::UNAUTHORIZED);
-    use axum::body::Body;
-    use axum::http::Request;
-    use base64::Engine as _;
-    let token = base64::engine::general_purpose::STANDARD.encode(format!("manager:{}", support::PASSWORD));
-    let form = Request::post("/api/v1/reload")
-        .header(header::AUTHORIZATION, format!("Basic {token}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(support::send(&app, form).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let json = Request::post("/api/v1/reload")
-        .header(header::AUTHORIZATION, format!("Basic {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::empty())
-        .unwrap();
-    let reloaded = support::send(&app, json).await;
+    let form = support::post_as_manager(&app, "/api/v1/reload", "application/x-www-form-urlencoded").await;
+    assert_eq!(form.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let reloaded = support::post_as_manager(&app, "/api/v1/reload", "application/json").await;
     assert_eq!(reloaded.status, StatusCode::OK, "{}", reloaded.body);
     assert_eq!(reloaded.json()["products"], 7);
     assert_eq!(get(&app, "/sales/FJ-NAMALE-6N").await.status, StatusCode::OK);
@@ -517,12 +504,11 @@ async fn provider_assets_reach_a_page_only_once_approved() {
         let review = support::get_as_manager(&app, "/dashboard/assets").await;
         assert!(review.body.contains(r#"<tr data-provider="namale-resort">"#));
         let csrf = cookie(&review, "promo_csrf");
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("manager:{}", support::PASSWORD));
         for asset in [image, image + 1] {
             let request = axum::http::Request::post(format!("/dashboard/assets/{asset}"))
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::COOKIE, format!("promo_csrf={csrf}"))
-                .header(header::AUTHORIZATION, format!("Basic {basic}"))
+                .header(header::AUTHORIZATION, support::manager_authorization())
                 .body(axum::body::Body::from(format!("csrf={csrf}&status=approved")))
                 .unwrap();
             assert_eq!(support::send(&app, request).await.status, StatusCode::SEE_OTHER);
@@ -550,12 +536,8 @@ async fn provider_assets_reach_a_page_only_once_approved() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reloading_while_pricing_drops_no_request() {
-    use axum::body::Body;
-    use axum::http::Request;
-    use base64::Engine as _;
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = host(&databases(&dir)[0]).await;
-    let token = base64::engine::general_purpose::STANDARD.encode(format!("manager:{}", support::PASSWORD));
     let mut pricing = tokio::task::JoinSet::new();
     for _ in 0..8 {
         let app = app.clone();
@@ -570,12 +552,8 @@ async fn reloading_while_pricing_drops_no_request() {
         });
     }
     for _ in 0..5 {
-        let reload = Request::post("/api/v1/reload")
-            .header(header::AUTHORIZATION, format!("Basic {token}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::empty())
-            .unwrap();
-        assert_eq!(support::send(&app, reload).await.status, StatusCode::OK);
+        let reload = support::post_as_manager(&app, "/api/v1/reload", "application/json").await;
+        assert_eq!(reload.status, StatusCode::OK, "{}", reload.body);
     }
     while let Some(totals) = pricing.join_next().await {
         assert!(totals.unwrap().iter().all(|t| t == "12900.00"));

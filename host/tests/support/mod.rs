@@ -148,11 +148,24 @@ pub async fn get(app: &Router, uri: &str) -> Reply {
     send(app, Request::get(uri).body(Body::empty()).expect("request")).await
 }
 
+/// The manager's `Authorization` header value.
+pub fn manager_authorization() -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("manager:{PASSWORD}")))
+}
+
 /// `GET uri` as the manager.
 pub async fn get_as_manager(app: &Router, uri: &str) -> Reply {
-    use base64::Engine as _;
-    let token = base64::engine::general_purpose::STANDARD.encode(format!("manager:{PASSWORD}"));
-    let request = Request::get(uri).header(header::AUTHORIZATION, format!("Basic {token}")).body(Body::empty());
+    let request = Request::get(uri).header(header::AUTHORIZATION, manager_authorization()).body(Body::empty());
+    send(app, request.expect("request")).await
+}
+
+/// `POST uri` with an empty body of `content_type`, as the manager.
+pub async fn post_as_manager(app: &Router, uri: &str, content_type: &str) -> Reply {
+    let request = Request::post(uri)
+        .header(header::AUTHORIZATION, manager_authorization())
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::empty());
     send(app, request.expect("request")).await
 }
 
