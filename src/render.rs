@@ -68,7 +68,7 @@ pub fn human(d: &Diagnostic, sources: &Sources, colour: bool) -> String {
         Some(f) => (f.name.clone(), f.text.to_string()),
         None => (String::new(), String::new()),
     };
-    let report = miette::Report::new(d.problem.clone()).with_source_code(NamedSource::new(name, text));
+    let report = miette::Report::new(d.clone()).with_source_code(NamedSource::new(name, text));
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         out = format!("{}: {}\n", d.code(), d.message());

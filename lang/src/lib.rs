@@ -21,6 +21,7 @@
 //! ```
 
 pub mod check;
+pub mod db;
 pub mod describe;
 pub mod diagnostic;
 pub mod format;
@@ -35,4 +36,4 @@ pub use check::{Checked, check};
 pub use diagnostic::{Diagnostic, Problem, Severity};
 pub use lower::{LowerError, lower, source_hash};
 pub use ruleset::Ruleset;
-pub use source::{FileId, LineCol, SourceFile, Sources, Span};
+pub use source::{FileId, LineCol, Relocation, SourceFile, Sources, Span};

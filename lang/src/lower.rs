@@ -22,15 +22,18 @@ pub enum LowerError {
 /// folders, and its text — so the same files give the same hash wherever they were read from —
 /// then each extension module's name and bytes.
 pub fn source_hash(ruleset: &Ruleset) -> String {
-    let modules: Vec<(&str, String)> = ruleset.modules().map(|(n, m)| (n, bytes_hex(m))).collect();
+    hash_sources(ruleset.sources().iter().map(|(_, f)| (f.name.as_str(), &*f.text)), ruleset.modules())
+}
+
+/// [`source_hash`] of files given as (name, text) and modules as (file name, bytes).
+pub(crate) fn hash_sources<'a>(
+    files: impl Iterator<Item = (&'a str, &'a str)>,
+    modules: impl Iterator<Item = (&'a str, &'a [u8])>,
+) -> String {
+    let modules: Vec<(&str, String)> = modules.map(|(n, m)| (n, bytes_hex(m))).collect();
     ir::file::source_hash(
-        ruleset
-            .sources()
-            .iter()
-            .map(|(_, f)| {
-                let base = f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name);
-                (base, &*f.text)
-            })
+        files
+            .map(|(name, text)| (name.rsplit(['/', '\\']).next().unwrap_or(name), text))
             .chain(modules.iter().map(|(n, m)| (*n, m.as_str()))),
     )
 }

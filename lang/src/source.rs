@@ -146,6 +146,53 @@ impl LineIndex {
     }
 }
 
+/// Item coordinates. The incremental database checks each item of a file on its own, in
+/// coordinates that do not move when text before it changes: item `k`'s bytes are numbered from
+/// [`item_base`]`(k)`. A [`Relocation`] turns such offsets back into offsets in the file.
+///
+/// INVARIANT: file offsets are below `2^32` and item coordinates at or above it, so every offset
+/// says which kind it is.
+const ITEM_SHIFT: u32 = 32;
+
+/// The first offset of item `k` in item coordinates.
+pub fn item_base(k: u32) -> usize {
+    usize::try_from((u64::from(k) + 1) << ITEM_SHIFT).unwrap_or(usize::MAX)
+}
+
+/// Where each item checked in item coordinates starts in its file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relocation {
+    starts: rustc_hash::FxHashMap<u32, usize>,
+}
+
+impl Relocation {
+    /// An empty relocation: every offset is a file offset.
+    pub fn new() -> Relocation {
+        Relocation::default()
+    }
+
+    /// Records that item `k` starts at byte `start` of its file.
+    pub fn insert(&mut self, k: u32, start: usize) {
+        self.starts.insert(k, start);
+    }
+
+    /// The file offset of `offset` (a file offset already, or in item coordinates).
+    pub fn offset(&self, offset: usize) -> usize {
+        let wide = offset as u64;
+        let Ok(item) = u32::try_from(wide >> ITEM_SHIFT) else { return offset };
+        if item == 0 {
+            return offset;
+        }
+        let within = usize::try_from(wide & ((1 << ITEM_SHIFT) - 1)).unwrap_or(0);
+        self.starts.get(&(item - 1)).map_or(offset, |start| start + within)
+    }
+
+    /// `span` in file offsets.
+    pub fn span(&self, span: Span) -> Span {
+        Span { file: span.file, start: self.offset(span.start), end: self.offset(span.end) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +206,18 @@ mod tests {
         // `d` follows the three-byte euro sign: byte 7, column 3.
         assert_eq!(idx.line_col(text, 7), LineCol { line: 2, column: 3 });
         assert_eq!(idx.line_col(text, 9), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn relocation_moves_item_offsets_and_keeps_file_offsets() {
+        let mut r = Relocation::new();
+        r.insert(7, 120);
+        assert_eq!(r.offset(35), 35);
+        assert_eq!(r.offset(item_base(7)), 120);
+        assert_eq!(r.offset(item_base(7) + 9), 129);
+        // An item the relocation does not know keeps its offset rather than inventing one.
+        assert_eq!(r.offset(item_base(8) + 1), item_base(8) + 1);
+        let span = Span::new(FileId(2), item_base(7) + 4, item_base(7) + 10);
+        assert_eq!(r.span(span), Span::new(FileId(2), 124, 130));
     }
 }

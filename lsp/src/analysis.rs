@@ -151,7 +151,7 @@ fn definitions(items: &[(FileId, ast::Item)]) -> Vec<(&'static str, String, Span
 /// Where the name under `offset` in `file` is defined.
 pub fn definition(a: &Analysis, file: FileId, offset: usize) -> Option<Span> {
     let (word, _, _) = word_at(a.text(file), offset)?;
-    let items = &a.items[..];
+    let items = a.items();
     let defs = definitions(items);
     let (kind_wanted, name) = match word.split_once('.') {
         Some(("customer", attr)) => (Some("customer"), attr.to_owned()),
@@ -208,7 +208,7 @@ fn in_string_or_comment(text: &str, offset: usize) -> bool {
 /// What the word under `offset` is, in words.
 pub fn hover(a: &Analysis, file: FileId, offset: usize) -> Option<HoverText> {
     let text = a.text(file);
-    let items = &a.items[..];
+    let items = a.items();
     let promotion = items.iter().find_map(|(id, item)| match item {
         ast::Item::Promotion(p) if *id == file && p.span.start <= offset && offset < p.span.end => Some(p),
         _ => None,
@@ -293,7 +293,7 @@ pub fn complete(a: &Analysis, file: FileId, offset: usize) -> Vec<Candidate> {
     let line_start = text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
     let line = text.get(line_start..offset).unwrap_or("");
     let schema = &a.checked.program.schema;
-    let items = &a.items[..];
+    let items = a.items();
     let keyword = |label: &str, detail: &str| Candidate {
         label: label.to_owned(),
         kind: CandidateKind::Keyword,
@@ -495,7 +495,7 @@ pub fn semantic_tokens(a: &Analysis, file: FileId) -> Vec<(usize, usize, u32)> {
     use promo_lang::format::{Class, highlight};
     let text = a.text(file);
     let schema = &a.checked.program.schema;
-    let items = &a.items[..];
+    let items = a.items();
     let defs = definitions(items);
     let kind_of = |name: &str| defs.iter().find(|(_, n, _, _)| n == name).map(|(k, _, _, _)| *k);
     highlight(text)

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use promo_lang::{FileId, Severity, Span};
 use tower_lsp_server::jsonrpc::Result;
@@ -13,7 +13,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::analysis::{self, CandidateKind};
 use crate::position::{offset, range};
-use crate::workspace::{Analysis, Workspace};
+use crate::workspace::{Analysis, Pending, Workspace};
 
 /// The server's state: the client to notify, and the workspace.
 #[derive(Debug)]
@@ -36,10 +36,26 @@ impl Backend {
         Backend { client, workspace: Mutex::new(Workspace::default()) }
     }
 
+    /// The analysis of the ruleset `path` belongs to. It is computed outside the workspace's
+    /// lock on a handle of the database; `None` if an edit cancelled it (the request is dropped,
+    /// and the edit's own notification brings fresh diagnostics).
+    fn analysis(&self, path: &std::path::Path) -> Option<Arc<Analysis>> {
+        let pending = self.workspace.lock().ok()?.begin(path);
+        match pending {
+            Pending::Ready(a) => Some(a),
+            Pending::Compute(job) => {
+                let (done, analysis) = job.run();
+                let analysis = Arc::new(analysis?);
+                self.workspace.lock().ok()?.finish(done, Arc::clone(&analysis));
+                Some(analysis)
+            }
+        }
+    }
+
     /// Runs `f` on the analysis of the ruleset `uri` belongs to, with the file's id.
     fn with<T>(&self, uri: &Uri, f: impl FnOnce(&Analysis, FileId) -> T) -> Option<T> {
         let path = path_of(uri)?;
-        let analysis = self.workspace.lock().ok()?.analysis(&path);
+        let analysis = self.analysis(&path)?;
         let file = analysis.file(&path)?;
         Some(f(&analysis, file))
     }
@@ -51,7 +67,7 @@ impl Backend {
 
     /// Diagnostics for every file of the ruleset `path` belongs to (empty lists clear old ones).
     fn diagnostics(&self, path: &std::path::Path) -> Vec<(Uri, Vec<Diagnostic>)> {
-        let Some(a) = self.workspace.lock().ok().map(|mut w| w.analysis(path)) else { return Vec::new() };
+        let Some(a) = self.analysis(path) else { return Vec::new() };
         let mut by_file: HashMap<FileId, Vec<Diagnostic>> = a.files.iter().map(|(id, _)| (*id, Vec::new())).collect();
         for d in &a.checked.diagnostics {
             let Some(list) = by_file.get_mut(&d.file) else { continue };

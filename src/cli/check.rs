@@ -1,10 +1,11 @@
-//! `promo check PATH... [--format human|json]`
+//! `promo check PATH... [--format human|json]`: every ruleset checked through one database, the
+//! one the language server keeps for a session (`promo_lang::db`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use promo::lang::check;
+use promo::lang::db::Database;
 use promo::load::load;
 
 use super::Format;
@@ -30,9 +31,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     };
     let mut reporter = Reporter::new(args.format);
+    let mut db = Database::new();
     for loaded in &rulesets {
         let unreadable = reporter.unreadable(loaded);
-        let checked = check(&loaded.ruleset);
+        let ruleset = db.add_ruleset(&loaded.ruleset).input;
+        let checked = db.checked(ruleset);
         reporter.checked(&checked, loaded.ruleset.sources());
         if reporter.is_human() && checked.diagnostics.is_empty() && !unreadable {
             let promotions = checked.program.promotions.len();

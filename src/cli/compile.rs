@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use promo::lang::{check, lower, source_hash};
+use promo::lang::db::Database;
 use promo::load::load;
 
 use super::Format;
@@ -44,7 +44,9 @@ pub fn run(args: CompileArgs) -> ExitCode {
     let Some(loaded) = rulesets.pop() else { return ExitCode::from(2) };
     let mut reporter = Reporter::new(args.format);
     let unreadable = reporter.unreadable(&loaded);
-    let checked = check(&loaded.ruleset);
+    let mut db = Database::new();
+    let ruleset = db.add_ruleset(&loaded.ruleset).input;
+    let checked = db.checked(ruleset);
     reporter.checked(&checked, loaded.ruleset.sources());
     if unreadable || checked.has_errors() {
         if reporter.is_human() {
@@ -53,7 +55,7 @@ pub fn run(args: CompileArgs) -> ExitCode {
         reporter.finish();
         return ExitCode::from(1);
     }
-    let compiled = match lower(&checked.program, source_hash(&loaded.ruleset)) {
+    let compiled = match db.lowered(ruleset) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

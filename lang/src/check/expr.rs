@@ -410,7 +410,7 @@ impl<'a> Checker<'a> {
             None => {}
         }
         let pool = *self.pools.get(name)?;
-        self.pool_states.insert(name.to_owned(), PoolState::InProgress);
+        self.pool_states.to_mut().insert(name.to_owned(), PoolState::InProgress);
         self.pool_stack.push(name.to_owned());
         if let Some(cycle_at) = self.cycle_reference(&pool.expr) {
             let mut cycle = self.pool_stack.clone();
@@ -424,7 +424,7 @@ impl<'a> Checker<'a> {
             // The pools of the cycle are used (by each other): no "unused" warning on top.
             self.pools_used.extend(self.pool_stack.iter().cloned());
             self.pool_stack.pop();
-            self.pool_states.insert(name.to_owned(), PoolState::Done(None));
+            self.pool_states.to_mut().insert(name.to_owned(), PoolState::Done(None));
             return None;
         }
         let mut checked = self.condition(&pool.expr, Context::Scope, &Bindings::none());
@@ -435,7 +435,7 @@ impl<'a> Checker<'a> {
             checked = None;
         }
         self.pool_stack.pop();
-        self.pool_states.insert(name.to_owned(), PoolState::Done(checked.clone()));
+        self.pool_states.to_mut().insert(name.to_owned(), PoolState::Done(checked.clone()));
         checked
     }
 

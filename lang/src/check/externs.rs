@@ -56,7 +56,7 @@ impl<'a> Checker<'a> {
             }
             first.insert(&item.name.name, item.name.span);
             let sig = self.extern_declaration(item, &mut inspected);
-            self.externs.insert(item.name.name.clone(), sig);
+            self.externs.to_mut().insert(item.name.name.clone(), sig);
         }
     }
 
@@ -87,8 +87,8 @@ impl<'a> Checker<'a> {
         let module = &item.module;
         // Names never become paths: a module is a file directly beside the ruleset's files.
         let plain = !module.node.contains(['/', '\\']) && !module.node.starts_with('.');
-        let Some(bytes) = plain.then(|| self.ruleset.module(&module.node)).flatten() else {
-            let names: Vec<&str> = self.ruleset.modules().map(|(n, _)| n).collect();
+        let Some(bytes) = plain.then(|| self.module_files.get(&module.node)).flatten() else {
+            let names: Vec<&str> = self.module_files.keys().map(String::as_str).collect();
             let help = suggest(&module.node, &names).or_else(|| {
                 Some("put the `.wasm` or `.wat` file in the ruleset's folder and name it by its file name".to_owned())
             });

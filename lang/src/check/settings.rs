@@ -35,6 +35,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 self.schema
+                    .to_mut()
                     .enums
                     .insert(e.name.name.clone(), EnumInfo { values, ordered: e.ordered, span: e.name.span });
             }
@@ -69,6 +70,7 @@ impl<'a> Checker<'a> {
                     }
                     None => {
                         self.schema
+                            .to_mut()
                             .attributes_mut(attr.subject)
                             .insert(attr.name.name.clone(), super::AttrInfo { ty, span: Some(attr.name.span) });
                     }
@@ -141,7 +143,7 @@ impl<'a> Checker<'a> {
                     }
                 };
                 match Currency::from_code(&code) {
-                    Some(c) => self.settings.currency = Some(c),
+                    Some(c) => self.settings.to_mut().currency = Some(c),
                     None => {
                         let known: Vec<&str> = Currency::known_codes().collect();
                         let help = suggest(&code.to_uppercase(), &known).or_else(|| {
@@ -155,14 +157,14 @@ impl<'a> Checker<'a> {
                 }
             }
             SettingKind::Calculation(v) => match v.name.as_str() {
-                "parallel" => self.settings.calculation = Calculation::Parallel,
-                "progressive" => self.settings.calculation = Calculation::Progressive,
+                "parallel" => self.settings.to_mut().calculation = Calculation::Parallel,
+                "progressive" => self.settings.to_mut().calculation = Calculation::Progressive,
                 _ => {
                     self.unknown_setting(v, "calculation", "`parallel` or `progressive`", &["parallel", "progressive"])
                 }
             },
             SettingKind::Rounding(v) => match v.name.parse::<Rounding>() {
-                Ok(r) => self.settings.rounding = r,
+                Ok(r) => self.settings.to_mut().rounding = r,
                 Err(()) => self.unknown_setting(
                     v,
                     "rounding",
@@ -171,16 +173,16 @@ impl<'a> Checker<'a> {
                 ),
             },
             SettingKind::Stacking(v) => match v.name.as_str() {
-                "shared" => self.settings.stacking = Stacking::Shared,
-                "exclusive" => self.settings.stacking = Stacking::Exclusive,
+                "shared" => self.settings.to_mut().stacking = Stacking::Shared,
+                "exclusive" => self.settings.to_mut().stacking = Stacking::Exclusive,
                 _ => self.unknown_setting(v, "stacking", "`shared` or `exclusive`", &["shared", "exclusive"]),
             },
             SettingKind::Timezone(tz) => {
                 if self.timezone(&tz.node, tz.span).is_some() {
-                    self.settings.timezone = Some(tz.node.clone());
+                    self.settings.to_mut().timezone = Some(tz.node.clone());
                 }
             }
-            SettingKind::Refund(policy) => self.settings.refund = Some(policy.node),
+            SettingKind::Refund(policy) => self.settings.to_mut().refund = Some(policy.node),
             // Floors are checked once pools and attributes are known.
             SettingKind::Floor { .. } => {}
             SettingKind::Extension { limit, value } => self.extension_limit(limit, value),
@@ -203,9 +205,9 @@ impl<'a> Checker<'a> {
         }
         let n = n.unsigned_abs();
         if limit.name == "fuel" {
-            self.settings.extension_limits.fuel = n;
+            self.settings.to_mut().extension_limits.fuel = n;
         } else {
-            self.settings.extension_limits.memory_bytes = n;
+            self.settings.to_mut().extension_limits.memory_bytes = n;
         }
     }
 
@@ -226,7 +228,11 @@ impl<'a> Checker<'a> {
                 let products =
                     self.condition(products, super::expr::Context::Scope, &super::templates::Bindings::none());
                 if let (Some(bound), Some(products)) = (bound, products) {
-                    self.settings.floors.push(hir::Floor { bound, products: Some(products), span: setting.span });
+                    self.settings.to_mut().floors.push(hir::Floor {
+                        bound,
+                        products: Some(products),
+                        span: setting.span,
+                    });
                 }
             }
         }

@@ -61,3 +61,23 @@ pub enum SyntaxError {
         span: Span,
     },
 }
+
+impl SyntaxError {
+    /// Moves every span by `by` bytes (a chunk parsed on its own, placed in its coordinates).
+    pub(crate) fn shift(&mut self, by: usize) {
+        let move_span = |s: &mut Span| {
+            s.start += by;
+            s.end += by;
+        };
+        match self {
+            SyntaxError::Unexpected { span, .. }
+            | SyntaxError::UnterminatedString { span, .. }
+            | SyntaxError::TooDeep { span, .. }
+            | SyntaxError::Internal { span, .. } => move_span(span),
+            SyntaxError::UnclosedBlock { open, next } => {
+                move_span(open);
+                move_span(next);
+            }
+        }
+    }
+}

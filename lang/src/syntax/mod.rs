@@ -10,7 +10,7 @@ mod recover;
 
 pub use error::SyntaxError;
 pub(crate) use recover::did_you_mean;
-pub use recover::{ITEM_KEYWORDS, parse};
+pub use recover::{ITEM_KEYWORDS, chunks, parse, parse_chunk};
 
 /// The deepest nesting of `(` and `[` the parser accepts. Deeper input gets
 /// [`SyntaxError::TooDeep`] instead of exhausting the stack.

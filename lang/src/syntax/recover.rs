@@ -39,41 +39,79 @@ const CLAUSE_KEYWORDS: &[&str] = &[
 ];
 
 /// Parses `text` (file `file`): every item that parses, and one error per item that does not.
+///
+/// Each item is parsed within its *chunk*: from where it starts to the next line whose first word
+/// is an item keyword ([`chunks`]). So an item never runs into the next one, and a file parses to
+/// exactly what its chunks parse to one by one ([`parse_chunk`]), which is what lets the database
+/// re-parse only the chunk an edit touched.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    let mut parsed = Parsed::default();
+    parse_in(file, text, text.len(), 0)
+}
+
+/// Where each chunk of `text` starts and ends: the first runs from the start of the file, each
+/// other from an item keyword at the start of a line, each to where the next begins.
+pub fn chunks(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
     let mut pos = skip_trivia(text, 0);
     while pos < text.len() {
-        let rest = text.get(pos..).unwrap_or("");
-        let item_end = next_item_start(text, pos).unwrap_or(text.len());
+        let Some(next) = next_item_start(text, pos) else { break };
+        out.push((start, next));
+        start = next;
+        pos = next;
+    }
+    if start < text.len() || out.is_empty() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// Parses one chunk of a file on its own: `text` is the chunk followed by the first word of the
+/// next chunk (the parser's error messages look that far), `limit` where the chunk ends, and
+/// every span is moved by `base`. Gives what [`parse`] of the whole file gives for this chunk.
+pub fn parse_chunk(file: FileId, text: &str, limit: usize, base: usize) -> Parsed {
+    parse_in(file, text, limit.min(text.len()), base)
+}
+
+/// The items of `text[..limit]`, spans moved by `base`.
+fn parse_in(file: FileId, text: &str, limit: usize, base: usize) -> Parsed {
+    let at = |a: usize, b: usize| Span::new(file, base + a, base + b);
+    let mut parsed = Parsed::default();
+    let mut pos = skip_trivia(text, 0);
+    while pos < limit {
+        let item_end = next_item_start(text, pos).unwrap_or(text.len()).min(limit);
         if let Some(deep) = too_deep(text, pos, item_end) {
-            parsed.errors.push(SyntaxError::TooDeep { limit: MAX_NESTING, span: Span::new(file, deep, deep + 1) });
+            parsed.errors.push(SyntaxError::TooDeep { limit: MAX_NESTING, span: at(deep, deep + 1) });
             pos = skip_trivia(text, item_end);
             continue;
         }
+        let rest = text.get(pos..item_end).unwrap_or("");
         match PromoParser::parse(Rule::item, rest) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = pos + pair.as_span().end();
-                let converter = Converter { file, offset: pos };
+                let converter = Converter { file, offset: base + pos };
                 match converter.item(pair) {
                     Ok(item) => parsed.file.items.push(item),
                     Err(Malformed::TooDeep(span)) => {
                         parsed.errors.push(SyntaxError::TooDeep { limit: MAX_NESTING, span });
                     }
                     Err(Malformed::Shape) => {
-                        parsed.errors.push(SyntaxError::Internal { span: Span::new(file, pos, end) });
+                        parsed.errors.push(SyntaxError::Internal { span: at(pos, end) });
                     }
                 }
                 // INVARIANT: an item consumes at least its keyword, so `end > pos` and the loop ends.
                 pos = skip_trivia(text, end.max(pos + 1));
             }
             Err(error) => {
-                let at = pos
+                let failed_at = pos
                     + match error.location {
                         InputLocation::Pos(p) => p,
                         InputLocation::Span((s, _)) => s,
                     };
-                parsed.errors.push(describe(file, text, pos, at, &error.variant));
+                let mut e = describe(file, text, pos, failed_at, &error.variant);
+                e.shift(base);
+                parsed.errors.push(e);
                 pos = skip_trivia(text, item_end);
             }
         }
