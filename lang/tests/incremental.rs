@@ -284,3 +284,22 @@ proptest::proptest! {
         proptest::prop_assert_eq!(summary(&incremental), summary(&check(&build(&edited))));
     }
 }
+
+#[test]
+fn the_trees_after_an_edit_are_the_whole_file_parsed_in_file_offsets() {
+    let text = big_file("10%");
+    let mut db = Database::new();
+    let r = ruleset(&text);
+    let handle = db.add_ruleset(&r);
+    db.checked(handle.input);
+    let edited = big_file("12.5% when spend 300.00");
+    db.set_text(handle.files.last().copied().unwrap(), Arc::from(edited.as_str()));
+    let trees = db.trees(handle.input).items();
+    let whole: Vec<_> = ruleset(&edited)
+        .sources()
+        .iter()
+        .flat_map(|(id, s)| promo_lang::syntax::parse(id, &s.text).file.items.into_iter().map(move |i| (id, i)))
+        .collect();
+    assert_eq!(trees.len(), whole.len());
+    assert_eq!(format!("{trees:?}"), format!("{whole:?}"));
+}

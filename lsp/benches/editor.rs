@@ -54,6 +54,16 @@ fn editor(c: &mut Criterion) {
             black_box(fresh.analysis(&path).checked.diagnostics.len())
         })
     });
+    group.bench_function("first hover after an edit (re-check, then the trees moved to file offsets)", |b| {
+        b.iter(|| {
+            edit += 1;
+            workspace.set(path.clone(), big_file(edit));
+            let a = workspace.analysis(&path);
+            let file = a.file(&path).unwrap();
+            let at = a.text(file).find("promotion \"p240\"").unwrap() + 12;
+            black_box(analysis::hover(&a, file, at).unwrap())
+        })
+    });
     let a = workspace.analysis(&path);
     let file = a.file(&path).unwrap();
     let source = a.text(file);

@@ -11,8 +11,8 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use promo_lang::db::{Database, RulesetHandle, RulesetInput, SourceInput};
-use promo_lang::syntax::{self, ast::Item};
+use promo_lang::db::{Database, RulesetHandle, RulesetInput, SourceInput, Trees};
+use promo_lang::syntax::ast::Item;
 use promo_lang::{Checked, FileId, Ruleset};
 
 /// Open documents, by path, and each folder's ruleset in the database.
@@ -52,26 +52,28 @@ pub struct Analysis {
     pub files: Vec<(FileId, PathBuf)>,
     /// The outcome of checking it.
     pub checked: Arc<Checked>,
-    /// Every file's items (standard library included), for positions and names: parsed on first
-    /// use, so the diagnostics after an edit never wait for it.
+    /// The database's syntax trees of the files.
+    trees: Option<Trees>,
+    /// Every file's items (standard library included), for positions and names: moved to file
+    /// offsets from `trees` on first use, so the diagnostics after an edit never wait for it.
     items: OnceLock<Vec<(FileId, Item)>>,
 }
 
 impl Analysis {
     /// The analysis of no files.
     fn empty() -> Analysis {
-        Analysis { ruleset: Ruleset::new(), files: Vec::new(), checked: Arc::default(), items: OnceLock::new() }
+        Analysis {
+            ruleset: Ruleset::new(),
+            files: Vec::new(),
+            checked: Arc::default(),
+            trees: None,
+            items: OnceLock::new(),
+        }
     }
 
     /// Every file's items (standard library included), in file offsets.
     pub fn items(&self) -> &[(FileId, Item)] {
-        self.items.get_or_init(|| {
-            self.ruleset
-                .sources()
-                .iter()
-                .flat_map(|(id, source)| syntax::parse(id, &source.text).file.items.into_iter().map(move |i| (id, i)))
-                .collect()
-        })
+        self.items.get_or_init(|| self.trees.as_ref().map(Trees::items).unwrap_or_default())
     }
 
     /// The file id of `path`.
@@ -130,7 +132,8 @@ impl Job {
 fn build(db: &Database, input: RulesetInput, files: Vec<(FileId, PathBuf)>) -> Analysis {
     let checked = db.checked(input);
     let ruleset = db.ruleset(input);
-    Analysis { ruleset, files, checked, items: OnceLock::new() }
+    let trees = Some(db.trees(input));
+    Analysis { ruleset, files, checked, trees, items: OnceLock::new() }
 }
 
 impl Workspace {

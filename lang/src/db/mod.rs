@@ -33,6 +33,9 @@ use salsa::{Durability, Setter};
 use crate::check::Checked;
 use crate::lower::LowerError;
 use crate::ruleset::Ruleset;
+use crate::source::{FileId, Relocation};
+use crate::syntax::ast::Item;
+use crate::syntax::{Parsed, Spans};
 
 pub use inputs::{ChunkKey, RulesetInput, SourceInput};
 /// The panic payload of a query cancelled by an edit; [`Cancelled::catch`] turns it into an error.
@@ -63,6 +66,30 @@ pub struct Executed {
     pub query: String,
     /// For a query about one chunk, its first line, e.g. `promotion "Shoes: 10% off" {`.
     pub item: Option<String>,
+}
+
+/// The syntax trees of a ruleset's files, as the database parsed them: chunk by chunk, in item
+/// coordinates, with what moves them to file offsets. Cheap to take; [`Trees::items`] builds the
+/// trees in file offsets when they are wanted.
+#[derive(Debug, Clone)]
+pub struct Trees {
+    chunks: Vec<(FileId, Arc<Parsed>)>,
+    relocation: Arc<Relocation>,
+}
+
+impl Trees {
+    /// Every item of every file (standard library included), in file order and file offsets.
+    pub fn items(&self) -> Vec<(FileId, Item)> {
+        let mut out = Vec::new();
+        for (file, parsed) in &self.chunks {
+            for item in &parsed.file.items {
+                let mut item = item.clone();
+                item.spans(&mut |span| *span = self.relocation.span(*span));
+                out.push((*file, item));
+            }
+        }
+        out
+    }
 }
 
 /// A ruleset in a [`Database`]: its input and the input of each of its files, in order.
@@ -161,6 +188,11 @@ impl Database {
     /// The checked ruleset.
     pub fn checked(&self, ruleset: RulesetInput) -> Arc<Checked> {
         queries::checked(self, ruleset)
+    }
+
+    /// The syntax trees of `ruleset`'s files.
+    pub fn trees(&self, ruleset: RulesetInput) -> Trees {
+        queries::trees(self, ruleset)
     }
 
     /// The ruleset compiled for the runtime, or why it cannot be.

@@ -43,10 +43,10 @@ fn first_word(text: &str, at: usize) -> &str {
 
 /// The chunk of `key` parsed on its own, in item coordinates.
 #[salsa::tracked(returns(ref), no_eq)]
-pub(crate) fn chunk_syntax<'db>(db: &'db dyn salsa::Database, key: ChunkKey<'db>) -> Parsed {
+pub(crate) fn chunk_syntax<'db>(db: &'db dyn salsa::Database, key: ChunkKey<'db>) -> Arc<Parsed> {
     let chunk = key.text(db);
     let text = format!("{chunk}{}", key.lookahead(db));
-    syntax::parse_chunk(key.file(db), &text, chunk.len(), item_base(key.index()))
+    Arc::new(syntax::parse_chunk(key.file(db), &text, chunk.len(), item_base(key.index())))
 }
 
 /// Every chunk of the ruleset, in file order.
@@ -119,6 +119,12 @@ pub(crate) fn check_promotion<'db>(db: &'db dyn salsa::Database, key: ChunkKey<'
             check::promotion(env, names, p)
         })
         .collect()
+}
+
+/// Every chunk's parse, in file order, with the relocation that puts them in file offsets.
+pub(crate) fn trees(db: &dyn salsa::Database, ruleset: RulesetInput) -> super::Trees {
+    let chunks = all_chunks(db, ruleset).map(|k| (k.file(db), Arc::clone(chunk_syntax(db, k)))).collect();
+    super::Trees { chunks, relocation: Arc::new(relocation(db, ruleset)) }
 }
 
 /// Where every chunk of the ruleset starts in its file.

@@ -7,10 +7,12 @@ pub mod ast;
 mod convert;
 mod error;
 mod recover;
+mod spans;
 
 pub use error::SyntaxError;
 pub(crate) use recover::did_you_mean;
 pub use recover::{ITEM_KEYWORDS, chunks, parse, parse_chunk};
+pub use spans::Spans;
 
 /// The deepest nesting of `(` and `[` the parser accepts. Deeper input gets
 /// [`SyntaxError::TooDeep`] instead of exhausting the stack.
