@@ -115,47 +115,28 @@ pub(crate) fn environment(
     library: BTreeSet<FileId>,
     modules: &Modules,
 ) -> Environment {
-    let (
-        schema,
-        settings,
-        currency_reported,
-        pool_states,
-        pools_used,
-        imports,
-        externs,
-        checked_externs,
-        mods,
-        diagnostics,
-    ) = {
+    let mut env = {
         let mut checker = Checker::new(&library, modules, Cow::Owned(BTreeSet::new()));
         checker.declarations(&items);
-        (
-            checker.schema.into_owned(),
-            checker.settings.into_owned(),
-            checker.currency_reported,
-            checker.pool_states.into_owned(),
-            checker.pools_used,
-            checker.imports.into_owned(),
-            checker.externs.into_owned(),
-            checker.checked_externs,
-            checker.modules,
-            checker.diagnostics,
-        )
+        Environment {
+            items: Vec::new(),
+            library: BTreeSet::new(),
+            schema: checker.schema.into_owned(),
+            settings: checker.settings.into_owned(),
+            currency_reported: checker.currency_reported,
+            pool_states: checker.pool_states.into_owned(),
+            pools_used: checker.pools_used,
+            imports: checker.imports.into_owned(),
+            externs: checker.externs.into_owned(),
+            checked_externs: checker.checked_externs,
+            modules: checker.modules,
+            diagnostics: checker.diagnostics,
+        }
     };
-    Environment {
-        items,
-        library,
-        schema,
-        settings,
-        currency_reported,
-        pool_states,
-        pools_used,
-        imports,
-        externs,
-        checked_externs,
-        modules: mods,
-        diagnostics,
-    }
+    // The checker borrowed these; the environment keeps them.
+    env.items = items;
+    env.library = library;
+    env
 }
 
 /// Checks one promotion against `env`; `names` are the names of every promotion of the ruleset.
