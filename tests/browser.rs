@@ -14,7 +14,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use served::{request, start};
+use served::{request, request_within, start};
+
+/// How long a WebDriver command may take: starting chromium while the other tests build and run
+/// has taken more than 10 s on CI's two cores.
+const WEBDRIVER_WAIT: Duration = Duration::from_secs(90);
 
 /// The WebDriver element key.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -53,7 +57,9 @@ impl Browser {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"]
             }
         }}});
-        let (status, body) = request(&addr, "POST", "/session", &capabilities.to_string(), false).expect("session");
+        let (status, body) =
+            request_within(WEBDRIVER_WAIT, &addr, "POST", "/session", &capabilities.to_string(), false)
+                .expect("chromedriver answers POST /session (starting chromium) within 90 s");
         assert_eq!(status, 200, "no session: {body}");
         let session = serde_json::from_str::<Value>(&body).unwrap()["value"]["sessionId"].as_str().unwrap().to_owned();
         Some(Browser { driver, addr, session })
@@ -63,7 +69,8 @@ impl Browser {
     fn command(&self, method: &str, path: &str, body: Value) -> Value {
         let path = format!("/session/{}{path}", self.session);
         let body = if method == "GET" { String::new() } else { body.to_string() };
-        let (status, text) = request(&self.addr, method, &path, &body, false).expect("chromedriver answers");
+        let (status, text) = request_within(WEBDRIVER_WAIT, &self.addr, method, &path, &body, false)
+            .unwrap_or_else(|| panic!("chromedriver answers {method} {path} within 90 s"));
         assert_eq!(status, 200, "{method} {path}: {text}");
         serde_json::from_str::<Value>(&text).unwrap()["value"].clone()
     }

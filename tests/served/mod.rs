@@ -34,10 +34,24 @@ pub fn start(database: &str) -> (Child, String) {
     (child, addr)
 }
 
-/// One HTTP/1.1 request; the status and body, or `None` when the connection failed.
+/// One HTTP/1.1 request; the status and body, or `None` when the connection failed or no answer
+/// came within 10 s.
 pub fn request(addr: &str, method: &str, path: &str, body: &str, auth: bool) -> Option<(u16, String)> {
+    request_within(Duration::from_secs(10), addr, method, path, body, auth)
+}
+
+/// [`request`] waiting up to `wait` for the answer: a browser starting, or loading a page, on a
+/// machine busy with the other tests can take longer than a served page.
+pub fn request_within(
+    wait: Duration,
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+    auth: bool,
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(addr).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    stream.set_read_timeout(Some(wait)).ok()?;
     let auth = if auth {
         use base64::Engine as _;
         format!(
