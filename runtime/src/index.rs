@@ -85,7 +85,16 @@ impl ScopeIndex {
 
     /// Promotions that may match a line with `values` (a superset of those that do), ascending.
     pub fn candidates(&self, values: &Values) -> Vec<u32> {
-        let mut out = self.unindexed.clone();
+        let mut out = Vec::new();
+        self.candidates_into(values, &mut out);
+        out
+    }
+
+    /// [`candidates`](Self::candidates) into `out` (cleared first), so one buffer serves every
+    /// line of a cart.
+    pub fn candidates_into(&self, values: &Values, out: &mut Vec<u32>) {
+        out.clear();
+        out.extend_from_slice(&self.unindexed);
         for attr in &self.attributes {
             if let Some(Some(Bound::Text(Some(sym)))) = values.get(attr.0 as usize)
                 && let Some(list) = self.by_value.get(&(*attr, *sym))
@@ -95,6 +104,5 @@ impl ScopeIndex {
         }
         out.sort_unstable();
         out.dedup();
-        out
     }
 }

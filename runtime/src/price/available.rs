@@ -49,8 +49,10 @@ pub(crate) fn availability(
     let mut scopes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     // Promotions whose scope needed an extension call that failed: not applied (fail closed).
     let mut failed: BTreeMap<usize, CallError> = BTreeMap::new();
+    let mut candidates = Vec::new();
     for (l, values) in bound.lines.iter().enumerate() {
-        for i in prepared.index.candidates(values) {
+        prepared.index.candidates_into(values, &mut candidates);
+        for &i in &candidates {
             let i = i as usize;
             let Some(p) = r.promotions.get(i) else { continue };
             match holds(&p.scope, values, &mut calls) {
@@ -74,16 +76,28 @@ pub(crate) fn availability(
             _ => false,
         })
         .collect();
+    // Decided before the scopes are moved into the availabilities: it reads the scopes of others.
+    let withdrawn: Vec<Vec<(usize, usize)>> = scopes
+        .iter()
+        .map(|(&i, in_scope)| {
+            if withdrawing.is_empty() {
+                return Vec::new();
+            }
+            in_scope
+                .iter()
+                .filter_map(|&l| {
+                    withdrawing
+                        .iter()
+                        .find(|&&q| q != i && scopes.get(&q).is_some_and(|s| s.contains(&l)))
+                        .map(|&q| (l, q))
+                })
+                .collect()
+        })
+        .collect();
     let mut relevant = Vec::with_capacity(scopes.len());
     let mut available = Vec::with_capacity(scopes.len());
-    for (&i, in_scope) in &scopes {
+    for ((i, in_scope), withdrawn) in scopes.into_iter().zip(withdrawn) {
         let Some(p) = r.promotions.get(i) else { continue };
-        let withdrawn: Vec<(usize, usize)> = in_scope
-            .iter()
-            .filter_map(|&l| {
-                withdrawing.iter().find(|&&q| q != i && scopes.get(&q).is_some_and(|s| s.contains(&l))).map(|&q| (l, q))
-            })
-            .collect();
         let stock_left =
             p.stock.map(|s| state.stock_left.get(&p.name).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
         let limit_left = p.limit.map(|(n, per)| {
@@ -127,7 +141,7 @@ pub(crate) fn availability(
         relevant.push(i);
         available.push(Availability {
             unavailable,
-            in_scope: in_scope.clone(),
+            in_scope,
             withdrawn,
             lines,
             allowance: Allowance { left },

@@ -1,7 +1,7 @@
 //! Evaluating one set of promotions on a cart: stage by stage, group by group, with clamping so
 //! no line goes below zero and budgets capping what a promotion gives (spec §3–4).
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
 
 use rust_decimal::Decimal;
 
@@ -11,7 +11,7 @@ use super::stacking::{Stage, stage};
 use crate::ir::{Benefit, Calculation, Level};
 
 /// What one promotion gave.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct PromotionResult {
     /// The promotion's index.
     pub index: usize,
@@ -29,17 +29,21 @@ pub(crate) struct PromotionResult {
 }
 
 /// A set of promotions, evaluated.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Evaluation {
+    /// In the order they were applied: by stage, then by index.
     pub results: Vec<PromotionResult>,
+    /// Positions in `results` ordered by promotion index, when there are enough results for a
+    /// search to beat a scan (the report looks a result up for every candidate on every line).
+    by_index: Vec<u32>,
     /// Σ discounts.
     pub discount: Decimal,
     /// Σ gift values.
     pub gift_value: Decimal,
 }
 
-/// What the lines a combination touches cost so far (others cost their original amount).
-type Net = BTreeMap<usize, Decimal>;
+/// Results at most this many are scanned, not indexed.
+const SCANNED: usize = 8;
 
 impl Evaluation {
     /// The customer's gain, for comparing combinations: discount, then gift value.
@@ -47,9 +51,87 @@ impl Evaluation {
         (self.discount, self.gift_value)
     }
 
+    /// Indexes `results` by promotion, when there are enough of them.
+    fn index(&mut self) {
+        if self.results.len() > SCANNED {
+            let mut by_index: Vec<u32> = (0..self.results.len() as u32).collect();
+            by_index.sort_unstable_by_key(|&k| self.results.get(k as usize).map(|r| r.index));
+            self.by_index = by_index;
+        }
+    }
+
     /// What promotion `index` gave, if it was in the set.
     pub fn result(&self, index: usize) -> Option<&PromotionResult> {
-        self.results.iter().find(|r| r.index == index)
+        if self.by_index.is_empty() {
+            return self.results.iter().find(|r| r.index == index);
+        }
+        let at = |k: &u32| self.results.get(*k as usize).map_or(usize::MAX, |r| r.index);
+        let k = self.by_index.binary_search_by_key(&index, at).ok()?;
+        self.by_index.get(k).and_then(|&k| self.results.get(k as usize))
+    }
+}
+
+/// What the lines an evaluation touches cost so far, one slot per cart line (`None`: untouched,
+/// so its original amount), reused from one evaluation to the next.
+#[derive(Debug, Default)]
+pub(crate) struct Amounts {
+    slots: Vec<Option<Decimal>>,
+    /// The lines whose slot is set, so clearing costs what was touched, not the cart's size.
+    touched: Vec<usize>,
+}
+
+impl Amounts {
+    /// Room for `lines` lines, every slot clear.
+    pub fn new(lines: usize) -> Amounts {
+        Amounts { slots: vec![None; lines], touched: Vec::new() }
+    }
+
+    fn get(&self, l: usize) -> Option<Decimal> {
+        self.slots.get(l).copied().flatten()
+    }
+
+    /// The slot of line `l`, set to `original` if it was clear.
+    fn entry(&mut self, l: usize, original: Decimal) -> Option<&mut Decimal> {
+        let slot = self.slots.get_mut(l)?;
+        if slot.is_none() {
+            self.touched.push(l);
+        }
+        Some(slot.get_or_insert(original))
+    }
+
+    fn clear(&mut self) {
+        for l in self.touched.drain(..) {
+            if let Some(slot) = self.slots.get_mut(l) {
+                *slot = None;
+            }
+        }
+    }
+
+    /// Makes `self` what `other` is.
+    fn copy_from(&mut self, other: &Amounts) {
+        self.clear();
+        for &l in &other.touched {
+            if let (Some(slot), Some(v)) = (self.slots.get_mut(l), other.get(l)) {
+                *slot = Some(v);
+                self.touched.push(l);
+            }
+        }
+    }
+}
+
+/// Scratch space for evaluations of one cart: what is left of each line, and (progressive
+/// calculation) what the current stage sees.
+// INVARIANT: every slot is clear between evaluations.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    net: Amounts,
+    snapshot: Amounts,
+}
+
+impl Scratch {
+    /// Scratch for a cart of `lines` lines.
+    pub fn new(lines: usize) -> RefCell<Scratch> {
+        RefCell::new(Scratch { net: Amounts::new(lines), snapshot: Amounts::new(lines) })
     }
 }
 
@@ -89,14 +171,14 @@ impl Pricing<'_> {
 
     /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
     pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
-        let mut net = Net::new();
-        let mut eval = Evaluation::default();
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch { net, snapshot } = &mut *scratch;
+        let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
         // In stage order, then source order.
         let mut ordered: Vec<(Stage, usize)> =
             set.iter().filter_map(|&i| self.ruleset.promotions.get(i).map(|p| (stage(p), i))).collect();
         ordered.sort_unstable();
         let progressive = self.ruleset.settings.calculation == Calculation::Progressive;
-        let mut snapshot = Net::new();
         let mut current = None;
         for (at, i) in ordered {
             if current != Some(at) {
@@ -104,10 +186,10 @@ impl Pricing<'_> {
                 // Parallel: every stage sees the original amounts; progressive: what earlier
                 // stages left.
                 if progressive {
-                    snapshot.clone_from(&net);
+                    snapshot.copy_from(net);
                 }
             }
-            let result = self.apply_promotion(i, &snapshot, &mut net);
+            let result = self.apply_promotion(i, snapshot, net);
             eval.discount += result.discount;
             for (_, effect) in &result.groups {
                 for g in &effect.gifts {
@@ -116,6 +198,9 @@ impl Pricing<'_> {
             }
             eval.results.push(result);
         }
+        net.clear();
+        snapshot.clear();
+        eval.index();
         eval
     }
 
@@ -126,55 +211,48 @@ impl Pricing<'_> {
     /// Exact in parallel calculation only: there every promotion measures the original amounts,
     /// so what it gives before clamping does not depend on the others, and replaying the clamps
     /// in the same order gives the same discount. `left` is scratch space for the lines' amounts
-    /// left, one slot per cart line, all `None` on entry and on return.
+    /// left, every slot clear on entry and on return.
     pub(crate) fn compose<'e>(
         &self,
         parts: impl Iterator<Item = &'e Evaluation>,
-        left: &mut [Option<Decimal>],
+        left: &mut Amounts,
     ) -> (Decimal, Decimal) {
         let (mut discount, mut gift_value) = (Decimal::ZERO, Decimal::ZERO);
-        let mut touched: Vec<usize> = Vec::new();
         for e in parts {
             gift_value += e.gift_value;
             for r in &e.results {
                 for &(l, d) in &r.raw {
-                    let Some(slot) = left.get_mut(l) else { continue };
-                    let amount = slot.get_or_insert_with(|| {
-                        touched.push(l);
-                        self.original(l)
-                    });
+                    let Some(amount) = left.entry(l, self.original(l)) else { continue };
                     let d = d.min(*amount).max(Decimal::ZERO);
                     *amount -= d;
                     discount += d;
                 }
             }
         }
-        for l in touched {
-            if let Some(slot) = left.get_mut(l) {
-                *slot = None;
-            }
-        }
+        left.clear();
         (discount, gift_value)
     }
 
-    fn apply_promotion(&self, i: usize, base: &Net, net: &mut Net) -> PromotionResult {
+    fn apply_promotion(&self, i: usize, base: &Amounts, net: &mut Amounts) -> PromotionResult {
         let mut result = PromotionResult { index: i, ..PromotionResult::default() };
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return result };
         let ctx =
             KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
         let mut raw: Vec<(usize, Decimal)> = Vec::new();
-        for benefit in &p.benefits {
+        // The groups are the same for every benefit: found once, moved into the last one's results.
+        let mut groups = self.groups(i);
+        let mut group: Vec<GroupLine> = Vec::new();
+        for (b, benefit) in p.benefits.iter().enumerate() {
             let mut allowance = a.allowance;
             let mut consumed = 0;
-            for lines in self.groups(i) {
-                let group: Vec<GroupLine> = lines
-                    .iter()
-                    .map(|&l| GroupLine {
-                        line: l,
-                        qty: self.quantities.get(l).copied().unwrap_or(0),
-                        base: base.get(&l).copied().unwrap_or_else(|| self.original(l)),
-                    })
-                    .collect();
+            let these = if b + 1 == p.benefits.len() { std::mem::take(&mut groups) } else { groups.clone() };
+            for lines in these {
+                group.clear();
+                group.extend(lines.iter().map(|&l| GroupLine {
+                    line: l,
+                    qty: self.quantities.get(l).copied().unwrap_or(0),
+                    base: base.get(l).unwrap_or_else(|| self.original(l)),
+                }));
                 let effect = apply(benefit, &group, &mut allowance, &ctx);
                 consumed += effect.consumed;
                 raw.extend(effect.discounts.iter().copied());
@@ -193,9 +271,18 @@ impl Pricing<'_> {
                 raw = raw.iter().map(|(l, _)| *l).zip(shares).collect();
             }
         }
-        // No line below zero: a discount is cut to what is left of its line.
-        for &(l, d) in &raw {
-            let left = net.entry(l).or_insert_with(|| self.original(l));
+        result.raw = raw;
+        self.clamp(&mut result, net);
+        result
+    }
+
+    /// Cuts each of `result`'s discounts before clamping (`raw`) to what is left of its line in
+    /// `net` — no line below zero — and sets its `lines` and `discount` from what is left.
+    fn clamp(&self, result: &mut PromotionResult, net: &mut Amounts) {
+        result.lines.clear();
+        result.discount = Decimal::ZERO;
+        for &(l, d) in &result.raw {
+            let Some(left) = net.entry(l, self.original(l)) else { continue };
             let d = d.min(*left).max(Decimal::ZERO);
             if d.is_zero() {
                 continue;
@@ -207,7 +294,45 @@ impl Pricing<'_> {
                 None => result.lines.push((l, d)),
             }
         }
-        result.raw = raw;
-        result
+    }
+
+    /// [`evaluate`](Self::evaluate) of the chosen `set`, reusing what each promotion gave alone
+    /// (taken out of `alone`) where that is exact: in parallel calculation every promotion
+    /// measures the original amounts, so only the clamping depends on the others, and it is
+    /// replayed here in the same order. Progressive calculation evaluates the set afresh.
+    pub(crate) fn evaluate_chosen(&self, set: &[usize], alone: &mut super::search::Alone) -> Evaluation {
+        if self.ruleset.settings.calculation != Calculation::Parallel {
+            return self.evaluate(set);
+        }
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch { net, snapshot } = &mut *scratch;
+        let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
+        let mut ordered: Vec<(Stage, usize)> =
+            set.iter().filter_map(|&i| self.ruleset.promotions.get(i).map(|p| (stage(p), i))).collect();
+        ordered.sort_unstable();
+        for (_, i) in ordered {
+            let result = match alone.take(i) {
+                Some(mut result) => {
+                    self.clamp(&mut result, net);
+                    result
+                }
+                // INVARIANT: the search chooses only promotions evaluated alone; were one not,
+                // evaluating it here gives the same (`snapshot` is clear: the original amounts).
+                None => self.apply_promotion(i, snapshot, net),
+            };
+            eval.discount += result.discount;
+            for (_, effect) in &result.groups {
+                for g in &effect.gifts {
+                    eval.gift_value += g.worth * Decimal::from(g.quantity);
+                }
+            }
+            eval.results.push(result);
+        }
+        net.clear();
+        drop(scratch);
+        eval.index();
+        // The reuse is exact: every test that prices a cart checks it against a fresh evaluation.
+        debug_assert_eq!(eval, self.evaluate(set), "the chosen set evaluated from its parts");
+        eval
     }
 }

@@ -45,6 +45,8 @@ pub(crate) struct Pricing<'a> {
     skus: Vec<&'a str>,
     merchants: Vec<Option<&'a str>>,
     bound: crate::bind::BoundCart,
+    /// Reused by every evaluation of this cart.
+    scratch: std::cell::RefCell<evaluate::Scratch>,
 }
 
 /// Prices `cart` for `customer` at `at` (Unix seconds) with `state`. The same inputs always give
@@ -147,6 +149,7 @@ impl<'a> Pricing<'a> {
             skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),
             merchants: cart.lines.iter().map(|l| l.attributes.get("merchant").and_then(|m| m.as_str())).collect(),
             bound,
+            scratch: evaluate::Scratch::new(cart.lines.len()),
         })
     }
 }

@@ -16,6 +16,11 @@ use super::stacking::stage;
 use crate::cond::holds;
 use crate::ir::FloorBound;
 
+/// Why `e` gave a line nothing, in words.
+fn note(e: &Effect) -> String {
+    e.note.map_or_else(|| "gives this line nothing".to_owned(), |n| n.words().into_owned())
+}
+
 /// What the candidates of every line are judged against.
 struct Context<'c> {
     chosen: Chosen<'c>,
@@ -46,7 +51,7 @@ impl Pricing<'_> {
 
     pub(super) fn outcome(&self, at: i64) -> Outcome {
         let _ = at;
-        let alone: Alone = self
+        let mut alone: Alone = self
             .relevant
             .iter()
             .zip(&self.available)
@@ -56,7 +61,10 @@ impl Pricing<'_> {
         let forced: Vec<usize> =
             self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
         let choice = self.best(&forced, &alone);
-        let eval = self.evaluate(&choice.set);
+        // Without the customer's choice, for a switch suggestion: searched before the chosen
+        // promotions' stand-alone results are taken into the evaluation of the choice.
+        let free = (!forced.is_empty()).then(|| self.best(&[], &alone));
+        let eval = self.evaluate_chosen(&choice.set, &mut alone);
         let mut trace = Vec::new();
         for (&i, a) in self.relevant.iter().zip(&self.available) {
             if let Some(e) = &a.extension_failure {
@@ -64,8 +72,7 @@ impl Pricing<'_> {
             }
         }
         let mut switch_suggestions = Vec::new();
-        if !forced.is_empty() {
-            let free = self.best(&[], &alone);
+        if let Some(free) = free {
             let free_eval = self.evaluate(&free.set);
             if free_eval.discount > eval.discount {
                 let saves = free_eval.discount - eval.discount;
@@ -93,16 +100,18 @@ impl Pricing<'_> {
         }
         // INVARIANT: `choice.set` is ascending (the search sorts it).
         let chosen = Chosen(&choice.set);
+        // By position in `relevant`: whether it is chosen (the lines' lists hold positions).
+        let chosen_at: Vec<bool> = self.relevant.iter().map(|i| chosen.contains(i)).collect();
         let clashing: Vec<Option<usize>> = self
             .relevant
             .iter()
             .zip(&self.available)
             .map(|(&i, a)| {
-                (a.unavailable.is_none() && !chosen.contains(&i)).then(|| self.clashing_chosen(i, chosen)).flatten()
+                (a.unavailable.is_none() && !chosen.contains(&i)).then(|| self.clashing_chosen(i, &chosen_at)).flatten()
             })
             .collect();
         let mut left_out: HashMap<usize, Decimal> = HashMap::new();
-        let mut lines = Vec::new();
+        let mut lines = Vec::with_capacity(self.cart.lines.len());
         for (l, line) in self.cart.lines.iter().enumerate() {
             let applied = per_line.get(l).map_or(&[][..], Vec::as_slice);
             let allocations: Vec<Allocation> =
@@ -211,8 +220,9 @@ impl Pricing<'_> {
 
     /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
     fn candidates(&self, l: usize, c: &Context<'_>, left_out: &mut HashMap<usize, Decimal>) -> Vec<Candidate> {
-        let mut out = Vec::new();
-        for &k in self.by_line.get(l).map_or(&[][..], Vec::as_slice) {
+        let on_line = self.by_line.get(l).map_or(&[][..], Vec::as_slice);
+        let mut out = Vec::with_capacity(on_line.len());
+        for &k in on_line {
             let (Some(&i), Some(a)) = (self.relevant.get(k), self.available.get(k)) else { continue };
             let promotion = self.name(i);
             let (applied, reason) = if let Some(why) = &a.unavailable {
@@ -226,7 +236,7 @@ impl Pricing<'_> {
                         None => match self.effect_on(r.groups.as_slice(), l) {
                             Some(e) if !e.gifts.is_empty() => (true, "earns a gift".into()),
                             Some(e) if !e.addons.is_empty() => (true, "unlocks an add-on".into()),
-                            Some(e) => (false, e.note.as_deref().unwrap_or("gives this line nothing").to_owned()),
+                            Some(e) => (false, note(e)),
                             None => (false, "gives this line nothing".into()),
                         },
                     },
@@ -236,9 +246,7 @@ impl Pricing<'_> {
                 let alone_effect = c.alone.get(&i).and_then(|e| e.result(i)).and_then(|r| self.effect_on(&r.groups, l));
                 match (alone_effect, c.clashing.get(k).copied().flatten()) {
                     // Nothing to give here even alone: say why, whatever else applies.
-                    (Some(e), _) if !e.gives_anything() => {
-                        (false, e.note.as_deref().unwrap_or("gives this line nothing").to_owned())
-                    }
+                    (Some(e), _) if !e.gives_anything() => (false, note(e)),
                     (_, Some(q)) if c.forced.contains(&q) => {
                         (false, format!("conflicts with `{}`, which the customer chose", self.name(q)))
                     }
@@ -266,13 +274,15 @@ impl Pricing<'_> {
     }
 
     /// The first chosen promotion that clashes with `i` (one must share a line with it).
-    fn clashing_chosen(&self, i: usize, chosen: Chosen<'_>) -> Option<usize> {
+    /// `chosen_at` says, by position in `relevant`, which promotions are chosen.
+    fn clashing_chosen(&self, i: usize, chosen_at: &[bool]) -> Option<usize> {
         let lines = self.avail(i).map_or(&[][..], |a| a.lines.as_slice());
         lines
             .iter()
             .flat_map(|&l| self.by_line.get(l).map_or(&[][..], Vec::as_slice))
+            .filter(|&&k| chosen_at.get(k).copied().unwrap_or(false))
             .filter_map(|&k| self.relevant.get(k).copied())
-            .filter(|&q| q != i && chosen.contains(&q) && super::stacking::conflicts(self.ruleset, i, q))
+            .filter(|&q| q != i && super::stacking::conflicts(self.ruleset, i, q))
             .min()
     }
 
@@ -336,11 +346,13 @@ impl Pricing<'_> {
                 let name = self.name(i);
                 let (missing, message) = if m.money {
                     let amount = self.money(m.missing);
-                    (amount.clone(), format!("add {amount} more to get {} (`{name}`)", m.gives))
+                    let gives = m.gives.words(self.ruleset, self.rules.minor_units);
+                    (amount.clone(), format!("add {amount} more to get {gives} (`{name}`)"))
                 } else {
                     let n = m.missing.normalize();
                     let unit = if n == Decimal::ONE { m.noun.to_owned() } else { format!("{}s", m.noun) };
-                    (n.to_string(), format!("add {n} more {unit} to get {} (`{name}`)", m.gives))
+                    let gives = m.gives.words(self.ruleset, self.rules.minor_units);
+                    (n.to_string(), format!("add {n} more {unit} to get {gives} (`{name}`)"))
                 };
                 hints.push(Hint { promotion: name, missing, message });
             }

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::Pricing;
-use super::evaluate::Evaluation;
+use super::evaluate::{Amounts, Evaluation};
 use super::stacking::{Stage, conflicts, stage};
 use crate::ir::Calculation;
 
@@ -22,6 +22,18 @@ impl Alone {
     pub fn get(&self, i: &usize) -> Option<&Evaluation> {
         let k = self.0.binary_search_by_key(i, |(j, _)| *j).ok()?;
         self.0.get(k).map(|(_, e)| e)
+    }
+}
+
+impl Alone {
+    /// Takes what promotion `i` gave alone out of its evaluation (which then gives nothing).
+    pub fn take(&mut self, i: usize) -> Option<super::evaluate::PromotionResult> {
+        let k = self.0.binary_search_by_key(&i, |(j, _)| *j).ok()?;
+        let (_, e) = self.0.get_mut(k)?;
+        let taken = e.results.pop();
+        e.discount = Decimal::ZERO;
+        e.gift_value = Decimal::ZERO;
+        taken
     }
 }
 
@@ -139,14 +151,26 @@ impl Pricing<'_> {
         }
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
-        let mut left: Vec<Option<Decimal>> = vec![None; self.by_line.len()];
+        let mut left = Amounts::new(self.by_line.len());
         for (start, end) in bounds {
             let Some(members) = members_flat.get_mut(start..end) else { continue };
             // Forced first, then by stand-alone gain (best first), then source order.
             members.sort_by_cached_key(|&i| (std::cmp::Reverse(forced_ok.contains(&i)), std::cmp::Reverse(gain(i)), i));
             let members: &[usize] = members;
-            let clash: Vec<Vec<bool>> =
-                members.iter().map(|&a| members.iter().map(|&b| self.clash(a, b)).collect()).collect();
+            // Clashing is symmetric: each pair is decided once.
+            let mut clash: Vec<Vec<bool>> = vec![vec![false; members.len()]; members.len()];
+            for (x, &a) in members.iter().enumerate() {
+                for (y, &b) in members.iter().enumerate().skip(x + 1) {
+                    if self.clash(a, b) {
+                        if let Some(cell) = clash.get_mut(x).and_then(|row| row.get_mut(y)) {
+                            *cell = true;
+                        }
+                        if let Some(cell) = clash.get_mut(y).and_then(|row| row.get_mut(x)) {
+                            *cell = true;
+                        }
+                    }
+                }
+            }
             let mut search = Search {
                 pricing: self,
                 members,
@@ -192,7 +216,7 @@ struct Search<'s, 'p> {
     /// Parallel calculation: a combination's value is composed from `alone` (exact there).
     parallel: bool,
     /// Scratch for [`Pricing::compose`].
-    left: &'s mut [Option<Decimal>],
+    left: &'s mut Amounts,
     /// Scratch for a leaf's members in the order they are composed.
     parts: Vec<(Stage, usize, &'s Evaluation)>,
     best: Option<((Decimal, Decimal), Vec<usize>)>,

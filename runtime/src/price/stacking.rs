@@ -56,10 +56,12 @@ pub(crate) fn conflicts(r: &CompiledRuleset, i: usize, j: usize) -> bool {
     if p.exclusive || q.exclusive {
         return true;
     }
-    let explicit = stacks_with(p, q, j) || stacks_with(q, p, i);
-    if stage(p) == stage(q) {
-        changes_price(p) && changes_price(q) && !explicit
+    // Would they clash unless one says it stacks with the other? (Decided first: reading
+    // `stacks with` lists is the dearer part.)
+    let clash_by_default = if stage(p) == stage(q) {
+        changes_price(p) && changes_price(q)
     } else {
-        r.settings.stacking == Stacking::Exclusive && !explicit
-    }
+        r.settings.stacking == Stacking::Exclusive
+    };
+    clash_by_default && !(stacks_with(p, q, j) || stacks_with(q, p, i))
 }

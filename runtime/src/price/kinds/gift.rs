@@ -3,10 +3,10 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, GiftEffect, GroupLine, KindCtx, Miss, bound, measure};
+use super::{Allowance, Effect, GiftEffect, Gives, GroupLine, KindCtx, Miss, bound, measure};
 use crate::ir::{SymbolId, Threshold, ThresholdKind};
 
-fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: String) -> Option<Effect> {
+fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: Gives) -> Option<Effect> {
     let t = t?;
     let have = measure(t.kind, group);
     let need = bound(t);
@@ -19,7 +19,7 @@ fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: String) -> Option<Ef
 
 /// One use of a threshold benefit: `None` when the group reaches the threshold and a use is left
 /// (and then taken); otherwise the effect saying why not.
-fn one_use(threshold: Option<&Threshold>, group: &[GroupLine], a: &mut Allowance, gives: String) -> Option<Effect> {
+fn one_use(threshold: Option<&Threshold>, group: &[GroupLine], a: &mut Allowance, gives: Gives) -> Option<Effect> {
     if let Some(e) = unmet(threshold, group, gives) {
         return Some(e);
     }
@@ -35,8 +35,7 @@ pub(super) fn gift(
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
 ) -> Effect {
-    let name = ctx.ruleset.symbol(sku);
-    if let Some(e) = one_use(threshold, group, a, format!("the gift {name}")) {
+    if let Some(e) = one_use(threshold, group, a, Gives::Gift(sku)) {
         return e;
     }
     let value = ctx.rules.round(worth * Decimal::from(quantity));
@@ -51,10 +50,8 @@ pub(super) fn addon(
     threshold: Option<&Threshold>,
     group: &[GroupLine],
     a: &mut Allowance,
-    ctx: &KindCtx<'_>,
 ) -> Effect {
-    let name = ctx.ruleset.symbol(sku);
-    if let Some(e) = one_use(threshold, group, a, format!("{name} at {}", ctx.money(price))) {
+    if let Some(e) = one_use(threshold, group, a, Gives::Addon(sku, price)) {
         return e;
     }
     Effect { addons: vec![(sku, price, limit)], consumed: 1, ..Effect::default() }

@@ -6,13 +6,13 @@ mod gift;
 mod per_unit;
 mod quantity;
 mod threshold;
-
-use std::borrow::Cow;
+mod words;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::ir::{Benefit, CompiledRuleset, SymbolId, Threshold, ThresholdKind, Value};
 use crate::money::Rounding;
+pub(crate) use words::{Gives, Note};
 
 /// A line as one promotion's group sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,6 +52,13 @@ impl Rules {
 
     /// Allocates `amount` over the lines by their base (spec/allocation.md).
     pub fn allocate(&self, amount: Decimal, group: &[GroupLine]) -> Vec<(usize, Decimal)> {
+        // One line takes it all: what the general rule gives, without its bookkeeping.
+        if let [only] = group
+            && !amount.is_sign_negative()
+            && amount.scale() <= self.minor_units
+        {
+            return vec![(only.line, amount)];
+        }
         let weights: Vec<Decimal> = group.iter().map(|g| g.base).collect();
         match crate::allocate::allocate(amount, &weights, self.minor_units) {
             Ok(shares) => group.iter().map(|g| g.line).zip(shares).collect(),
@@ -94,8 +101,8 @@ pub(crate) struct Miss {
     pub money: bool,
     /// What is counted when it is not money: "item" or "member".
     pub noun: &'static str,
-    /// What reaching it gives, in words.
-    pub gives: String,
+    /// What reaching it gives.
+    pub gives: Gives,
 }
 
 /// A gift earned by a group.
@@ -120,12 +127,12 @@ pub(crate) struct Effect {
     pub consumed: u64,
     /// What the group has not reached (nothing given) or the next tier (something given).
     pub miss: Option<Miss>,
-    /// Why nothing was given, when nothing was (mostly fixed words: not allocated per evaluation).
-    pub note: Option<Cow<'static, str>>,
+    /// Why nothing was given, when nothing was.
+    pub note: Option<Note>,
 }
 
 impl Effect {
-    pub fn nothing(note: impl Into<Cow<'static, str>>) -> Effect {
+    pub fn nothing(note: impl Into<Note>) -> Effect {
         Effect { note: Some(note.into()), ..Effect::default() }
     }
 
@@ -145,14 +152,6 @@ pub(crate) struct KindCtx<'a> {
     pub skus: &'a [&'a str],
     /// Members of this promotion's group-buy group, this customer included.
     pub group_members: u64,
-}
-
-impl KindCtx<'_> {
-    pub fn money(&self, d: Decimal) -> String {
-        let mut shown = d;
-        shown.rescale(self.rules.minor_units);
-        shown.to_string()
-    }
 }
 
 /// What `benefit` gives `group`, within `allowance`.
@@ -181,7 +180,7 @@ pub(crate) fn apply(benefit: &Benefit, group: &[GroupLine], allowance: &mut Allo
             gift::gift(*quantity, *sku, *worth, threshold.as_ref(), group, allowance, ctx)
         }
         Benefit::Addon { sku, price, limit, threshold } => {
-            gift::addon(*sku, *price, *limit, threshold.as_ref(), group, allowance, ctx)
+            gift::addon(*sku, *price, *limit, threshold.as_ref(), group, allowance)
         }
     }
 }

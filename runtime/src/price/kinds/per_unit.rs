@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, GroupLine, KindCtx, Miss};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Note};
 
 /// Gives each unit (within the allowance) the discount `per_unit(unit price)`.
 fn each_unit(
@@ -89,12 +89,12 @@ pub(super) fn group_buy(
     if ctx.group_members < size {
         let missing = size - ctx.group_members;
         return Effect {
-            note: Some(format!("the group has {} of {size} members", ctx.group_members).into()),
+            note: Some(Note::Members { have: ctx.group_members, of: size }),
             miss: Some(Miss {
                 missing: Decimal::from(missing),
                 money: false,
                 noun: "member",
-                gives: format!("the group price {}", ctx.money(price)),
+                gives: Gives::GroupPrice(price),
             }),
             ..Effect::default()
         };

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, GroupLine, KindCtx, Miss, runs, take};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Note, runs, take};
 use crate::ir::{UnitChoice, Value};
 
 fn units(group: &[GroupLine]) -> u64 {
@@ -22,9 +22,9 @@ fn per_line(group: &[GroupLine], amounts: Vec<(usize, Decimal)>, ctx: &KindCtx<'
 }
 
 /// A group with fewer units than one set: nothing yet, and how many more units give `gives`.
-fn short(have: u64, per_set: u64, gives: String) -> Effect {
+fn short(have: u64, per_set: u64, gives: Gives) -> Effect {
     Effect {
-        note: Some(format!("{have} of {per_set} units").into()),
+        note: Some(Note::Units { have, of: per_set }),
         miss: Some(Miss { missing: Decimal::from(per_set - have), money: false, noun: "item", gives }),
         ..Effect::default()
     }
@@ -35,7 +35,7 @@ pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut A
     let have = units(group);
     let sets = have / m;
     if sets == 0 {
-        return short(have, m, format!("{m} for {}", ctx.money(price)));
+        return short(have, m, Gives::MultiBuy(m, price));
     }
     let allowed_units = a.take(sets * m);
     let sets = allowed_units / m;
@@ -73,7 +73,7 @@ pub(super) fn buy_get(
     let have = units(group);
     let sets = have / per_set;
     if sets == 0 {
-        return short(have, per_set, format!("{m} rewarded"));
+        return short(have, per_set, Gives::Rewarded(m));
     }
     let rewarded = a.take(sets * m);
     if rewarded == 0 {

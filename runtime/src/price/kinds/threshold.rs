@@ -3,14 +3,14 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, GroupLine, KindCtx, Miss, bound, measure};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, bound, measure};
 use crate::ir::{Threshold, ThresholdKind, Value};
 
-fn describe(value: &Value, ctx: &KindCtx<'_>) -> String {
+fn describe(value: &Value) -> Gives {
     match value {
-        Value::Money(m) => format!("{} off", ctx.money(*m)),
-        Value::Percent(p) => format!("{}% off", p.normalize()),
-        _ => "a discount".into(),
+        Value::Money(m) => Gives::AmountOff(*m),
+        Value::Percent(p) => Gives::PercentOff(*p),
+        _ => Gives::ADiscount,
     }
 }
 
@@ -31,7 +31,7 @@ pub(super) fn tiers(
             missing: bound(t) - have,
             money: t.kind == ThresholdKind::Spend,
             noun: "item",
-            gives: describe(value, ctx),
+            gives: describe(value),
         })
     });
     let Some(r) = reached else {
@@ -70,7 +70,7 @@ pub(super) fn every(
         missing: (times + Decimal::ONE) * every - spend,
         money: true,
         noun: "item",
-        gives: format!("{} off", ctx.money(amount)),
+        gives: Gives::AmountOff(amount),
     });
     if times.is_zero() {
         return Effect { note: Some("the threshold is not reached".into()), miss, ..Effect::default() };
