@@ -42,6 +42,23 @@ pub(crate) struct Evaluation {
     pub gift_value: Decimal,
 }
 
+/// Promotions with their stages, in the order they apply.
+enum StageOrder {
+    One(Option<(Stage, usize)>),
+    Many(std::vec::IntoIter<(Stage, usize)>),
+}
+
+impl Iterator for StageOrder {
+    type Item = (Stage, usize);
+
+    fn next(&mut self) -> Option<(Stage, usize)> {
+        match self {
+            StageOrder::One(one) => one.take(),
+            StageOrder::Many(many) => many.next(),
+        }
+    }
+}
+
 /// Results at most this many are scanned, not indexed.
 const SCANNED: usize = 8;
 
@@ -139,7 +156,9 @@ impl Pricing<'_> {
     /// The groups promotion `i` measures on its available lines (spec §2), in cart order.
     pub(crate) fn groups(&self, i: usize) -> Vec<Vec<usize>> {
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return Vec::new() };
-        let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+        // Each group's key beside it: the groups are built directly, not re-collected.
+        let mut keys: Vec<&str> = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
         // A bundle is one (virtual) product: at item level, all its lines are one group.
         let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
         for &l in &a.lines {
@@ -157,16 +176,33 @@ impl Pricing<'_> {
                 },
                 Level::Platform => "",
             };
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, lines)) => lines.push(l),
-                None => groups.push((key, vec![l])),
+            match keys.iter().position(|k| *k == key).and_then(|g| groups.get_mut(g)) {
+                Some(lines) => lines.push(l),
+                None => {
+                    keys.push(key);
+                    groups.push(vec![l]);
+                }
             }
         }
-        groups.into_iter().map(|(_, lines)| lines).collect()
+        groups
     }
 
     fn original(&self, l: usize) -> Decimal {
         self.original.get(l).copied().unwrap_or(Decimal::ZERO)
+    }
+
+    /// `set` with each promotion's stage, in the order they apply: by stage, then by index. A
+    /// set of one (every stand-alone evaluation) needs no list.
+    fn in_stage_order(&self, set: &[usize]) -> StageOrder {
+        let staged = |i: usize| self.ruleset.promotions.get(i).map(|p| (stage(p), i));
+        match set {
+            [one] => StageOrder::One(staged(*one)),
+            _ => {
+                let mut ordered: Vec<(Stage, usize)> = set.iter().filter_map(|&i| staged(i)).collect();
+                ordered.sort_unstable();
+                StageOrder::Many(ordered.into_iter())
+            }
+        }
     }
 
     /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
@@ -175,9 +211,7 @@ impl Pricing<'_> {
         let Scratch { net, snapshot } = &mut *scratch;
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
         // In stage order, then source order.
-        let mut ordered: Vec<(Stage, usize)> =
-            set.iter().filter_map(|&i| self.ruleset.promotions.get(i).map(|p| (stage(p), i))).collect();
-        ordered.sort_unstable();
+        let ordered = self.in_stage_order(set);
         let progressive = self.ruleset.settings.calculation == Calculation::Progressive;
         let mut current = None;
         for (at, i) in ordered {
@@ -238,9 +272,10 @@ impl Pricing<'_> {
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return result };
         let ctx =
             KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
-        let mut raw: Vec<(usize, Decimal)> = Vec::new();
         // The groups are the same for every benefit: found once, moved into the last one's results.
         let mut groups = self.groups(i);
+        let mut raw: Vec<(usize, Decimal)> = Vec::with_capacity(a.lines.len());
+        result.groups.reserve_exact(groups.len() * p.benefits.len());
         let mut group: Vec<GroupLine> = Vec::new();
         for (b, benefit) in p.benefits.iter().enumerate() {
             let mut allowance = a.allowance;
@@ -307,10 +342,7 @@ impl Pricing<'_> {
         let mut scratch = self.scratch.borrow_mut();
         let Scratch { net, snapshot } = &mut *scratch;
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
-        let mut ordered: Vec<(Stage, usize)> =
-            set.iter().filter_map(|&i| self.ruleset.promotions.get(i).map(|p| (stage(p), i))).collect();
-        ordered.sort_unstable();
-        for (_, i) in ordered {
+        for (_, i) in self.in_stage_order(set) {
             let result = match alone.take(i) {
                 Some(mut result) => {
                     self.clamp(&mut result, net);
