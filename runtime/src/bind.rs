@@ -110,7 +110,7 @@ pub fn bind_with(
     cart: &Cart,
     customer: &Customer,
 ) -> Result<BoundCart, InputError> {
-    let binder = Binder { ruleset, symbols };
+    let binder = Binder::new(ruleset, symbols);
     if let Some(currency) = &cart.currency
         && *currency != ruleset.settings.currency
     {
@@ -186,11 +186,45 @@ pub fn bind_with(
 struct Binder<'r> {
     ruleset: &'r CompiledRuleset,
     symbols: &'r Symbols,
+    /// Each attribute read from the input, by subject and name, with its id. Built once per
+    /// cart, so a line costs what it gives, not the size of the schema. Its keys come from the
+    /// ruleset, so a fast non-keyed hash is safe.
+    by_name: rustc_hash::FxHashMap<(Subject, &'r str), usize>,
+    /// The customer's attributes: copied into every line's table.
+    customer: Vec<usize>,
+    /// The ids of the product attributes `sku` and `price`, which come from the line itself.
+    sku: Option<usize>,
+    price: Option<usize>,
 }
 
-impl Binder<'_> {
+impl<'r> Binder<'r> {
+    fn new(ruleset: &'r CompiledRuleset, symbols: &'r Symbols) -> Binder<'r> {
+        let mut binder = Binder {
+            ruleset,
+            symbols,
+            by_name: rustc_hash::FxHashMap::default(),
+            customer: Vec::new(),
+            sku: None,
+            price: None,
+        };
+        for (i, attr) in ruleset.attributes.iter().enumerate() {
+            match (attr.subject, attr.name.as_str()) {
+                (Subject::Product, "sku") => binder.sku = Some(i),
+                (Subject::Product, "price") => binder.price = Some(i),
+                (subject, name) => {
+                    binder.by_name.insert((subject, name), i);
+                    if subject == Subject::Customer {
+                        binder.customer.push(i);
+                    }
+                }
+            }
+        }
+        binder
+    }
+
     /// The values of `subject`'s attributes in `given`; for a line, the customer's values too
-    /// (`customer`), so conditions read one table.
+    /// (`customer`), so conditions read one table. Attributes the schema does not have are
+    /// ignored; `sku` and `price` come from the line itself.
     fn values(
         &self,
         subject: Subject,
@@ -198,22 +232,24 @@ impl Binder<'_> {
         line: Option<(&Line, &Values)>,
         place: &Place<'_>,
     ) -> Result<Values, InputError> {
-        let mut out: Values = Vec::with_capacity(self.ruleset.attributes.len());
-        for (i, attr) in self.ruleset.attributes.iter().enumerate() {
-            let value = if attr.subject != subject {
-                line.and_then(|(_, customer)| customer.get(i).cloned().flatten())
-            } else {
-                // `sku` and `price` come from the line itself.
-                match (line, attr.name.as_str()) {
-                    (Some((l, _)), "sku") => Some(Bound::Text(self.symbols.get(&l.sku).copied())),
-                    (Some((l, _)), "price") => Some(Bound::Decimal(l.unit_price)),
-                    _ => match given.get(&attr.name) {
-                        Some(json) => Some(self.value(&attr.ty, json, &Place::Field(place, &attr.name))?),
-                        None => None,
-                    },
+        let mut out: Values = vec![None; self.ruleset.attributes.len()];
+        if let Some((l, customer)) = line {
+            for &i in &self.customer {
+                if let (Some(slot), Some(value)) = (out.get_mut(i), customer.get(i)) {
+                    slot.clone_from(value);
                 }
-            };
-            out.push(value);
+            }
+            if let Some(slot) = self.sku.and_then(|i| out.get_mut(i)) {
+                *slot = Some(Bound::Text(self.symbols.get(&l.sku).copied()));
+            }
+            if let Some(slot) = self.price.and_then(|i| out.get_mut(i)) {
+                *slot = Some(Bound::Decimal(l.unit_price));
+            }
+        }
+        for (name, json) in given {
+            let Some(&i) = self.by_name.get(&(subject, name.as_str())) else { continue };
+            let (Some(attr), Some(slot)) = (self.ruleset.attributes.get(i), out.get_mut(i)) else { continue };
+            *slot = Some(self.value(&attr.ty, json, &Place::Field(place, &attr.name))?);
         }
         Ok(out)
     }

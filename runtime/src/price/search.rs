@@ -151,9 +151,17 @@ impl Pricing<'_> {
         }
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
-        let mut left = Amounts::new(self.by_line.len());
+        let mut left: Option<Amounts> = None;
         for (start, end) in bounds {
             let Some(members) = members_flat.get_mut(start..end) else { continue };
+            // A promotion that shares no line with another is chosen: what the search would
+            // find after its one complete combination (a value is never below zero).
+            if let [only] = members {
+                choice.evaluated += 1;
+                choice.set.push(*only);
+                continue;
+            }
+            let left = left.get_or_insert_with(|| Amounts::new(self.by_line.len()));
             // Forced first, then by stand-alone gain (best first), then source order.
             members.sort_by_cached_key(|&i| (std::cmp::Reverse(forced_ok.contains(&i)), std::cmp::Reverse(gain(i)), i));
             let members: &[usize] = members;
@@ -182,7 +190,7 @@ impl Pricing<'_> {
                     .map(|&i| Some((self.ruleset.promotions.get(i).map(stage)?, alone.get(&i)?)))
                     .collect(),
                 parallel,
-                left: &mut left,
+                left,
                 parts: Vec::new(),
                 best: None,
                 evaluated: 0,
