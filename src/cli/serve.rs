@@ -47,7 +47,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         manager_password: args.manager_password,
         clock,
     };
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::INFO).init();
+    init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -62,4 +62,20 @@ pub fn run(args: ServeArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The server's log on stderr: its own events from INFO up, the compiler's incremental database
+/// (salsa, which reports every query it runs at INFO) only from WARN; colours only on a terminal.
+fn init_logging() {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let targets = Targets::new().with_default(tracing::Level::INFO).with_target("salsa", tracing::Level::WARN);
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_max_level(tracing::Level::INFO)
+        .finish()
+        .with(targets)
+        .init();
 }
