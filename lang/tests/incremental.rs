@@ -303,3 +303,22 @@ fn the_trees_after_an_edit_are_the_whole_file_parsed_in_file_offsets() {
     assert_eq!(trees.len(), whole.len());
     assert_eq!(format!("{trees:?}"), format!("{whole:?}"));
 }
+
+/// Found by `edited_files_parse_chunk_by_chunk_as_whole`: an edit that leaves a template call
+/// open and starts the next line with `pool` and an unclosed string. The call's error must come
+/// from its own text — expected a value, found `pool` — not from the quote on the next item's
+/// line, which only the whole-file parse could see.
+#[test]
+fn an_error_never_reads_past_its_item() {
+    let text = splice(SMP, 6450, 14, "\npool ");
+    let (whole, chunked) = whole_and_chunked(&text);
+    assert_eq!(chunked, whole);
+    let errors = promo_lang::syntax::parse(promo_lang::FileId(3), &text).errors;
+    let pool = text.find("\npool Flash").unwrap() + 1;
+    assert!(
+        errors.iter().any(|e| matches!(e,
+            promo_lang::syntax::SyntaxError::Unexpected { expected, found, span, .. }
+                if expected == "a value" && found == "`pool`" && span.start == pool && span.end == pool + 4)),
+        "{errors:?}"
+    );
+}

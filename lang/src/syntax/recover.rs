@@ -109,7 +109,7 @@ fn parse_in(file: FileId, text: &str, limit: usize, base: usize) -> Parsed {
                         InputLocation::Pos(p) => p,
                         InputLocation::Span((s, _)) => s,
                     };
-                let mut e = describe(file, text, pos, failed_at, &error.variant);
+                let mut e = describe(file, text, (pos, item_end), failed_at, &error.variant);
                 e.shift(base);
                 parsed.errors.push(e);
                 pos = skip_trivia(text, item_end);
@@ -168,8 +168,16 @@ fn too_deep(text: &str, start: usize, end: usize) -> Option<usize> {
     first_too_deep
 }
 
-/// Turns pest's failure at `at` (inside the item starting at `item_start`) into one clear error.
-fn describe(file: FileId, text: &str, item_start: usize, at: usize, variant: &ErrorVariant<Rule>) -> SyntaxError {
+/// Turns pest's failure at `at` (inside the item that spans `item_start..item_end`) into one
+/// clear error. What it reads of the text after the item is at most the next item's first word,
+/// so an item's error is the same whether the whole file or only its chunk is parsed.
+fn describe(
+    file: FileId,
+    text: &str,
+    (item_start, item_end): (usize, usize),
+    at: usize,
+    variant: &ErrorVariant<Rule>,
+) -> SyntaxError {
     let at = at.min(text.len());
     // A block still open where the next item (or the end of the file) starts: say so, pointing at
     // the `{` that was never closed.
@@ -181,8 +189,8 @@ fn describe(file: FileId, text: &str, item_start: usize, at: usize, variant: &Er
         let next = Span::new(file, resumes, (resumes + word_len(text, resumes)).max(resumes));
         return SyntaxError::UnclosedBlock { open: Span::new(file, open, open + 1), next };
     }
-    if let Some(quote) = unterminated_string(text, item_start, at.max(item_start)) {
-        let line_end = text.get(quote..).and_then(|s| s.find('\n')).map_or(text.len(), |i| quote + i);
+    if let Some(quote) = unterminated_string(text, item_start, at.max(item_start), item_end) {
+        let line_end = text.get(quote..).and_then(|s| s.find('\n')).map_or(item_end, |i| quote + i).min(item_end);
         return SyntaxError::UnterminatedString { span: Span::new(file, quote, line_end) };
     }
     let found_len = word_len(text, at);
@@ -229,9 +237,9 @@ fn unclosed_brace(text: &str, start: usize, end: usize) -> Option<usize> {
     open.last().copied()
 }
 
-/// A `"` in `text[start..=end]`'s lines that is not closed on its line.
-fn unterminated_string(text: &str, start: usize, end: usize) -> Option<usize> {
-    let line_end = text.get(end..).and_then(|s| s.find('\n')).map_or(text.len(), |i| end + i);
+/// A `"` in `text[start..=end]`'s lines, up to `limit`, that is not closed on its line.
+fn unterminated_string(text: &str, start: usize, end: usize, limit: usize) -> Option<usize> {
+    let line_end = text.get(end..).and_then(|s| s.find('\n')).map_or(text.len(), |i| end + i).min(limit);
     let segment = text.get(start..line_end)?;
     let mut open: Option<usize> = None;
     let mut escaped = false;
