@@ -68,6 +68,17 @@ impl Evaluation {
         (self.discount, self.gift_value)
     }
 
+    /// Adds what one promotion gave: its result, its discount and its gifts' value.
+    fn push(&mut self, result: PromotionResult) {
+        self.discount += result.discount;
+        for (_, effect) in &result.groups {
+            for g in &effect.gifts {
+                self.gift_value += g.worth * Decimal::from(g.quantity);
+            }
+        }
+        self.results.push(result);
+    }
+
     /// Indexes `results` by promotion, when there are enough of them.
     fn index(&mut self) {
         if self.results.len() > SCANNED {
@@ -224,13 +235,7 @@ impl Pricing<'_> {
                 }
             }
             let result = self.apply_promotion(i, snapshot, net);
-            eval.discount += result.discount;
-            for (_, effect) in &result.groups {
-                for g in &effect.gifts {
-                    eval.gift_value += g.worth * Decimal::from(g.quantity);
-                }
-            }
-            eval.results.push(result);
+            eval.push(result);
         }
         net.clear();
         snapshot.clear();
@@ -352,13 +357,7 @@ impl Pricing<'_> {
                 // evaluating it here gives the same (`snapshot` is clear: the original amounts).
                 None => self.apply_promotion(i, snapshot, net),
             };
-            eval.discount += result.discount;
-            for (_, effect) in &result.groups {
-                for g in &effect.gifts {
-                    eval.gift_value += g.worth * Decimal::from(g.quantity);
-                }
-            }
-            eval.results.push(result);
+            eval.push(result);
         }
         net.clear();
         drop(scratch);

@@ -23,9 +23,7 @@ impl Alone {
         let k = self.0.binary_search_by_key(i, |(j, _)| *j).ok()?;
         self.0.get(k).map(|(_, e)| e)
     }
-}
 
-impl Alone {
     /// Takes what promotion `i` gave alone out of its evaluation (which then gives nothing).
     pub fn take(&mut self, i: usize) -> Option<super::evaluate::PromotionResult> {
         let k = self.0.binary_search_by_key(&i, |(j, _)| *j).ok()?;
