@@ -14,11 +14,16 @@ pub const PASSWORD: &str = "crash-test";
 
 /// Starts `promo serve` on the example store with `database`; returns it and its address.
 pub fn start(database: &str) -> (Child, String) {
+    start_with_log(database, Stdio::null())
+}
+
+/// [`start`], its log (stderr) going to `log`.
+pub fn start_with_log(database: &str, log: Stdio) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_promo"))
         .args(["serve", "examples/smp-flash-sale", "--addr", "127.0.0.1:0", "--database", database])
         .args(["--manager-password", PASSWORD, "--at", "2026-12-01T12:00:00Z"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("promo serve starts");
     let stdout = child.stdout.take().unwrap();
