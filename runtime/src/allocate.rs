@@ -50,6 +50,14 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Resul
     if weights.is_empty() {
         return if amount.is_zero() { Ok(Vec::new()) } else { Err(AllocationError::NoLines { amount }) };
     }
+    match in_integers(amount, weights, minor_units) {
+        Some(shares) => Ok(shares),
+        None => in_decimals(amount, weights, minor_units),
+    }
+}
+
+/// The rule computed in decimals: for amounts whose integer products do not fit an `i128`.
+fn in_decimals(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Result<Vec<Decimal>, AllocationError> {
     let total_weight =
         weights.iter().try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w)).ok_or(AllocationError::Overflow)?;
     let even;
@@ -86,6 +94,44 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Resul
         }
     }
     Ok(shares)
+}
+
+/// `d × 10^scale` as an integer, if that is exact and fits.
+fn scaled(d: Decimal, scale: u32) -> Option<i128> {
+    let up = scale.checked_sub(d.scale())?;
+    d.mantissa().checked_mul(10i128.checked_pow(up)?)
+}
+
+/// The same rule in integers: the amount in minor units, the weights at their common scale.
+/// Every share and remainder is then exact (`amount × w mod Σw`), with no decimal rounding at
+/// all. `None` when a product does not fit an `i128`; [`allocate`] then computes in decimals.
+/// The inputs are already checked: nothing negative, the amount in minor units, weights given.
+fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option<Vec<Decimal>> {
+    let units = scaled(amount.normalize(), minor_units)?;
+    let scale = weights.iter().map(|w| w.scale()).max()?;
+    let mut ws: Vec<i128> = weights.iter().map(|w| scaled(*w, scale)).collect::<Option<_>>()?;
+    let mut total = ws.iter().try_fold(0i128, |acc, w| acc.checked_add(*w))?;
+    if total == 0 {
+        // Every weight zero: evenly.
+        ws.iter_mut().for_each(|w| *w = 1);
+        total = i128::try_from(ws.len()).ok()?;
+    }
+    let mut shares: Vec<i128> = Vec::with_capacity(ws.len());
+    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(ws.len());
+    for (i, w) in ws.iter().enumerate() {
+        let product = units.checked_mul(*w)?;
+        shares.push(product / total);
+        remainders.push((product % total, i));
+    }
+    let left = units - shares.iter().sum::<i128>();
+    // INVARIANT: each share lost less than one minor unit, so fewer units are left than lines.
+    remainders.sort_unstable_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
+    for (_, i) in remainders.iter().take(usize::try_from(left).unwrap_or(0)) {
+        if let Some(share) = shares.get_mut(*i) {
+            *share += 1;
+        }
+    }
+    shares.into_iter().map(|s| Decimal::try_from_i128_with_scale(s, minor_units).ok()).collect()
 }
 
 #[cfg(test)]
@@ -146,6 +192,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn integers_and_decimals_allocate_alike(amount in cents(), weights in proptest::collection::vec(cents(), 1..40)) {
+            let exact = in_integers(amount, &weights, 2);
+            prop_assert!(exact.is_some(), "cents always fit in integers");
+            prop_assert_eq!(exact, in_decimals(amount, &weights, 2).ok());
+        }
+
         #[test]
         fn shares_sum_exactly_and_stay_within_a_cent(amount in cents(), weights in proptest::collection::vec(cents(), 1..40)) {
             let shares = allocate(amount, &weights, 2).unwrap();

@@ -81,13 +81,54 @@ pub struct BoundCart {
     pub coupons: HashSet<SymbolId>,
 }
 
-/// Text → symbol, for reading inputs. Its keys come from the compiled ruleset, never from a
-/// cart, so a fast non-keyed hash is safe here.
-pub type Symbols = rustc_hash::FxHashMap<String, SymbolId>;
+/// What reading inputs against one ruleset needs, built once per ruleset ([`crate::Prepared`]
+/// keeps one): text → symbol, and each attribute the input may give by subject and name. Its keys
+/// come from the compiled ruleset, never from a cart, so a fast non-keyed hash is safe here.
+#[derive(Debug, Clone, Default)]
+pub struct Binder {
+    /// Text → symbol.
+    symbols: rustc_hash::FxHashMap<String, SymbolId>,
+    /// Product attributes read from a line's `attributes`, by name, with their ids.
+    product: rustc_hash::FxHashMap<String, usize>,
+    /// Customer attributes by name, with their ids.
+    customer: rustc_hash::FxHashMap<String, usize>,
+    /// The customer's attribute ids: copied into every line's table.
+    customer_ids: Vec<usize>,
+    /// The ids of the product attributes `sku` and `price`, which come from the line itself.
+    sku: Option<usize>,
+    price: Option<usize>,
+    /// How many attributes the ruleset has.
+    attributes: usize,
+}
 
-/// The symbol table of `ruleset`.
-pub fn symbols(ruleset: &CompiledRuleset) -> Symbols {
-    ruleset.symbols.iter().enumerate().map(|(i, s)| (s.clone(), SymbolId(i as u32))).collect()
+impl Binder {
+    /// The tables of `ruleset`.
+    pub fn new(ruleset: &CompiledRuleset) -> Binder {
+        let mut binder = Binder {
+            symbols: ruleset.symbols.iter().enumerate().map(|(i, s)| (s.clone(), SymbolId(i as u32))).collect(),
+            attributes: ruleset.attributes.len(),
+            ..Binder::default()
+        };
+        for (i, attr) in ruleset.attributes.iter().enumerate() {
+            match (attr.subject, attr.name.as_str()) {
+                (Subject::Product, "sku") => binder.sku = Some(i),
+                (Subject::Product, "price") => binder.price = Some(i),
+                (Subject::Product, name) => {
+                    binder.product.insert(name.to_owned(), i);
+                }
+                (Subject::Customer, name) => {
+                    binder.customer.insert(name.to_owned(), i);
+                    binder.customer_ids.push(i);
+                }
+            }
+        }
+        binder
+    }
+
+    /// The symbol of `text`, if the ruleset mentions it.
+    pub fn symbol(&self, text: &str) -> Option<SymbolId> {
+        self.symbols.get(text).copied()
+    }
 }
 
 /// The largest line amount (`unit_price × quantity`) Promo prices. Every sum and product the
@@ -100,17 +141,17 @@ pub const MAX_LINES: usize = 100_000;
 
 /// Reads and checks `cart` and `customer` against `ruleset`.
 pub fn bind(ruleset: &CompiledRuleset, cart: &Cart, customer: &Customer) -> Result<BoundCart, InputError> {
-    bind_with(ruleset, &symbols(ruleset), cart, customer)
+    bind_with(ruleset, &Binder::new(ruleset), cart, customer)
 }
 
-/// [`bind`] with the ruleset's symbol table built once ([`crate::Prepared`] keeps one).
+/// [`bind`] with the ruleset's [`Binder`] built once ([`crate::Prepared`] keeps one).
 pub fn bind_with(
     ruleset: &CompiledRuleset,
-    symbols: &Symbols,
+    binder: &Binder,
     cart: &Cart,
     customer: &Customer,
 ) -> Result<BoundCart, InputError> {
-    let binder = Binder::new(ruleset, symbols);
+    let binder = Reader { ruleset, tables: binder };
     if let Some(currency) = &cart.currency
         && *currency != ruleset.settings.currency
     {
@@ -124,15 +165,10 @@ pub fn bind_with(
     if cart.lines.len() > MAX_LINES {
         return Err(error("cart.lines", format!("a cart has at most {MAX_LINES} lines")));
     }
-    // Line ids come from the cart: duplicates are found by sorting, not by a hash an input
-    // could be shaped against. The first line whose id an earlier line has is the one named.
-    let mut ids: Vec<(&str, usize)> = cart.lines.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
-    ids.sort_unstable();
-    let repeated = ids.windows(2).filter_map(|w| match w {
-        [(a, _), (b, later)] if a == b => Some(*later),
-        _ => None,
-    });
-    let first_repeat = repeated.min();
+    // The first line whose id an earlier line has is the one named. Line ids come from the cart:
+    // the set uses the standard library's keyed hash, which an input cannot be shaped against.
+    let mut ids: HashSet<&str> = HashSet::with_capacity(cart.lines.len());
+    let first_repeat = cart.lines.iter().position(|l| !ids.insert(l.id.as_str()));
     let mut lines = Vec::with_capacity(cart.lines.len());
     for (i, line) in cart.lines.iter().enumerate() {
         let place = Place::Line(i);
@@ -179,49 +215,17 @@ pub fn bind_with(
         )?;
         lines.push(values);
     }
-    let coupons = cart.coupons.iter().filter_map(|c| symbols.get(c).copied()).collect();
+    let coupons = cart.coupons.iter().filter_map(|c| binder.tables.symbol(c)).collect();
     Ok(BoundCart { lines, customer: customer_values, coupons })
 }
 
-struct Binder<'r> {
+/// A [`Binder`] at work on one input.
+struct Reader<'r> {
     ruleset: &'r CompiledRuleset,
-    symbols: &'r Symbols,
-    /// Each attribute read from the input, by subject and name, with its id. Built once per
-    /// cart, so a line costs what it gives, not the size of the schema. Its keys come from the
-    /// ruleset, so a fast non-keyed hash is safe.
-    by_name: rustc_hash::FxHashMap<(Subject, &'r str), usize>,
-    /// The customer's attributes: copied into every line's table.
-    customer: Vec<usize>,
-    /// The ids of the product attributes `sku` and `price`, which come from the line itself.
-    sku: Option<usize>,
-    price: Option<usize>,
+    tables: &'r Binder,
 }
 
-impl<'r> Binder<'r> {
-    fn new(ruleset: &'r CompiledRuleset, symbols: &'r Symbols) -> Binder<'r> {
-        let mut binder = Binder {
-            ruleset,
-            symbols,
-            by_name: rustc_hash::FxHashMap::default(),
-            customer: Vec::new(),
-            sku: None,
-            price: None,
-        };
-        for (i, attr) in ruleset.attributes.iter().enumerate() {
-            match (attr.subject, attr.name.as_str()) {
-                (Subject::Product, "sku") => binder.sku = Some(i),
-                (Subject::Product, "price") => binder.price = Some(i),
-                (subject, name) => {
-                    binder.by_name.insert((subject, name), i);
-                    if subject == Subject::Customer {
-                        binder.customer.push(i);
-                    }
-                }
-            }
-        }
-        binder
-    }
-
+impl Reader<'_> {
     /// The values of `subject`'s attributes in `given`; for a line, the customer's values too
     /// (`customer`), so conditions read one table. Attributes the schema does not have are
     /// ignored; `sku` and `price` come from the line itself.
@@ -232,22 +236,27 @@ impl<'r> Binder<'r> {
         line: Option<(&Line, &Values)>,
         place: &Place<'_>,
     ) -> Result<Values, InputError> {
-        let mut out: Values = vec![None; self.ruleset.attributes.len()];
+        let tables = self.tables;
+        let mut out: Values = vec![None; tables.attributes];
         if let Some((l, customer)) = line {
-            for &i in &self.customer {
+            for &i in &tables.customer_ids {
                 if let (Some(slot), Some(value)) = (out.get_mut(i), customer.get(i)) {
                     slot.clone_from(value);
                 }
             }
-            if let Some(slot) = self.sku.and_then(|i| out.get_mut(i)) {
-                *slot = Some(Bound::Text(self.symbols.get(&l.sku).copied()));
+            if let Some(slot) = tables.sku.and_then(|i| out.get_mut(i)) {
+                *slot = Some(Bound::Text(tables.symbol(&l.sku)));
             }
-            if let Some(slot) = self.price.and_then(|i| out.get_mut(i)) {
+            if let Some(slot) = tables.price.and_then(|i| out.get_mut(i)) {
                 *slot = Some(Bound::Decimal(l.unit_price));
             }
         }
+        let by_name = match subject {
+            Subject::Product => &tables.product,
+            Subject::Customer => &tables.customer,
+        };
         for (name, json) in given {
-            let Some(&i) = self.by_name.get(&(subject, name.as_str())) else { continue };
+            let Some(&i) = by_name.get(name.as_str()) else { continue };
             let (Some(attr), Some(slot)) = (self.ruleset.attributes.get(i), out.get_mut(i)) else { continue };
             *slot = Some(self.value(&attr.ty, json, &Place::Field(place, &attr.name))?);
         }
@@ -295,7 +304,7 @@ impl<'r> Binder<'r> {
                 _ => return Err(error(place, format!("expected true or false, found {}", found()))),
             },
             ValueType::Text => match json {
-                Json::String(s) => Bound::Text(self.symbols.get(s).copied()),
+                Json::String(s) => Bound::Text(self.tables.symbol(s)),
                 _ => return Err(error(place, format!("expected text, found {}", found()))),
             },
             ValueType::Time => match json {

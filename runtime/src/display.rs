@@ -85,7 +85,7 @@ pub fn display(
     one.quantity = 1;
     let cart = Cart { currency: None, lines: vec![one], coupons: vec![], choose: vec![] };
     let outcome = price_prepared(prepared, &cart, customer, state, at)?;
-    let bound = bind_with(r, &prepared.symbols, &cart, customer)?;
+    let bound = bind_with(r, &prepared.binder, &cart, customer)?;
     let Some(values) = bound.lines.first() else {
         return Err(InputError { place: "product".into(), message: "no product".into() });
     };

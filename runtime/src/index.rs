@@ -14,8 +14,8 @@ pub struct Prepared {
     pub ruleset: CompiledRuleset,
     /// Its scope index.
     pub index: ScopeIndex,
-    /// Its symbol table, for reading inputs.
-    pub symbols: crate::bind::Symbols,
+    /// Its tables for reading inputs.
+    pub binder: crate::bind::Binder,
     /// Its extension functions, compiled.
     pub sandbox: crate::extension::Sandbox,
 }
@@ -24,9 +24,9 @@ impl Prepared {
     /// Indexes `ruleset` and compiles its extension modules.
     pub fn new(ruleset: CompiledRuleset) -> Prepared {
         let index = ScopeIndex::new(&ruleset);
-        let symbols = crate::bind::symbols(&ruleset);
+        let binder = crate::bind::Binder::new(&ruleset);
         let sandbox = crate::extension::Sandbox::new(&ruleset);
-        Prepared { ruleset, index, symbols, sandbox }
+        Prepared { ruleset, index, binder, sandbox }
     }
 }
 

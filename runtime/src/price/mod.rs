@@ -118,7 +118,7 @@ impl<'a> Pricing<'a> {
         at: i64,
     ) -> Result<Pricing<'a>, InputError> {
         let ruleset = &prepared.ruleset;
-        let bound = bind_with(ruleset, &prepared.symbols, cart, customer)?;
+        let bound = bind_with(ruleset, &prepared.binder, cart, customer)?;
         for name in &cart.choose {
             if !ruleset.promotions.iter().any(|p| p.name == *name) {
                 return Err(InputError {

@@ -21,6 +21,15 @@ fn note(e: &Effect) -> String {
     e.note.map_or_else(|| "gives this line nothing".to_owned(), |n| n.words().into_owned())
 }
 
+/// What the candidates of one line work out for the others: computed once per cart.
+#[derive(Default)]
+struct Memo {
+    /// Per promotion left out, the cart's discount with it.
+    left_out: HashMap<usize, Decimal>,
+    /// Per chosen promotion pushing others out, the reason they give.
+    conflicts: HashMap<usize, String>,
+}
+
 /// What the candidates of every line are judged against.
 struct Context<'c> {
     chosen: Chosen<'c>,
@@ -110,7 +119,7 @@ impl Pricing<'_> {
                 (a.unavailable.is_none() && !chosen.contains(&i)).then(|| self.clashing_chosen(i, &chosen_at)).flatten()
             })
             .collect();
-        let mut left_out: HashMap<usize, Decimal> = HashMap::new();
+        let mut memo = Memo::default();
         let mut lines = Vec::with_capacity(self.cart.lines.len());
         for (l, line) in self.cart.lines.iter().enumerate() {
             let applied = per_line.get(l).map_or(&[][..], Vec::as_slice);
@@ -119,7 +128,12 @@ impl Pricing<'_> {
             let discount: Decimal = applied.iter().map(|(_, d)| *d).sum();
             let line_price = self.original.get(l).copied().unwrap_or(Decimal::ZERO);
             let final_line_price = line_price - discount;
-            let final_unit_price = self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)));
+            // An untouched line sells at its unit price (already in the minor unit: binding checks it).
+            let final_unit_price = if discount.is_zero() {
+                line.unit_price
+            } else {
+                self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)))
+            };
             let context = Context { chosen, forced: &forced, clashing: &clashing, eval: &eval, alone: &alone };
             lines.push(LineOutcome {
                 id: line.id.clone(),
@@ -127,7 +141,7 @@ impl Pricing<'_> {
                 quantity: line.quantity,
                 unit_price: self.fix(line.unit_price),
                 line_price: self.fix(line_price),
-                candidates: self.candidates(l, &context, &mut left_out),
+                candidates: self.candidates(l, &context, &mut memo),
                 allocations,
                 discount: self.fix(discount),
                 final_line_price: self.fix(final_line_price),
@@ -219,7 +233,7 @@ impl Pricing<'_> {
     }
 
     /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
-    fn candidates(&self, l: usize, c: &Context<'_>, left_out: &mut HashMap<usize, Decimal>) -> Vec<Candidate> {
+    fn candidates(&self, l: usize, c: &Context<'_>, memo: &mut Memo) -> Vec<Candidate> {
         let on_line = self.by_line.get(l).map_or(&[][..], Vec::as_slice);
         let mut out = Vec::with_capacity(on_line.len());
         for &k in on_line {
@@ -247,16 +261,25 @@ impl Pricing<'_> {
                 match (alone_effect, c.clashing.get(k).copied().flatten()) {
                     // Nothing to give here even alone: say why, whatever else applies.
                     (Some(e), _) if !e.gives_anything() => (false, note(e)),
-                    (_, Some(q)) if c.forced.contains(&q) => {
-                        (false, format!("conflicts with `{}`, which the customer chose", self.name(q)))
-                    }
-                    (_, Some(q)) => {
-                        (false, format!("conflicts with `{}`, which saves the customer more", self.name(q)))
-                    }
+                    // The same words for every promotion `q` pushes out: written once.
+                    (_, Some(q)) => (
+                        false,
+                        memo.conflicts
+                            .entry(q)
+                            .or_insert_with(|| {
+                                let why = if c.forced.contains(&q) {
+                                    "which the customer chose"
+                                } else {
+                                    "which saves the customer more"
+                                };
+                                format!("conflicts with `{}`, {why}", self.name(q))
+                            })
+                            .clone(),
+                    ),
                     (_, None) => {
                         // It could apply, but the customer saves more without it (progressive
                         // thresholds, clamping): say by how much.
-                        let with = *left_out.entry(i).or_insert_with(|| self.total_with(i, c));
+                        let with = *memo.left_out.entry(i).or_insert_with(|| self.total_with(i, c));
                         let without = self.money(c.eval.discount);
                         (
                             false,

@@ -150,6 +150,9 @@ impl Pricing<'_> {
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
         let mut left: Option<Amounts> = None;
+        // Scratch reused by every component.
+        let mut clash: Vec<bool> = Vec::new();
+        let (mut gains, mut alones, mut blocked, mut chosen) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (start, end) in bounds {
             let Some(members) = members_flat.get_mut(start..end) else { continue };
             // A promotion that shares no line with another is chosen: what the search would
@@ -163,30 +166,33 @@ impl Pricing<'_> {
             // Forced first, then by stand-alone gain (best first), then source order.
             members.sort_by_cached_key(|&i| (std::cmp::Reverse(forced_ok.contains(&i)), std::cmp::Reverse(gain(i)), i));
             let members: &[usize] = members;
-            // Clashing is symmetric: each pair is decided once.
-            let mut clash: Vec<Vec<bool>> = vec![vec![false; members.len()]; members.len()];
+            let n = members.len();
+            // Clashing is symmetric: each pair is decided once. Row `x` is `clash[x*n..][..n]`.
+            clash.clear();
+            clash.resize(n * n, false);
             for (x, &a) in members.iter().enumerate() {
                 for (y, &b) in members.iter().enumerate().skip(x + 1) {
                     if self.clash(a, b) {
-                        if let Some(cell) = clash.get_mut(x).and_then(|row| row.get_mut(y)) {
-                            *cell = true;
-                        }
-                        if let Some(cell) = clash.get_mut(y).and_then(|row| row.get_mut(x)) {
-                            *cell = true;
+                        for cell in [x * n + y, y * n + x] {
+                            if let Some(cell) = clash.get_mut(cell) {
+                                *cell = true;
+                            }
                         }
                     }
                 }
             }
+            gains.clear();
+            gains.extend(members.iter().map(|&i| gain(i)));
+            alones.clear();
+            alones.extend(members.iter().map(|&i| Some((self.ruleset.promotions.get(i).map(stage)?, alone.get(&i)?))));
+            let open = gains.iter().fold((Decimal::ZERO, Decimal::ZERO), |acc, g| (acc.0 + g.0, acc.1 + g.1));
             let mut search = Search {
                 pricing: self,
                 members,
-                clash,
+                clash: &clash,
                 forced: &forced_ok,
-                gains: members.iter().map(|&i| gain(i)).collect(),
-                alone: members
-                    .iter()
-                    .map(|&i| Some((self.ruleset.promotions.get(i).map(stage)?, alone.get(&i)?)))
-                    .collect(),
+                gains: &gains,
+                alone: &alones,
                 parallel,
                 left,
                 parts: Vec::new(),
@@ -194,9 +200,10 @@ impl Pricing<'_> {
                 evaluated: 0,
                 budget: SEARCH_BUDGET,
             };
-            let mut chosen = Vec::new();
-            let mut blocked = vec![0u32; members.len()];
-            search.visit(0, &mut chosen, (Decimal::ZERO, Decimal::ZERO), &mut blocked);
+            chosen.clear();
+            blocked.clear();
+            blocked.resize(n, 0u32);
+            search.visit(0, &mut chosen, (Decimal::ZERO, Decimal::ZERO), open, &mut blocked);
             choice.evaluated += search.evaluated;
             if search.evaluated >= search.budget {
                 choice.complete = false;
@@ -210,52 +217,77 @@ impl Pricing<'_> {
     }
 }
 
+type Value = (Decimal, Decimal);
+
 struct Search<'s, 'p> {
     pricing: &'s Pricing<'p>,
     members: &'s [usize],
-    /// Whether members (by position) clash.
-    clash: Vec<Vec<bool>>,
+    /// Whether members (by position) clash: row `x` is `clash[x * n..][..n]`.
+    clash: &'s [bool],
     forced: &'s [usize],
-    gains: Vec<(Decimal, Decimal)>,
+    gains: &'s [Value],
     /// Per member: its stage and its stand-alone evaluation (looked up once, not at every leaf).
-    alone: Vec<Option<(Stage, &'s Evaluation)>>,
+    alone: &'s [Option<(Stage, &'s Evaluation)>],
     /// Parallel calculation: a combination's value is composed from `alone` (exact there).
     parallel: bool,
     /// Scratch for [`Pricing::compose`].
     left: &'s mut Amounts,
     /// Scratch for a leaf's members in the order they are composed.
     parts: Vec<(Stage, usize, &'s Evaluation)>,
-    best: Option<((Decimal, Decimal), Vec<usize>)>,
+    best: Option<(Value, Vec<usize>)>,
     evaluated: u64,
     budget: u64,
 }
 
+fn add(a: Value, b: Value) -> Value {
+    (a.0 + b.0, a.1 + b.1)
+}
+
+fn sub(a: Value, b: Value) -> Value {
+    (a.0 - b.0, a.1 - b.1)
+}
+
 impl Search<'_, '_> {
-    /// Counts member `pos` in `blocked` as chosen (`choose`), or no longer chosen.
-    fn block(&self, blocked: &mut [u32], pos: usize, choose: bool) {
-        let Some(row) = self.clash.get(pos) else { return };
-        for (count, &clashes) in blocked.iter_mut().zip(row) {
+    /// The row of member `pos` in the clash matrix.
+    fn row(&self, pos: usize) -> &[bool] {
+        let n = self.members.len();
+        self.clash.get(pos * n..(pos + 1) * n).unwrap_or(&[])
+    }
+
+    /// Counts member `k` in `blocked` as chosen, and returns `open` less the gains of the
+    /// undecided members (after `k`) it newly blocks.
+    fn choose(&self, blocked: &mut [u32], k: usize, mut open: Value) -> Value {
+        for (pos, (count, &clashes)) in blocked.iter_mut().zip(self.row(k)).enumerate() {
             if clashes {
-                *count = if choose { *count + 1 } else { count.saturating_sub(1) };
+                if *count == 0 && pos > k {
+                    open = sub(open, self.gains.get(pos).copied().unwrap_or_default());
+                }
+                *count += 1;
+            }
+        }
+        open
+    }
+
+    /// Undoes [`choose`](Self::choose) of member `k`.
+    fn unchoose(&self, blocked: &mut [u32], k: usize) {
+        for (count, &clashes) in blocked.iter_mut().zip(self.row(k)) {
+            if clashes {
+                *count = count.saturating_sub(1);
             }
         }
     }
 
     /// `chosen` holds positions in `members`, ascending; `gain` is their stand-alone gains
-    /// summed; `blocked[pos]` counts the chosen members that clash with member `pos`.
-    fn visit(&mut self, k: usize, chosen: &mut Vec<usize>, gain: (Decimal, Decimal), blocked: &mut [u32]) {
+    /// summed; `blocked[pos]` counts the chosen members that clash with member `pos`; `open` is
+    /// the stand-alone gains of the undecided members (from `k` on) that nothing chosen blocks.
+    fn visit(&mut self, k: usize, chosen: &mut Vec<usize>, gain: Value, open: Value, blocked: &mut [u32]) {
         if self.evaluated >= self.budget {
             return;
         }
         // Upper bound: what is chosen plus every compatible undecided promotion, each at its
         // stand-alone gain (a promotion never gains more beside others than alone).
         // INVARIANT: every chosen position is below `k`.
-        let mut bound = gain;
-        for (g, count) in self.gains.iter().zip(blocked.iter()).skip(k) {
-            if *count == 0 {
-                bound = (bound.0 + g.0, bound.1 + g.1);
-            }
-        }
+        let bound = add(gain, open);
         if let Some((best, _)) = &self.best
             && bound <= *best
         {
@@ -290,16 +322,18 @@ impl Search<'_, '_> {
             return;
         };
         let compatible = blocked.get(k).is_some_and(|&c| c == 0);
+        let g = self.gains.get(k).copied().unwrap_or_default();
+        // Member `k` is decided either way: it leaves the undecided members.
+        let rest = if compatible { sub(open, g) } else { open };
         if compatible {
-            let g = self.gains.get(k).copied().unwrap_or_default();
             chosen.push(k);
-            self.block(blocked, k, true);
-            self.visit(k + 1, chosen, (gain.0 + g.0, gain.1 + g.1), blocked);
-            self.block(blocked, k, false);
+            let rest_chosen = self.choose(blocked, k, rest);
+            self.visit(k + 1, chosen, add(gain, g), rest_chosen, blocked);
+            self.unchoose(blocked, k);
             chosen.pop();
         }
         if !self.forced.contains(&i) || !compatible {
-            self.visit(k + 1, chosen, gain, blocked);
+            self.visit(k + 1, chosen, gain, rest, blocked);
         }
     }
 }
