@@ -95,8 +95,9 @@ impl Pricing<'_> {
         let useful: Vec<usize> = self
             .relevant
             .iter()
-            .copied()
-            .filter(|&i| self.avail(i).is_some_and(|a| a.unavailable.is_none() && !a.lines.is_empty()))
+            .zip(&self.available)
+            .filter(|(_, a)| a.unavailable.is_none() && !a.lines.is_empty())
+            .map(|(&i, _)| i)
             .filter(|&i| {
                 alone
                     .get(&i)
