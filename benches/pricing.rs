@@ -6,11 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 
 use std::collections::BTreeMap;
-
-/// The allocator the `promo` binary runs with, so the figures are the server's. Remove these two
-/// lines to measure with the system allocator (the README gives both).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -18,6 +13,11 @@ use promo::runtime::input::{Cart, Customer, Line, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
 use rust_decimal::Decimal;
+
+/// The allocator the `promo` binary runs with, so the figures are the server's. Remove these two
+/// lines to measure with the system allocator (the README gives both).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// `n` promotions of mixed kinds over categories `c0..c99` and SKUs `S0..`, plus `dead`
 /// promotions on SKUs no cart has.

@@ -97,8 +97,6 @@ pub struct Binder {
     /// The ids of the product attributes `sku` and `price`, which come from the line itself.
     sku: Option<usize>,
     price: Option<usize>,
-    /// How many attributes the ruleset has.
-    attributes: usize,
 }
 
 impl Binder {
@@ -106,7 +104,6 @@ impl Binder {
     pub fn new(ruleset: &CompiledRuleset) -> Binder {
         let mut binder = Binder {
             symbols: ruleset.symbols.iter().enumerate().map(|(i, s)| (s.clone(), SymbolId(i as u32))).collect(),
-            attributes: ruleset.attributes.len(),
             ..Binder::default()
         };
         for (i, attr) in ruleset.attributes.iter().enumerate() {
@@ -237,7 +234,7 @@ impl Reader<'_> {
         place: &Place<'_>,
     ) -> Result<Values, InputError> {
         let tables = self.tables;
-        let mut out: Values = vec![None; tables.attributes];
+        let mut out: Values = vec![None; self.ruleset.attributes.len()];
         if let Some((l, customer)) = line {
             for &i in &tables.customer_ids {
                 if let (Some(slot), Some(value)) = (out.get_mut(i), customer.get(i)) {

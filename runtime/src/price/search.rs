@@ -186,7 +186,7 @@ impl Pricing<'_> {
             gains.extend(members.iter().map(|&i| gain(i)));
             alones.clear();
             alones.extend(members.iter().map(|&i| Some((self.ruleset.promotions.get(i).map(stage)?, alone.get(&i)?))));
-            let open = gains.iter().fold((Decimal::ZERO, Decimal::ZERO), |acc, g| (acc.0 + g.0, acc.1 + g.1));
+            let open = gains.iter().fold((Decimal::ZERO, Decimal::ZERO), |acc, g| add(acc, *g));
             let mut search = Search {
                 pricing: self,
                 members,
