@@ -13,7 +13,8 @@ use promo::runtime::input::{Cart, Customer};
 use serde_json::json;
 
 /// Whether `cond` holds on `values` (these conditions call no extension).
-fn holds(cond: &promo::runtime::ir::Cond, values: &promo::runtime::bind::Values) -> bool {
+fn holds(cond: &promo::runtime::ir::Cond, values: Option<promo::runtime::bind::Row<'_>>) -> bool {
+    let values = values.expect("the cart has this line");
     let sandbox = promo::runtime::extension::Sandbox::default();
     promo::runtime::cond::holds(cond, values, &mut promo::runtime::extension::Calls::new(&sandbox)).unwrap()
 }
@@ -61,18 +62,38 @@ fn a_good_cart_binds_and_conditions_evaluate() {
     }));
     let cu = customer(json!({"id": "c1", "attributes": {"tier": "gold", "is_fan": false, "channel": "app"}}));
     let bound = bind(&r, &c, &cu).unwrap();
-    assert_eq!(bound.lines.len(), 3);
+    assert_eq!(bound.len(), 3);
     assert_eq!(bound.coupons.len(), 1, "only codes the ruleset knows");
 
     let flash = r.promotions.iter().find(|p| p.name.starts_with("618 flash")).unwrap();
-    assert!(holds(&flash.scope, &bound.lines[0]), "AM-90-BLK is in the flash sale");
-    assert!(!holds(&flash.scope, &bound.lines[1]));
-    assert!(holds(&flash.eligible, &bound.lines[0]), "gold >= silver");
+    assert!(holds(&flash.scope, bound.line(0)), "AM-90-BLK is in the flash sale");
+    assert!(!holds(&flash.scope, bound.line(1)));
+    assert!(holds(&flash.eligible, bound.line(0)), "gold >= silver");
 
     let earbuds = r.promotions.iter().find(|p| p.name.starts_with("Earbuds")).unwrap();
-    assert!(!holds(&earbuds.scope, &bound.lines[1]), "refurbished electronics are excepted");
-    assert!(holds(&earbuds.scope, &bound.lines[2]));
-    assert!(holds(&earbuds.eligible, &bound.customer), "app is in [app, mini_program]");
+    assert!(!holds(&earbuds.scope, bound.line(1)), "refurbished electronics are excepted");
+    assert!(holds(&earbuds.scope, bound.line(2)));
+    assert!(holds(&earbuds.eligible, Some(bound.customer())), "app is in [app, mini_program]");
+}
+
+#[test]
+fn each_set_is_read_from_its_own_line_or_customer() {
+    let r = marketplace();
+    let c = cart(json!({"lines": [
+        line("T-1", "30.00", json!({"category": "apparel", "tags": ["cotton", "plain"]})),
+        line("S-1", "10.00", json!({"category": "apparel", "tags": ["wool", "socks"]})),
+        line("S-2", "10.00", json!({"category": "apparel", "tags": []})),
+    ]}));
+    let vip = bind(&r, &c, &customer(json!({"attributes": {"tags": ["new", "vip"], "first_order": false}}))).unwrap();
+    let socks = r.promotions.iter().find(|p| p.name.starts_with("Socks")).unwrap();
+    assert!(!holds(&socks.scope, vip.line(0)), "the first line's tags are cotton and plain");
+    assert!(holds(&socks.scope, vip.line(1)), "the second line's tags hold socks");
+    assert!(!holds(&socks.scope, vip.line(2)), "an empty set has nothing");
+    let tiers = r.promotions.iter().find(|p| p.name == "Acme: tiers").unwrap();
+    assert!(holds(&tiers.eligible, Some(vip.customer())), "the customer's tags hold vip");
+    let plain = bind(&r, &c, &customer(json!({"attributes": {"tags": ["new"], "first_order": false}}))).unwrap();
+    assert!(!holds(&tiers.eligible, Some(plain.customer())));
+    assert!(holds(&socks.scope, plain.line(1)), "the line's set does not depend on the customer's");
 }
 
 #[test]
@@ -81,12 +102,12 @@ fn a_bronze_non_fan_is_not_eligible_and_missing_attributes_match_nothing() {
     let c = cart(json!({"lines": [line("AM-90-BLK", "699.00", json!({}))]}));
     let flash = r.promotions.iter().find(|p| p.name.starts_with("618 flash")).unwrap();
     let bronze = bind(&r, &c, &customer(json!({"attributes": {"tier": "bronze", "is_fan": false}}))).unwrap();
-    assert!(!holds(&flash.eligible, &bronze.customer));
+    assert!(!holds(&flash.eligible, Some(bronze.customer())));
     let nobody = bind(&r, &c, &customer(json!({}))).unwrap();
-    assert!(!holds(&flash.eligible, &nobody.customer), "no tier, no fan flag: not eligible");
+    assert!(!holds(&flash.eligible, Some(nobody.customer())), "no tier, no fan flag: not eligible");
     // `scope shoes` is `category == "shoes" and brand != "Acme"`: with no brand the `!=` is false too.
     let every = r.promotions.iter().find(|p| p.name.starts_with("Acme shoes")).unwrap();
-    assert!(!holds(&every.scope, &nobody.lines[0]));
+    assert!(!holds(&every.scope, nobody.line(0)));
 }
 
 #[test]
@@ -180,7 +201,7 @@ fn trailing_zeros_beyond_the_minor_unit_are_accepted() {
     let r = marketplace();
     let c = cart(json!({"lines": [{"id": "x", "sku": "A", "unit_price": "10.500", "quantity": 2}]}));
     let bound = bind(&r, &c, &customer(json!({}))).unwrap();
-    assert_eq!(bound.lines.len(), 1);
+    assert_eq!(bound.len(), 1);
     let o = promo::runtime::price(&r, &c, &customer(json!({})), &promo::runtime::input::State::default(), 0).unwrap();
     assert_eq!(o.subtotal, rust_decimal::Decimal::new(2100, 2), "10.500 CNY × 2 = 21.00");
 }

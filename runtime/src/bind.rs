@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
-use crate::input::{Cart, Customer, Line};
+use crate::input::{Cart, Customer};
 use crate::ir::{CompiledRuleset, Subject, SymbolId, ValueType};
 
 /// A bad input: where, and what was expected.
@@ -49,8 +49,10 @@ impl std::fmt::Display for Place<'_> {
     }
 }
 
-/// An attribute value, in the form conditions compare.
-#[derive(Debug, Clone, PartialEq)]
+/// An attribute value, in the form conditions compare. It is `Copy`: a set's items live in the
+/// cart's [`BoundCart`] (read through a [`Row`]), so a table of values is filled and dropped
+/// without a per-value allocation.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Bound {
     /// Int, duration (seconds), time (Unix seconds).
     Int(i64),
@@ -60,25 +62,90 @@ pub enum Bound {
     Bool(bool),
     /// Text: its symbol, or `None` for text no condition mentions (equal to nothing).
     Text(Option<SymbolId>),
-    /// A set.
-    Set(Vec<Bound>),
+    /// A set: its items, read with [`Row::items`].
+    Set(Items),
     /// An enum value's rank.
     Enum(u32),
 }
 
+/// Where a set's items are in its cart's item list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Items {
+    start: u32,
+    len: u32,
+}
+
 /// The values of every attribute the ruleset uses, indexed by [`AttrId`](crate::ir::AttrId); `None` where the input
 /// does not give it.
-pub type Values = Vec<Option<Bound>>;
+pub type Values = [Option<Bound>];
+
+/// What a condition reads: one table of values (a line's, which holds the customer's too, or the
+/// customer's alone) and the items of the sets in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    values: &'a Values,
+    items: &'a [Bound],
+}
+
+impl<'a> Row<'a> {
+    /// The value of attribute `attr`, if the input gives it.
+    pub fn get(&self, attr: crate::ir::AttrId) -> Option<&'a Bound> {
+        self.values.get(attr.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// The items of a set value of this row.
+    pub fn items(&self, set: Items) -> &'a [Bound] {
+        self.items.get(set.start as usize..(set.start as usize).saturating_add(set.len as usize)).unwrap_or(&[])
+    }
+}
 
 /// A cart checked against a ruleset.
 #[derive(Debug, Clone)]
 pub struct BoundCart {
-    /// Per line, product and customer attributes together.
-    pub lines: Vec<Values>,
+    /// Per line, product and customer attributes together: `width` values a line, line after
+    /// line (one table for the cart).
+    values: Vec<Option<Bound>>,
+    width: usize,
+    /// How many lines (kept apart: a ruleset may use no attribute, so `width` may be 0).
+    lines: usize,
     /// The customer's attributes alone.
-    pub customer: Values,
+    customer: Vec<Option<Bound>>,
+    /// The items of every set value, the customer's and the lines'.
+    items: Vec<Bound>,
     /// Coupon codes presented that the ruleset knows.
     pub coupons: HashSet<SymbolId>,
+}
+
+impl BoundCart {
+    /// How many lines the cart has.
+    pub fn len(&self) -> usize {
+        self.lines
+    }
+
+    /// Whether the cart has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Line `l`'s values (product and customer attributes), if the cart has that line.
+    pub fn line(&self, l: usize) -> Option<Row<'_>> {
+        if l >= self.lines {
+            return None;
+        }
+        let start = l.checked_mul(self.width)?;
+        let values = self.values.get(start..start.checked_add(self.width)?)?;
+        Some(Row { values, items: &self.items })
+    }
+
+    /// Every line's values, in cart order.
+    pub fn lines(&self) -> impl Iterator<Item = Row<'_>> {
+        (0..self.len()).filter_map(|l| self.line(l))
+    }
+
+    /// The customer's values alone.
+    pub fn customer(&self) -> Row<'_> {
+        Row { values: &self.customer, items: &self.items }
+    }
 }
 
 /// What reading inputs against one ruleset needs, built once per ruleset ([`crate::Prepared`]
@@ -148,7 +215,8 @@ pub fn bind_with(
     cart: &Cart,
     customer: &Customer,
 ) -> Result<BoundCart, InputError> {
-    let binder = Reader { ruleset, tables: binder };
+    let width = ruleset.attributes.len();
+    let mut reader = Reader { ruleset, tables: binder, items: Vec::new() };
     if let Some(currency) = &cart.currency
         && *currency != ruleset.settings.currency
     {
@@ -157,16 +225,19 @@ pub fn bind_with(
             format!("the ruleset prices in {}, but the cart is in {currency}", ruleset.settings.currency),
         ));
     }
-    let customer_values =
-        binder.values(Subject::Customer, &customer.attributes, None, &Place::Root("customer.attributes"))?;
+    let mut customer_values = vec![None; width];
+    reader.fill(&mut customer_values, Subject::Customer, &customer.attributes, &Place::Root("customer.attributes"))?;
     if cart.lines.len() > MAX_LINES {
         return Err(error("cart.lines", format!("a cart has at most {MAX_LINES} lines")));
     }
     // The first line whose id an earlier line has is the one named. Line ids come from the cart:
-    // the set uses the standard library's keyed hash, which an input cannot be shaped against.
-    let mut ids: HashSet<&str> = HashSet::with_capacity(cart.lines.len());
+    // the set's hash is seeded at random (foldhash, hashbrown's default), so an input cannot be
+    // shaped against it.
+    let mut ids: foldhash::HashSet<&str> =
+        foldhash::HashSet::with_capacity_and_hasher(cart.lines.len(), Default::default());
     let first_repeat = cart.lines.iter().position(|l| !ids.insert(l.id.as_str()));
-    let mut lines = Vec::with_capacity(cart.lines.len());
+    // INVARIANT: `values` holds `width` slots per line, line `l` at `l × width`.
+    let mut values: Vec<Option<Bound>> = vec![None; width.saturating_mul(cart.lines.len())];
     for (i, line) in cart.lines.iter().enumerate() {
         let place = Place::Line(i);
         if first_repeat == Some(i) {
@@ -204,63 +275,61 @@ pub fn bind_with(
                 ),
             ));
         }
-        let values = binder.values(
-            Subject::Product,
-            &line.attributes,
-            Some((line, &customer_values)),
-            &Place::Field(&place, "attributes"),
-        )?;
-        lines.push(values);
+        let start = i.saturating_mul(width);
+        let Some(out) = values.get_mut(start..start.saturating_add(width)) else { continue };
+        // The customer's values first, so conditions read one table; `sku` and `price` come from
+        // the line itself.
+        for &a in &binder.customer_ids {
+            if let (Some(slot), Some(&value)) = (out.get_mut(a), customer_values.get(a)) {
+                *slot = value;
+            }
+        }
+        if let Some(slot) = binder.sku.and_then(|a| out.get_mut(a)) {
+            *slot = Some(Bound::Text(binder.symbol(&line.sku)));
+        }
+        if let Some(slot) = binder.price.and_then(|a| out.get_mut(a)) {
+            *slot = Some(Bound::Decimal(line.unit_price));
+        }
+        reader.fill(out, Subject::Product, &line.attributes, &Place::Field(&place, "attributes"))?;
     }
-    let coupons = cart.coupons.iter().filter_map(|c| binder.tables.symbol(c)).collect();
-    Ok(BoundCart { lines, customer: customer_values, coupons })
+    let coupons = cart.coupons.iter().filter_map(|c| binder.symbol(c)).collect();
+    Ok(BoundCart { values, width, lines: cart.lines.len(), customer: customer_values, items: reader.items, coupons })
 }
 
-/// A [`Binder`] at work on one input.
+/// A [`Binder`] at work on one input: it collects the items of the sets it reads.
 struct Reader<'r> {
     ruleset: &'r CompiledRuleset,
     tables: &'r Binder,
+    items: Vec<Bound>,
 }
 
 impl Reader<'_> {
-    /// The values of `subject`'s attributes in `given`; for a line, the customer's values too
-    /// (`customer`), so conditions read one table. Attributes the schema does not have are
-    /// ignored; `sku` and `price` come from the line itself.
-    fn values(
-        &self,
+    /// Writes into `out` the values of `subject`'s attributes given in `given`. Attributes the
+    /// schema does not have are ignored.
+    fn fill(
+        &mut self,
+        out: &mut Values,
         subject: Subject,
         given: &std::collections::BTreeMap<String, Json>,
-        line: Option<(&Line, &Values)>,
         place: &Place<'_>,
-    ) -> Result<Values, InputError> {
-        let tables = self.tables;
-        let mut out: Values = vec![None; self.ruleset.attributes.len()];
-        if let Some((l, customer)) = line {
-            for &i in &tables.customer_ids {
-                if let (Some(slot), Some(value)) = (out.get_mut(i), customer.get(i)) {
-                    slot.clone_from(value);
-                }
-            }
-            if let Some(slot) = tables.sku.and_then(|i| out.get_mut(i)) {
-                *slot = Some(Bound::Text(tables.symbol(&l.sku)));
-            }
-            if let Some(slot) = tables.price.and_then(|i| out.get_mut(i)) {
-                *slot = Some(Bound::Decimal(l.unit_price));
-            }
-        }
+    ) -> Result<(), InputError> {
+        let (tables, ruleset) = (self.tables, self.ruleset);
         let by_name = match subject {
             Subject::Product => &tables.product,
             Subject::Customer => &tables.customer,
         };
         for (name, json) in given {
             let Some(&i) = by_name.get(name.as_str()) else { continue };
-            let (Some(attr), Some(slot)) = (self.ruleset.attributes.get(i), out.get_mut(i)) else { continue };
-            *slot = Some(self.value(&attr.ty, json, &Place::Field(place, &attr.name))?);
+            let Some(attr) = ruleset.attributes.get(i) else { continue };
+            let value = self.value(&attr.ty, json, &Place::Field(place, &attr.name))?;
+            if let Some(slot) = out.get_mut(i) {
+                *slot = Some(value);
+            }
         }
-        Ok(out)
+        Ok(())
     }
 
-    fn value(&self, ty: &ValueType, json: &Json, place: &Place<'_>) -> Result<Bound, InputError> {
+    fn value(&mut self, ty: &ValueType, json: &Json, place: &Place<'_>) -> Result<Bound, InputError> {
         let found = || match json {
             Json::Null => "null".to_owned(),
             Json::Bool(b) => b.to_string(),
@@ -322,13 +391,20 @@ impl Reader<'_> {
                 _ => return Err(error(place, format!("expected whole seconds, found {}", found()))),
             }),
             ValueType::Set(inner) => match json {
-                Json::Array(items) => Bound::Set(
-                    items
+                Json::Array(given) => {
+                    // Items of a nested set are pushed before their set's own: each set's items
+                    // stay together.
+                    let read: Vec<Bound> = given
                         .iter()
                         .enumerate()
                         .map(|(i, item)| self.value(inner, item, &Place::Index(place, i)))
-                        .collect::<Result<_, _>>()?,
-                ),
+                        .collect::<Result<_, _>>()?;
+                    let too_many = || error(place, "too many set items in this input");
+                    let start = u32::try_from(self.items.len()).map_err(|_| too_many())?;
+                    let len = u32::try_from(read.len()).map_err(|_| too_many())?;
+                    self.items.extend(read);
+                    Bound::Set(Items { start, len })
+                }
                 _ => return Err(error(place, format!("expected a list, found {}", found()))),
             },
             ValueType::Enum(index) => {

@@ -8,12 +8,12 @@
 
 use std::cmp::Ordering;
 
-use crate::bind::{Bound, Values};
+use crate::bind::{Bound, Row};
 use crate::extension::{CallError, Calls};
 use crate::ir::{Cond, Op, Value};
 
 /// Whether `cond` holds for `values`; `Err` when an extension call it needed failed.
-pub fn holds(cond: &Cond, values: &Values, calls: &mut Calls<'_>) -> Result<bool, CallError> {
+pub fn holds(cond: &Cond, values: Row<'_>, calls: &mut Calls<'_>) -> Result<bool, CallError> {
     Ok(match cond {
         Cond::All => true,
         Cond::Not(inner) => !holds(inner, values, calls)?,
@@ -33,18 +33,19 @@ pub fn holds(cond: &Cond, values: &Values, calls: &mut Calls<'_>) -> Result<bool
             }
             false
         }
-        Cond::Pred { attr, op, value } => match values.get(attr.0 as usize) {
-            Some(Some(bound)) => predicate(bound, *op, value),
-            _ => false,
+        Cond::Pred { attr, op, value } => match values.get(*attr) {
+            Some(bound) => predicate(bound, *op, value, values),
+            None => false,
         },
         Cond::Call { function, args, op, value } => match calls.call(*function, args, values)? {
-            Some(result) => predicate(&result, *op, value),
+            Some(result) => predicate(&result, *op, value, values),
             None => false,
         },
     })
 }
 
-fn predicate(bound: &Bound, op: Op, value: &Value) -> bool {
+/// `bound op value`; a set's items are read from `row`.
+fn predicate(bound: &Bound, op: Op, value: &Value, row: Row<'_>) -> bool {
     match op {
         Op::Eq => equal(bound, value),
         Op::Ne => !equal(bound, value),
@@ -55,7 +56,7 @@ fn predicate(bound: &Bound, op: Op, value: &Value) -> bool {
         Op::In => member(bound, value),
         Op::NotIn => !member(bound, value),
         Op::Has => match bound {
-            Bound::Set(items) => items.iter().any(|i| equal(i, value)),
+            Bound::Set(items) => row.items(*items).iter().any(|i| equal(i, value)),
             _ => false,
         },
         Op::IsTrue => *bound == Bound::Bool(true),

@@ -86,7 +86,7 @@ pub fn display(
     let cart = Cart { currency: None, lines: vec![one], coupons: vec![], choose: vec![] };
     let outcome = price_prepared(prepared, &cart, customer, state, at)?;
     let bound = bind_with(r, &prepared.binder, &cart, customer)?;
-    let Some(values) = bound.lines.first() else {
+    let Some(values) = bound.line(0) else {
         return Err(InputError { place: "product".into(), message: "no product".into() });
     };
     let mut labels = Vec::new();
@@ -113,7 +113,7 @@ pub fn display(
     for i in candidates {
         let Some(p) = r.promotions.get(i as usize) else { continue };
         let shown = holds(&p.scope, values, &mut calls).unwrap_or(false)
-            && holds(&p.eligible, &bound.customer, &mut calls).unwrap_or(false);
+            && holds(&p.eligible, bound.customer(), &mut calls).unwrap_or(false);
         if !shown {
             continue;
         }

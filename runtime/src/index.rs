@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::bind::{Bound, Values};
+use crate::bind::{Bound, Row};
 use crate::ir::{AttrId, CompiledRuleset, Cond, Op, SymbolId, Value};
 
 /// A compiled ruleset with its index: what the engine keeps loaded.
@@ -84,7 +84,7 @@ impl ScopeIndex {
     }
 
     /// Promotions that may match a line with `values` (a superset of those that do), ascending.
-    pub fn candidates(&self, values: &Values) -> Vec<u32> {
+    pub fn candidates(&self, values: Row<'_>) -> Vec<u32> {
         let mut out = Vec::new();
         self.candidates_into(values, &mut out);
         out
@@ -92,11 +92,11 @@ impl ScopeIndex {
 
     /// [`candidates`](Self::candidates) into `out` (cleared first), so one buffer serves every
     /// line of a cart.
-    pub fn candidates_into(&self, values: &Values, out: &mut Vec<u32>) {
+    pub fn candidates_into(&self, values: Row<'_>, out: &mut Vec<u32>) {
         out.clear();
         out.extend_from_slice(&self.unindexed);
         for attr in &self.attributes {
-            if let Some(Some(Bound::Text(Some(sym)))) = values.get(attr.0 as usize)
+            if let Some(Bound::Text(Some(sym))) = values.get(*attr)
                 && let Some(list) = self.by_value.get(&(*attr, *sym))
             {
                 out.extend_from_slice(list);

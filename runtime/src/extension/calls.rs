@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::abi::{self, Raw};
 use super::{CallError, Failure, Sandbox};
-use crate::bind::{Bound, Values};
+use crate::bind::{Bound, Row};
 use crate::ir::Arg;
 
 /// Calls made while pricing one cart.
@@ -23,7 +23,7 @@ impl<'s> Calls<'s> {
 
     /// The result of `function` on `args`, read from `values`. `Ok(None)` when an attribute
     /// argument is missing from the input: the call is not made, and the comparison is false.
-    pub fn call(&mut self, function: u32, args: &[Arg], values: &Values) -> Result<Option<Bound>, CallError> {
+    pub fn call(&mut self, function: u32, args: &[Arg], values: Row<'_>) -> Result<Option<Bound>, CallError> {
         let Some(decl) = self.sandbox.function(function) else {
             return Err(CallError {
                 function: format!("#{function}"),
@@ -33,9 +33,9 @@ impl<'s> Calls<'s> {
         let mut raw = Vec::with_capacity(args.len());
         for (arg, ty) in args.iter().zip(&decl.params) {
             let encoded = match arg {
-                Arg::Attr(attr) => match values.get(attr.0 as usize) {
-                    Some(Some(bound)) => abi::encode(bound, ty),
-                    _ => return Ok(None),
+                Arg::Attr(attr) => match values.get(*attr) {
+                    Some(bound) => abi::encode(bound, ty),
+                    None => return Ok(None),
                 },
                 Arg::Value(v) => abi::encode_value(v, ty),
             };

@@ -50,7 +50,7 @@ pub(crate) fn availability(
     // Promotions whose scope needed an extension call that failed: not applied (fail closed).
     let mut failed: BTreeMap<usize, CallError> = BTreeMap::new();
     let mut candidates = Vec::new();
-    for (l, values) in bound.lines.iter().enumerate() {
+    for (l, values) in bound.lines().enumerate() {
         prepared.index.candidates_into(values, &mut candidates);
         for &i in &candidates {
             let i = i as usize;
@@ -115,7 +115,7 @@ pub(crate) fn availability(
             _ => None,
         }
         .or_else(|| extension_failure.as_ref().map(|e| format!("{e}: not applied")))
-        .or_else(|| match holds(&p.eligible, &bound.customer, &mut calls) {
+        .or_else(|| match holds(&p.eligible, bound.customer(), &mut calls) {
             Ok(true) => None,
             Ok(false) => Some("the customer is not eligible".to_owned()),
             Err(e) => {

@@ -397,7 +397,7 @@ impl Pricing<'_> {
                 continue;
             }
             let mut floors: Vec<FloorBound> = Vec::new();
-            let values = self.bound.lines.get(l);
+            let values = self.bound.line(l);
             for f in &self.ruleset.settings.floors {
                 // A floor whose products an extension could not decide protects the line.
                 if values.is_some_and(|v| holds(&f.products, v, &mut calls).unwrap_or(true)) {
