@@ -13,6 +13,8 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use crate::money::scaled;
+
 /// Why an amount could not be allocated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AllocationError {
@@ -94,12 +96,6 @@ fn in_decimals(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Result
         }
     }
     Ok(shares)
-}
-
-/// `d × 10^scale` as an integer, if that is exact and fits.
-fn scaled(d: Decimal, scale: u32) -> Option<i128> {
-    let up = scale.checked_sub(d.scale())?;
-    d.mantissa().checked_mul(10i128.checked_pow(up)?)
 }
 
 /// The same rule in integers: the amount in minor units, the weights at their common scale.

@@ -10,6 +10,13 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+/// `d × 10^scale` as an integer, if that is exact and fits: an amount in minor units when
+/// `scale` is the currency's.
+pub(crate) fn scaled(d: Decimal, scale: u32) -> Option<i128> {
+    let up = scale.checked_sub(d.scale())?;
+    d.mantissa().checked_mul(10i128.checked_pow(up)?)
+}
+
 /// An ISO 4217 currency that Promo knows the minor unit of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Currency {

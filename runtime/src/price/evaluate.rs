@@ -20,7 +20,7 @@ pub(crate) struct PromotionResult {
     /// Its discount per line, after budget and clamping.
     pub lines: Vec<(usize, Decimal)>,
     /// Its discount per line after the budget but before clamping, in the order clamping takes
-    /// them: what [`Pricing::compose`] replays.
+    /// them: what the search replays (`search.rs`, `Left::compose`).
     pub raw: Vec<(usize, Decimal)>,
     /// Σ `lines`.
     pub discount: Decimal,
@@ -241,35 +241,6 @@ impl Pricing<'_> {
         snapshot.clear();
         eval.index();
         eval
-    }
-
-    /// The value ([`Evaluation::value`]) of the promotions whose stand-alone evaluations are
-    /// `parts`, replayed through the clamps without evaluating any kind again. `parts` must be in
-    /// [`evaluate`](Self::evaluate)'s order: by stage, then by index.
-    ///
-    /// Exact in parallel calculation only: there every promotion measures the original amounts,
-    /// so what it gives before clamping does not depend on the others, and replaying the clamps
-    /// in the same order gives the same discount. `left` is scratch space for the lines' amounts
-    /// left, every slot clear on entry and on return.
-    pub(crate) fn compose<'e>(
-        &self,
-        parts: impl Iterator<Item = &'e Evaluation>,
-        left: &mut Amounts,
-    ) -> (Decimal, Decimal) {
-        let (mut discount, mut gift_value) = (Decimal::ZERO, Decimal::ZERO);
-        for e in parts {
-            gift_value += e.gift_value;
-            for r in &e.results {
-                for &(l, d) in &r.raw {
-                    let Some(amount) = left.entry(l, self.original(l)) else { continue };
-                    let d = d.min(*amount).max(Decimal::ZERO);
-                    *amount -= d;
-                    discount += d;
-                }
-            }
-        }
-        left.clear();
-        (discount, gift_value)
     }
 
     fn apply_promotion(&self, i: usize, base: &Amounts, net: &mut Amounts) -> PromotionResult {

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::Pricing;
-use super::evaluate::{Amounts, Evaluation};
+use super::evaluate::Evaluation;
 use super::stacking::{Stage, conflicts, stage};
 use crate::ir::Calculation;
 
@@ -91,7 +91,7 @@ impl Pricing<'_> {
     /// The best set containing `forced` (those that are available and do not clash with an
     /// earlier forced one).
     pub(crate) fn best(&self, forced: &[usize], alone: &Alone) -> Choice {
-        let gain = |i: usize| alone.get(&i).map_or((Decimal::ZERO, Decimal::ZERO), Evaluation::value);
+        let gain = |i: usize| alone.get(&i).map_or((0, 0), |e| self.minor_value(e));
         let useful: Vec<usize> = self
             .relevant
             .iter()
@@ -150,10 +150,11 @@ impl Pricing<'_> {
         }
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
-        let mut left: Option<Amounts> = None;
         // Scratch reused by every component.
+        let mut left = Left::default();
         let mut clash: Vec<bool> = Vec::new();
-        let (mut gains, mut alones, mut blocked, mut chosen) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut gains, mut replays, mut raws, mut blocked, mut chosen) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (start, end) in bounds {
             let Some(members) = members_flat.get_mut(start..end) else { continue };
             // A promotion that shares no line with another is chosen: what the search would
@@ -163,7 +164,9 @@ impl Pricing<'_> {
                 choice.set.push(*only);
                 continue;
             }
-            let left = left.get_or_insert_with(|| Amounts::new(self.by_line.len()));
+            if parallel && left.original.is_empty() {
+                left = Left::new(self.original.iter().map(|&d| self.rules.minor(d)).collect());
+            }
             // Forced first, then by stand-alone gain (best first), then source order.
             members.sort_by_cached_key(|&i| (std::cmp::Reverse(forced_ok.contains(&i)), std::cmp::Reverse(gain(i)), i));
             let members: &[usize] = members;
@@ -184,18 +187,34 @@ impl Pricing<'_> {
             }
             gains.clear();
             gains.extend(members.iter().map(|&i| gain(i)));
-            alones.clear();
-            alones.extend(members.iter().map(|&i| Some((self.ruleset.promotions.get(i).map(stage)?, alone.get(&i)?))));
-            let open = gains.iter().fold((Decimal::ZERO, Decimal::ZERO), |acc, g| add(acc, *g));
+            replays.clear();
+            raws.clear();
+            if parallel {
+                for &i in members {
+                    let (Some(p), Some(e)) = (self.ruleset.promotions.get(i), alone.get(&i)) else { continue };
+                    let from = raws.len();
+                    for r in &e.results {
+                        raws.extend(r.raw.iter().map(|&(l, d)| (l, self.rules.minor(d))));
+                    }
+                    replays.push(Replay {
+                        stage: stage(p),
+                        index: i,
+                        raw: from..raws.len(),
+                        gift_value: self.rules.minor(e.gift_value),
+                    });
+                }
+            }
+            let open = gains.iter().fold((0, 0), |acc, g| add(acc, *g));
             let mut search = Search {
                 pricing: self,
                 members,
                 clash: &clash,
                 forced: &forced_ok,
                 gains: &gains,
-                alone: &alones,
+                replays: &replays,
+                raws: &raws,
                 parallel,
-                left,
+                left: &mut left,
                 parts: Vec::new(),
                 best: None,
                 evaluated: 0,
@@ -204,7 +223,7 @@ impl Pricing<'_> {
             chosen.clear();
             blocked.clear();
             blocked.resize(n, 0u32);
-            search.visit(0, &mut chosen, (Decimal::ZERO, Decimal::ZERO), open, &mut blocked);
+            search.visit(0, &mut chosen, (0, 0), open, &mut blocked);
             choice.evaluated += search.evaluated;
             if search.evaluated >= search.budget {
                 choice.complete = false;
@@ -216,9 +235,69 @@ impl Pricing<'_> {
         choice.set.sort_unstable();
         choice
     }
+
+    /// An evaluation's value ([`Evaluation::value`]) in minor units: the search adds and compares
+    /// integers, exactly.
+    fn minor_value(&self, e: &Evaluation) -> Value {
+        (self.rules.minor(e.discount), self.rules.minor(e.gift_value))
+    }
 }
 
-type Value = (Decimal, Decimal);
+/// The customer's gain from a combination in minor units, for comparing: discount, then gift
+/// value. Exact: every amount the engine computes is in the minor unit.
+type Value = (i128, i128);
+
+/// What a member gave alone, in minor units, replayed at a leaf under parallel calculation.
+struct Replay {
+    stage: Stage,
+    /// The promotion.
+    index: usize,
+    /// Its discounts per line before clamping (`PromotionResult::raw`), in `Search::raws`.
+    raw: std::ops::Range<usize>,
+    gift_value: i128,
+}
+
+/// What is left of each line while a leaf is composed, in minor units.
+// INVARIANT: between leaves every slot holds its line's original amount.
+#[derive(Default)]
+struct Left {
+    amounts: Vec<i128>,
+    original: Vec<i128>,
+    /// Lines changed by the leaf being composed, restored after it.
+    touched: Vec<usize>,
+}
+
+impl Left {
+    fn new(original: Vec<i128>) -> Left {
+        Left { amounts: original.clone(), original, touched: Vec::new() }
+    }
+
+    /// The value of promotions whose stand-alone discounts are `parts`, in the order
+    /// [`Pricing::evaluate`] applies them: each discount cut to what is left of its line.
+    ///
+    /// Exact in parallel calculation only: there every promotion measures the original amounts,
+    /// so what it gives before clamping does not depend on the others, and replaying the clamps
+    /// in the same order gives the same discount.
+    fn compose<'r>(&mut self, parts: impl Iterator<Item = &'r Replay>, raws: &[(usize, i128)]) -> Value {
+        let (mut discount, mut gift_value) = (0i128, 0i128);
+        for part in parts {
+            gift_value += part.gift_value;
+            for &(l, d) in raws.get(part.raw.clone()).unwrap_or(&[]) {
+                let Some(amount) = self.amounts.get_mut(l) else { continue };
+                let d = d.min(*amount).max(0);
+                *amount -= d;
+                discount += d;
+                self.touched.push(l);
+            }
+        }
+        for l in self.touched.drain(..) {
+            if let (Some(slot), Some(&o)) = (self.amounts.get_mut(l), self.original.get(l)) {
+                *slot = o;
+            }
+        }
+        (discount, gift_value)
+    }
+}
 
 struct Search<'s, 'p> {
     pricing: &'s Pricing<'p>,
@@ -227,14 +306,14 @@ struct Search<'s, 'p> {
     clash: &'s [bool],
     forced: &'s [usize],
     gains: &'s [Value],
-    /// Per member: its stage and its stand-alone evaluation (looked up once, not at every leaf).
-    alone: &'s [Option<(Stage, &'s Evaluation)>],
-    /// Parallel calculation: a combination's value is composed from `alone` (exact there).
+    /// Parallel calculation: per member (by position), what it gave alone, so a combination's
+    /// value is composed (exact there) instead of evaluated.
+    replays: &'s [Replay],
+    raws: &'s [(usize, i128)],
     parallel: bool,
-    /// Scratch for [`Pricing::compose`].
-    left: &'s mut Amounts,
+    left: &'s mut Left,
     /// Scratch for a leaf's members in the order they are composed.
-    parts: Vec<(Stage, usize, &'s Evaluation)>,
+    parts: Vec<&'s Replay>,
     best: Option<(Value, Vec<usize>)>,
     evaluated: u64,
     budget: u64,
@@ -302,20 +381,17 @@ impl Search<'_, '_> {
             if self.parallel {
                 let mut parts = std::mem::take(&mut self.parts);
                 parts.clear();
-                parts.extend(chosen.iter().filter_map(|&pos| {
-                    let (stage, e) = self.alone.get(pos).copied().flatten()?;
-                    Some((stage, *self.members.get(pos)?, e))
-                }));
+                parts.extend(chosen.iter().filter_map(|&pos| self.replays.get(pos)));
                 // The order `evaluate` applies them in: by stage, then by index.
-                parts.sort_unstable_by_key(|&(stage, i, _)| (stage, i));
-                let value = self.pricing.compose(parts.iter().map(|&(_, _, e)| e), self.left);
+                parts.sort_unstable_by_key(|r| (r.stage, r.index));
+                let value = self.left.compose(parts.iter().copied(), self.raws);
                 self.parts = parts;
                 if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
                     self.best = Some((value, set(self.members)));
                 }
             } else {
                 let set = set(self.members);
-                let value = self.pricing.evaluate(&set).value();
+                let value = self.pricing.minor_value(&self.pricing.evaluate(&set));
                 if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
                     self.best = Some((value, set));
                 }

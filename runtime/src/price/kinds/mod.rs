@@ -50,6 +50,15 @@ impl Rules {
         d.round_dp_with_strategy(self.minor_units, strategy)
     }
 
+    /// `d` in minor units, as the search compares values. Amounts the engine computes are already
+    /// in the minor unit; one that were not would be rounded to it first.
+    pub fn minor(&self, d: Decimal) -> i128 {
+        crate::money::scaled(d, self.minor_units)
+            .or_else(|| crate::money::scaled(self.round(d), self.minor_units))
+            // INVARIANT: amounts are bounded far below 10^28 (ARCHITECTURE rule 5), so they fit.
+            .unwrap_or(0)
+    }
+
     /// Allocates `amount` over the lines by their base (spec/allocation.md).
     pub fn allocate(&self, amount: Decimal, group: &[GroupLine]) -> Vec<(usize, Decimal)> {
         // One line takes it all: what the general rule gives, without its bookkeeping.
