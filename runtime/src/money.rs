@@ -17,6 +17,49 @@ pub(crate) fn scaled(d: Decimal, scale: u32) -> Option<i128> {
     d.mantissa().checked_mul(10i128.checked_pow(up)?)
 }
 
+/// An amount shown with exactly `.1` decimals (`0` → `0.00` for cents), as every amount in an
+/// outcome is: byte for byte what [`Decimal`]'s own `Display` writes after a `rescale`, without
+/// its general-purpose conversion (the outcome shows hundreds of amounts per cart).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fixed(pub Decimal, pub u32);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Fixed(d, decimals) = *self;
+        let fast = scaled(d, decimals).map(i128::unsigned_abs).and_then(|m| u64::try_from(m).ok());
+        let (Some(mut m), true) = (fast, decimals < 32) else {
+            // Too large for the fast path, or finer than shown: the decimal's own rescale.
+            let mut shown = d;
+            shown.rescale(decimals);
+            return fmt::Display::fmt(&shown, f);
+        };
+        // Written from the end: at most 20 digits of a u64, the point, and zeros before it.
+        let mut text = [b'0'; 64];
+        let mut at = text.len();
+        // The decimals, the point, and at least one digit before it.
+        let shortest = decimals as usize + usize::from(decimals > 0);
+        let mut n = 0;
+        while m > 0 || n <= shortest {
+            at -= 1;
+            let byte = if n == decimals as usize && decimals > 0 {
+                b'.'
+            } else {
+                let digit = b'0' + (m % 10) as u8;
+                m /= 10;
+                digit
+            };
+            if let Some(slot) = text.get_mut(at) {
+                *slot = byte;
+            }
+            n += 1;
+        }
+        if d.is_sign_negative() {
+            f.write_str("-")?;
+        }
+        f.write_str(std::str::from_utf8(text.get(at..).unwrap_or(&[])).map_err(|_| fmt::Error)?)
+    }
+}
+
 /// An ISO 4217 currency that Promo knows the minor unit of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Currency {
@@ -255,6 +298,39 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap_or_default()
+    }
+
+    fn rescaled(d: Decimal, decimals: u32) -> String {
+        let mut shown = d;
+        shown.rescale(decimals);
+        shown.to_string()
+    }
+
+    #[test]
+    fn fixed_shows_what_a_rescaled_decimal_shows() {
+        for (text, decimals) in [
+            ("0", 2),
+            ("0.05", 2),
+            ("5", 2),
+            ("123.45", 2),
+            ("-0.50", 2),
+            ("-7", 0),
+            ("1000000", 3),
+            ("18446744073709551616", 2),
+            ("0.125", 2),
+            ("99999999999999999.99", 2),
+        ] {
+            let d = dec(text);
+            assert_eq!(Fixed(d, decimals).to_string(), rescaled(d, decimals), "{text} at {decimals}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fixed_agrees_with_rescale(mantissa in proptest::num::i64::ANY, scale in 0u32..6, decimals in 0u32..5) {
+            let d = Decimal::new(mantissa, scale);
+            proptest::prop_assert_eq!(Fixed(d, decimals).to_string(), rescaled(d, decimals));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! From the chosen combination to the [`Outcome`]: lines with their candidates and allocations,
 //! discounts, gifts, add-ons, presale deposits, hints, switch suggestions, risk flags, trace.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::search::Chosen;
 
@@ -15,6 +15,7 @@ use super::search::Alone;
 use super::stacking::stage;
 use crate::cond::holds;
 use crate::ir::FloorBound;
+use crate::money::Fixed;
 
 /// Why `e` gave a line nothing, in words.
 fn note(e: &Effect) -> String {
@@ -25,9 +26,9 @@ fn note(e: &Effect) -> String {
 #[derive(Default)]
 struct Memo {
     /// Per promotion left out, the cart's discount with it.
-    left_out: HashMap<usize, Decimal>,
+    left_out: FxHashMap<usize, Decimal>,
     /// Per chosen promotion pushing others out, the reason they give.
-    conflicts: HashMap<usize, String>,
+    conflicts: FxHashMap<usize, String>,
 }
 
 /// What the candidates of every line are judged against.
@@ -47,7 +48,12 @@ impl Pricing<'_> {
     }
 
     fn money(&self, d: Decimal) -> String {
-        self.fix(d).to_string()
+        self.shown(d).to_string()
+    }
+
+    /// `d` as shown: with exactly the currency's minor unit of decimals.
+    fn shown(&self, d: Decimal) -> Fixed {
+        Fixed(d, self.rules.minor_units)
     }
 
     /// `d` written with exactly the currency's minor unit of decimals (amounts here are already
@@ -87,8 +93,8 @@ impl Pricing<'_> {
                 let saves = free_eval.discount - eval.discount;
                 trace.push(format!(
                     "the customer's choice saves {}; another choice saves {} more",
-                    self.money(eval.discount),
-                    self.money(saves)
+                    self.shown(eval.discount),
+                    self.shown(saves)
                 ));
                 switch_suggestions.push(SwitchSuggestion {
                     instead_of: forced.iter().map(|&i| self.name(i)).collect(),
@@ -161,7 +167,7 @@ impl Pricing<'_> {
                     amount: self.fix(r.discount),
                     units: r.consumed,
                 });
-                trace.push(format!("`{}` ({}): −{}", p.name, stage(p).name(), self.money(r.discount)));
+                trace.push(format!("`{}` ({}): −{}", p.name, stage(p).name(), self.shown(r.discount)));
             }
             for (_, effect) in &r.groups {
                 for g in &effect.gifts {
@@ -170,7 +176,7 @@ impl Pricing<'_> {
                         p.name,
                         g.quantity,
                         self.ruleset.symbol(g.sku),
-                        self.money(g.worth)
+                        self.shown(g.worth)
                     ));
                     gifts.push(GiftOutcome {
                         promotion: p.name.clone(),
@@ -246,7 +252,7 @@ impl Pricing<'_> {
             } else if c.chosen.contains(&i) {
                 match c.eval.result(i) {
                     Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
-                        Some((_, d)) => (true, format!("{} off this line", self.money(*d))),
+                        Some((_, d)) => (true, format!("{} off this line", self.shown(*d))),
                         None => match self.effect_on(r.groups.as_slice(), l) {
                             Some(e) if !e.gifts.is_empty() => (true, "earns a gift".into()),
                             Some(e) if !e.addons.is_empty() => (true, "unlocks an add-on".into()),
@@ -285,7 +291,7 @@ impl Pricing<'_> {
                             false,
                             format!(
                                 "left out: the customer saves {without} without it and {} with it",
-                                self.money(with)
+                                self.shown(with)
                             ),
                         )
                     }
@@ -313,7 +319,7 @@ impl Pricing<'_> {
     /// connected to `i` by shared lines are evaluated again.
     fn total_with(&self, i: usize, c: &Context<'_>) -> Decimal {
         let mut component: Vec<usize> = vec![i];
-        let mut seen_lines: HashSet<usize> = HashSet::new();
+        let mut seen_lines: FxHashSet<usize> = FxHashSet::default();
         let mut frontier: Vec<usize> = vec![i];
         while let Some(p) = frontier.pop() {
             for &l in self.avail(p).map_or(&[][..], |a| a.lines.as_slice()) {
@@ -422,8 +428,8 @@ impl Pricing<'_> {
                         message: format!(
                             "line `{}` sells at {} a unit, below its floor {}",
                             line.id,
-                            self.money(unit),
-                            self.money(self.rules.round(floor))
+                            self.shown(unit),
+                            self.shown(self.rules.round(floor))
                         ),
                     });
                     break;

@@ -152,7 +152,7 @@ impl Pricing<'_> {
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
         // Scratch reused by every component.
         let mut left = Left::default();
-        let mut clash: Vec<bool> = Vec::new();
+        let mut clash: Vec<u64> = Vec::new();
         let (mut gains, mut replays, mut raws, mut blocked, mut chosen) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (start, end) in bounds {
@@ -171,17 +171,16 @@ impl Pricing<'_> {
             members.sort_by_cached_key(|&i| (std::cmp::Reverse(forced_ok.contains(&i)), std::cmp::Reverse(gain(i)), i));
             let members: &[usize] = members;
             let n = members.len();
-            // Clashing is symmetric: each pair is decided once. Row `x` is `clash[x*n..][..n]`.
+            // Clashing is symmetric: each pair is decided once. Row `x` is the bit set
+            // `clash[x * words..][..words]`.
+            let words = n.div_ceil(64);
             clash.clear();
-            clash.resize(n * n, false);
+            clash.resize(n * words, 0u64);
             for (x, &a) in members.iter().enumerate() {
                 for (y, &b) in members.iter().enumerate().skip(x + 1) {
                     if self.clash(a, b) {
-                        for cell in [x * n + y, y * n + x] {
-                            if let Some(cell) = clash.get_mut(cell) {
-                                *cell = true;
-                            }
-                        }
+                        set_bit(clash.get_mut(x * words..(x + 1) * words), y);
+                        set_bit(clash.get_mut(y * words..(y + 1) * words), x);
                     }
                 }
             }
@@ -209,6 +208,7 @@ impl Pricing<'_> {
                 pricing: self,
                 members,
                 clash: &clash,
+                words,
                 forced: &forced_ok,
                 gains: &gains,
                 replays: &replays,
@@ -222,7 +222,7 @@ impl Pricing<'_> {
             };
             chosen.clear();
             blocked.clear();
-            blocked.resize(n, 0u32);
+            blocked.resize((n + 1) * words, 0u64);
             search.visit(0, &mut chosen, (0, 0), open, &mut blocked);
             choice.evaluated += search.evaluated;
             if search.evaluated >= search.budget {
@@ -246,6 +246,13 @@ impl Pricing<'_> {
 /// The customer's gain from a combination in minor units, for comparing: discount, then gift
 /// value. Exact: every amount the engine computes is in the minor unit.
 type Value = (i128, i128);
+
+/// Sets bit `pos` of the bit set `bits`.
+fn set_bit(bits: Option<&mut [u64]>, pos: usize) {
+    if let Some(word) = bits.and_then(|b| b.get_mut(pos / 64)) {
+        *word |= 1 << (pos % 64);
+    }
+}
 
 /// What a member gave alone, in minor units, replayed at a leaf under parallel calculation.
 struct Replay {
@@ -302,8 +309,10 @@ impl Left {
 struct Search<'s, 'p> {
     pricing: &'s Pricing<'p>,
     members: &'s [usize],
-    /// Whether members (by position) clash: row `x` is `clash[x * n..][..n]`.
-    clash: &'s [bool],
+    /// Which members (by position) clash: row `x` is the bit set `clash[x * words..][..words]`.
+    clash: &'s [u64],
+    /// Words in a bit set of members.
+    words: usize,
     forced: &'s [usize],
     gains: &'s [Value],
     /// Parallel calculation: per member (by position), what it gave alone, so a combination's
@@ -329,38 +338,41 @@ fn sub(a: Value, b: Value) -> Value {
 
 impl Search<'_, '_> {
     /// The row of member `pos` in the clash matrix.
-    fn row(&self, pos: usize) -> &[bool] {
-        let n = self.members.len();
-        self.clash.get(pos * n..(pos + 1) * n).unwrap_or(&[])
+    fn row(&self, pos: usize) -> &[u64] {
+        self.clash.get(pos * self.words..(pos + 1) * self.words).unwrap_or(&[])
     }
 
-    /// Counts member `k` in `blocked` as chosen, and returns `open` less the gains of the
-    /// undecided members (after `k`) it newly blocks.
-    fn choose(&self, blocked: &mut [u32], k: usize, mut open: Value) -> Value {
-        for (pos, (count, &clashes)) in blocked.iter_mut().zip(self.row(k)).enumerate() {
-            if clashes {
-                if *count == 0 && pos > k {
-                    open = sub(open, self.gains.get(pos).copied().unwrap_or_default());
-                }
-                *count += 1;
+    /// Writes into `blocked` level `chosen + 1` what level `chosen` blocks and member `k`'s
+    /// clashes, and returns `open` less the gains of the undecided members (after `k`) it newly
+    /// blocks.
+    fn choose(&self, blocked: &mut [u64], chosen: usize, k: usize, mut open: Value) -> Value {
+        let w = self.words;
+        let Some((below, above)) = blocked.get_mut(chosen * w..(chosen + 2) * w).map(|s| s.split_at_mut(w)) else {
+            return open;
+        };
+        for (word, ((next, &was), &row)) in above.iter_mut().zip(below.iter()).zip(self.row(k)).enumerate() {
+            *next = was | row;
+            // Members after `k` only: the bits above `k`'s in its word, every bit in later words.
+            let after = match (word * 64).cmp(&(k - k % 64)) {
+                std::cmp::Ordering::Less => 0,
+                std::cmp::Ordering::Equal => (!0u64).checked_shl(k as u32 % 64 + 1).unwrap_or(0),
+                std::cmp::Ordering::Greater => !0u64,
+            };
+            let mut newly = row & !was & after;
+            while newly != 0 {
+                let pos = word * 64 + newly.trailing_zeros() as usize;
+                open = sub(open, self.gains.get(pos).copied().unwrap_or_default());
+                newly &= newly - 1;
             }
         }
         open
     }
 
-    /// Undoes [`choose`](Self::choose) of member `k`.
-    fn unchoose(&self, blocked: &mut [u32], k: usize) {
-        for (count, &clashes) in blocked.iter_mut().zip(self.row(k)) {
-            if clashes {
-                *count = count.saturating_sub(1);
-            }
-        }
-    }
-
     /// `chosen` holds positions in `members`, ascending; `gain` is their stand-alone gains
-    /// summed; `blocked[pos]` counts the chosen members that clash with member `pos`; `open` is
-    /// the stand-alone gains of the undecided members (from `k` on) that nothing chosen blocks.
-    fn visit(&mut self, k: usize, chosen: &mut Vec<usize>, gain: Value, open: Value, blocked: &mut [u32]) {
+    /// summed; level `chosen.len()` of `blocked` (`words` words a level) is the bit set of the
+    /// members that clash with a chosen one; `open` is the stand-alone gains of the undecided
+    /// members (from `k` on) that nothing chosen blocks.
+    fn visit(&mut self, k: usize, chosen: &mut Vec<usize>, gain: Value, open: Value, blocked: &mut [u64]) {
         if self.evaluated >= self.budget {
             return;
         }
@@ -398,15 +410,15 @@ impl Search<'_, '_> {
             }
             return;
         };
-        let compatible = blocked.get(k).is_some_and(|&c| c == 0);
+        let level = chosen.len() * self.words;
+        let compatible = blocked.get(level + k / 64).is_some_and(|&w| w & (1 << (k % 64)) == 0);
         let g = self.gains.get(k).copied().unwrap_or_default();
         // Member `k` is decided either way: it leaves the undecided members.
         let rest = if compatible { sub(open, g) } else { open };
         if compatible {
+            let rest_chosen = self.choose(blocked, chosen.len(), k, rest);
             chosen.push(k);
-            let rest_chosen = self.choose(blocked, k, rest);
             self.visit(k + 1, chosen, add(gain, g), rest_chosen, blocked);
-            self.unchoose(blocked, k);
             chosen.pop();
         }
         if !self.forced.contains(&i) || !compatible {

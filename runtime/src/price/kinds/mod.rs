@@ -53,6 +53,9 @@ impl Rules {
     /// `d` in minor units, as the search compares values. Amounts the engine computes are already
     /// in the minor unit; one that were not would be rounded to it first.
     pub fn minor(&self, d: Decimal) -> i128 {
+        if d.scale() == self.minor_units {
+            return d.mantissa();
+        }
         crate::money::scaled(d, self.minor_units)
             .or_else(|| crate::money::scaled(self.round(d), self.minor_units))
             // INVARIANT: amounts are bounded far below 10^28 (ARCHITECTURE rule 5), so they fit.

@@ -62,11 +62,7 @@ pub(crate) enum Gives {
 impl Gives {
     /// In words, money with the currency's `minor_units` decimals: "40.00 off", "the gift TOTE".
     pub fn words(&self, ruleset: &CompiledRuleset, minor_units: u32) -> String {
-        let money = |d: Decimal| {
-            let mut shown = d;
-            shown.rescale(minor_units);
-            shown
-        };
+        let money = |d: Decimal| crate::money::Fixed(d, minor_units);
         match *self {
             Gives::AmountOff(m) => format!("{} off", money(m)),
             Gives::PercentOff(p) => format!("{}% off", p.normalize()),
