@@ -164,3 +164,49 @@ proptest! {
         prop_assert!(o.lines.iter().all(|l| l.final_line_price >= Decimal::ZERO));
     }
 }
+
+/// Seventy item-level promotions on one line all clash: one search component wider than a
+/// 64-bit word, so its clash rows and blocked sets span two words. The best is chosen wherever it
+/// sits, with a store-level threshold beside it; a customer's choice is honoured and the better
+/// choice suggested.
+#[test]
+fn a_component_wider_than_a_word_finds_the_best() {
+    let mut text = String::from("settings { currency USD }\n");
+    for k in 0..70 {
+        // p66 gives the most: 90.00 off; the others 1.00 to 70.00.
+        let off = if k == 66 { 90 } else { k + 1 };
+        text.push_str(&format!("promotion \"p{k}\" {{ level item scope sku == \"A\" discount {off}.00 }}\n"));
+    }
+    text.push_str("promotion \"store\" { level store scope all discount 5.00 when spend 10.00 }\n");
+    let prepared = Prepared::new(promo::scenario::compile_text(&text).unwrap());
+    let mut attributes = BTreeMap::new();
+    attributes.insert("category".into(), serde_json::json!("c1"));
+    let mut c = Cart {
+        currency: None,
+        lines: vec![Line {
+            id: "l1".into(),
+            sku: "A".into(),
+            unit_price: Decimal::new(10000, 2),
+            quantity: 1,
+            attributes,
+        }],
+        coupons: vec![],
+        choose: vec![],
+    };
+    let (customer, state) = (Customer::default(), State::default());
+    let o = promo::runtime::price_prepared(&prepared, &c, &customer, &state, 0).unwrap();
+    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
+    assert_eq!(applied, ["p66", "store"]);
+    assert_eq!(o.discount_total, Decimal::new(9500, 2));
+    assert_eq!(o.total, Decimal::new(500, 2));
+    assert!(o.search.complete);
+
+    c.choose = vec!["p3".into()];
+    let o = promo::runtime::price_prepared(&prepared, &c, &customer, &state, 0).unwrap();
+    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
+    assert_eq!(applied, ["p3", "store"]);
+    assert_eq!(o.discount_total, Decimal::new(900, 2));
+    assert_eq!(o.switch_suggestions.len(), 1);
+    assert_eq!(o.switch_suggestions[0].choose, ["p66", "store"]);
+    assert_eq!(o.switch_suggestions[0].saves, Decimal::new(8600, 2));
+}

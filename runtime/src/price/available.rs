@@ -46,7 +46,8 @@ pub(crate) fn availability(
 ) -> (Vec<usize>, Vec<Availability>) {
     let r = &prepared.ruleset;
     let mut calls = Calls::new(&prepared.sandbox);
-    let mut scopes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // (promotion, line) for every line a promotion's scope holds on, found line by line.
+    let mut matches: Vec<(usize, usize)> = Vec::new();
     // Promotions whose scope needed an extension call that failed: not applied (fail closed).
     let mut failed: BTreeMap<usize, CallError> = BTreeMap::new();
     let mut candidates = Vec::new();
@@ -56,15 +57,25 @@ pub(crate) fn availability(
             let i = i as usize;
             let Some(p) = r.promotions.get(i) else { continue };
             match holds(&p.scope, values, &mut calls) {
-                Ok(true) => scopes.entry(i).or_default().push(l),
+                Ok(true) => matches.push((i, l)),
                 Ok(false) => {}
                 Err(e) => {
                     failed.entry(i).or_insert(e);
-                    scopes.entry(i).or_default().push(l);
+                    matches.push((i, l));
                 }
             }
         }
     }
+    // Each promotion with the lines in its scope, both ascending: one sort, no map.
+    matches.sort_unstable();
+    let mut scopes: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, l) in matches {
+        match scopes.last_mut() {
+            Some((last, lines)) if *last == i => lines.push(l),
+            _ => scopes.push((i, vec![l])),
+        }
+    }
+    let scope_of = |q: usize| scopes.binary_search_by_key(&q, |(i, _)| *i).ok().and_then(|k| scopes.get(k));
     // Promotions withdrawing others: from `start − D` until their end, on the lines in their scope.
     let withdrawing: Vec<usize> = prepared
         .index
@@ -79,7 +90,8 @@ pub(crate) fn availability(
     // Decided before the scopes are moved into the availabilities: it reads the scopes of others.
     let withdrawn: Vec<Vec<(usize, usize)>> = scopes
         .iter()
-        .map(|(&i, in_scope)| {
+        .map(|(i, in_scope)| {
+            let i = *i;
             if withdrawing.is_empty() {
                 return Vec::new();
             }
@@ -88,7 +100,7 @@ pub(crate) fn availability(
                 .filter_map(|&l| {
                     withdrawing
                         .iter()
-                        .find(|&&q| q != i && scopes.get(&q).is_some_and(|s| s.contains(&l)))
+                        .find(|&&q| q != i && scope_of(q).is_some_and(|(_, s)| s.contains(&l)))
                         .map(|&q| (l, q))
                 })
                 .collect()

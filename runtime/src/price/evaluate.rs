@@ -154,12 +154,14 @@ impl Amounts {
 pub(crate) struct Scratch {
     net: Amounts,
     snapshot: Amounts,
+    /// The group a kind is given, refilled for each group.
+    group: Vec<GroupLine>,
 }
 
 impl Scratch {
     /// Scratch for a cart of `lines` lines.
     pub fn new(lines: usize) -> RefCell<Scratch> {
-        RefCell::new(Scratch { net: Amounts::new(lines), snapshot: Amounts::new(lines) })
+        RefCell::new(Scratch { net: Amounts::new(lines), snapshot: Amounts::new(lines), group: Vec::new() })
     }
 }
 
@@ -167,32 +169,32 @@ impl Pricing<'_> {
     /// The groups promotion `i` measures on its available lines (spec §2), in cart order.
     pub(crate) fn groups(&self, i: usize) -> Vec<Vec<usize>> {
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return Vec::new() };
-        // Each group's key beside it: the groups are built directly, not re-collected.
-        let mut keys: Vec<&str> = Vec::new();
-        let mut groups: Vec<Vec<usize>> = Vec::new();
         // A bundle is one (virtual) product: at item level, all its lines are one group.
         let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
-        for &l in &a.lines {
-            let key: &str = match p.level {
+        // The key that groups line `l`, or `None` when the promotion does not measure it.
+        let key = |l: usize| -> Option<&str> {
+            Some(match p.level {
                 Level::Item if bundle => "",
                 Level::Item => self.skus.get(l).copied().unwrap_or(""),
                 Level::Store => match p.store {
                     Some(store) => {
                         if self.merchants.get(l).copied().flatten() != Some(self.ruleset.symbol(store)) {
-                            continue;
+                            return None;
                         }
                         ""
                     }
                     None => self.merchants.get(l).copied().flatten().unwrap_or(""),
                 },
                 Level::Platform => "",
-            };
-            match keys.iter().position(|k| *k == key).and_then(|g| groups.get_mut(g)) {
+            })
+        };
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for &l in &a.lines {
+            let Some(k) = key(l) else { continue };
+            // A group's key is its first line's: no list of keys beside the groups.
+            match groups.iter_mut().find(|g| g.first().and_then(|&f| key(f)) == Some(k)) {
                 Some(lines) => lines.push(l),
-                None => {
-                    keys.push(key);
-                    groups.push(vec![l]);
-                }
+                None => groups.push(vec![l]),
             }
         }
         groups
@@ -219,7 +221,7 @@ impl Pricing<'_> {
     /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
     pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
         let mut scratch = self.scratch.borrow_mut();
-        let Scratch { net, snapshot } = &mut *scratch;
+        let Scratch { net, snapshot, group } = &mut *scratch;
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
         // In stage order, then source order.
         let ordered = self.in_stage_order(set);
@@ -234,7 +236,7 @@ impl Pricing<'_> {
                     snapshot.copy_from(net);
                 }
             }
-            let result = self.apply_promotion(i, snapshot, net);
+            let result = self.apply_promotion(i, snapshot, net, group);
             eval.push(result);
         }
         net.clear();
@@ -243,7 +245,13 @@ impl Pricing<'_> {
         eval
     }
 
-    fn apply_promotion(&self, i: usize, base: &Amounts, net: &mut Amounts) -> PromotionResult {
+    fn apply_promotion(
+        &self,
+        i: usize,
+        base: &Amounts,
+        net: &mut Amounts,
+        group: &mut Vec<GroupLine>,
+    ) -> PromotionResult {
         let mut result = PromotionResult { index: i, ..PromotionResult::default() };
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return result };
         let ctx =
@@ -252,7 +260,6 @@ impl Pricing<'_> {
         let mut groups = self.groups(i);
         let mut raw: Vec<(usize, Decimal)> = Vec::with_capacity(a.lines.len());
         result.groups.reserve_exact(groups.len() * p.benefits.len());
-        let mut group: Vec<GroupLine> = Vec::new();
         for (b, benefit) in p.benefits.iter().enumerate() {
             let mut allowance = a.allowance;
             let mut consumed = 0;
@@ -264,7 +271,7 @@ impl Pricing<'_> {
                     qty: self.quantities.get(l).copied().unwrap_or(0),
                     base: base.get(l).unwrap_or_else(|| self.original(l)),
                 }));
-                let effect = apply(benefit, &group, &mut allowance, &ctx);
+                let effect = apply(benefit, group, &mut allowance, &ctx);
                 consumed += effect.consumed;
                 raw.extend(effect.discounts.iter().copied());
                 result.groups.push((lines, effect));
@@ -291,6 +298,7 @@ impl Pricing<'_> {
     /// `net` — no line below zero — and sets its `lines` and `discount` from what is left.
     fn clamp(&self, result: &mut PromotionResult, net: &mut Amounts) {
         result.lines.clear();
+        result.lines.reserve_exact(result.raw.len());
         result.discount = Decimal::ZERO;
         for &(l, d) in &result.raw {
             let Some(left) = net.entry(l, self.original(l)) else { continue };
@@ -316,7 +324,7 @@ impl Pricing<'_> {
             return self.evaluate(set);
         }
         let mut scratch = self.scratch.borrow_mut();
-        let Scratch { net, snapshot } = &mut *scratch;
+        let Scratch { net, snapshot, group } = &mut *scratch;
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
         for (_, i) in self.in_stage_order(set) {
             let result = match alone.take(i) {
@@ -326,7 +334,7 @@ impl Pricing<'_> {
                 }
                 // INVARIANT: the search chooses only promotions evaluated alone; were one not,
                 // evaluating it here gives the same (`snapshot` is clear: the original amounts).
-                None => self.apply_promotion(i, snapshot, net),
+                None => self.apply_promotion(i, snapshot, net, group),
             };
             eval.push(result);
         }

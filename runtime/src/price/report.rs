@@ -60,7 +60,9 @@ impl Pricing<'_> {
     /// rounded to it, so this only pads: 0 → 0.00).
     fn fix(&self, d: Decimal) -> Decimal {
         let mut shown = d;
-        shown.rescale(self.rules.minor_units);
+        if shown.scale() != self.rules.minor_units {
+            shown.rescale(self.rules.minor_units);
+        }
         shown
     }
 

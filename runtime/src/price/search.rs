@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::Pricing;
 use super::evaluate::Evaluation;
-use super::stacking::{Stage, conflicts, stage};
+use super::stacking::{Stage, Traits, conflicts, conflicts_by, stage};
 use crate::ir::Calculation;
 
 /// Complete combinations evaluated at most for each group of promotions that share lines; past it
@@ -91,22 +91,24 @@ impl Pricing<'_> {
     /// The best set containing `forced` (those that are available and do not clash with an
     /// earlier forced one).
     pub(crate) fn best(&self, forced: &[usize], alone: &Alone) -> Choice {
-        let gain = |i: usize| alone.get(&i).map_or((0, 0), |e| self.minor_value(e));
-        let useful: Vec<usize> = self
-            .relevant
-            .iter()
-            .zip(&self.available)
-            .filter(|(_, a)| a.unavailable.is_none() && !a.lines.is_empty())
-            .map(|(&i, _)| i)
-            .filter(|&i| {
-                alone
-                    .get(&i)
-                    .is_some_and(|e| e.results.iter().any(|r| r.groups.iter().any(|(_, g)| g.gives_anything())))
-            })
-            .collect();
+        // The promotions that give something alone, each with what the search reads of it.
+        // `relevant` and `alone` are both ascending by index: read in step, without a search.
+        let mut evaluations = alone.0.iter().peekable();
+        let mut useful: Vec<Member<'_>> = Vec::new();
+        for (&i, a) in self.relevant.iter().zip(&self.available) {
+            while evaluations.next_if(|(j, _)| *j < i).is_some() {}
+            let Some((_, e)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
+            let gives = e.results.iter().any(|r| r.groups.iter().any(|(_, g)| g.gives_anything()));
+            if a.unavailable.is_none() && !a.lines.is_empty() && gives {
+                useful.push(Member { index: i, lines: &a.lines, alone: e, gain: self.minor_value(e), forced: false });
+            }
+        }
         let mut forced_ok: Vec<usize> = Vec::new();
         for &f in forced {
-            if useful.contains(&f) && !forced_ok.iter().any(|&g| self.clash(f, g)) {
+            if let Some(m) = useful.iter_mut().find(|m| m.index == f)
+                && !forced_ok.iter().any(|&g| self.clash(f, g))
+            {
+                m.forced = true;
                 forced_ok.push(f);
             }
         }
@@ -123,8 +125,8 @@ impl Pricing<'_> {
             x
         }
         let mut first_on_line: Vec<Option<usize>> = vec![None; self.by_line.len()];
-        for (u, &i) in useful.iter().enumerate() {
-            for &l in self.avail(i).map_or(&[][..], |a| a.lines.as_slice()) {
+        for (u, m) in useful.iter().enumerate() {
+            for &l in m.lines {
                 let Some(first) = first_on_line.get_mut(l) else { continue };
                 match *first {
                     None => *first = Some(u),
@@ -138,9 +140,9 @@ impl Pricing<'_> {
             }
         }
         // Members grouped by component: (root, promotion), one sort.
-        let mut grouped: Vec<(usize, usize)> = useful.iter().enumerate().map(|(u, &i)| (root(&parent, u), i)).collect();
+        let mut grouped: Vec<(usize, usize)> = (0..useful.len()).map(|u| (root(&parent, u), u)).collect();
         grouped.sort_unstable();
-        let mut members_flat: Vec<usize> = grouped.iter().map(|&(_, i)| i).collect();
+        let mut members_flat: Vec<Member<'_>> = grouped.iter().filter_map(|&(_, u)| useful.get(u).copied()).collect();
         let mut bounds: Vec<(usize, usize)> = Vec::new();
         for (at, pair) in grouped.iter().enumerate() {
             match bounds.last_mut() {
@@ -153,44 +155,84 @@ impl Pricing<'_> {
         // Scratch reused by every component.
         let mut left = Left::default();
         let mut clash: Vec<u64> = Vec::new();
-        let (mut gains, mut replays, mut raws, mut blocked, mut chosen) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // A line is in one component only (its promotions are all joined), so its place among
+        // its component's lines is set once for the whole search.
+        let mut line_bit: Vec<u32> = vec![u32::MAX; self.by_line.len()];
+        let (mut member_lines, mut traits, mut line_sets): (Vec<&[usize]>, Vec<Option<Traits>>, Vec<u64>) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let (mut ids, mut gains, mut replays, mut raws, mut blocked, mut chosen) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (start, end) in bounds {
             let Some(members) = members_flat.get_mut(start..end) else { continue };
             // A promotion that shares no line with another is chosen: what the search would
             // find after its one complete combination (a value is never below zero).
             if let [only] = members {
                 choice.evaluated += 1;
-                choice.set.push(*only);
+                choice.set.push(only.index);
                 continue;
             }
             if parallel && left.original.is_empty() {
                 left = Left::new(self.original.iter().map(|&d| self.rules.minor(d)).collect());
             }
             // Forced first, then by stand-alone gain (best first), then source order.
-            members.sort_by_cached_key(|&i| (std::cmp::Reverse(forced_ok.contains(&i)), std::cmp::Reverse(gain(i)), i));
-            let members: &[usize] = members;
+            members.sort_unstable_by_key(|m| (std::cmp::Reverse(m.forced), std::cmp::Reverse(m.gain), m.index));
+            let members: &[Member<'_>] = members;
             let n = members.len();
+            ids.clear();
+            ids.extend(members.iter().map(|m| m.index));
+            // Each member's lines as a bit set over the component's lines (row `x` is
+            // `line_sets[x * line_words..][..line_words]`), and what deciding a conflict reads of
+            // it: a pair then costs a few word operations.
+            member_lines.clear();
+            traits.clear();
+            let mut count = 0usize;
+            for m in members {
+                let lines = m.lines;
+                for &l in lines {
+                    if let Some(bit) = line_bit.get_mut(l)
+                        && *bit == u32::MAX
+                    {
+                        *bit = count as u32;
+                        count += 1;
+                    }
+                }
+                member_lines.push(lines);
+                traits.push(self.ruleset.promotions.get(m.index).map(Traits::of));
+            }
+            let line_words = count.div_ceil(64);
+            line_sets.clear();
+            line_sets.resize(n * line_words, 0u64);
+            for (x, lines) in member_lines.iter().enumerate() {
+                for &l in *lines {
+                    if let Some(&bit) = line_bit.get(l) {
+                        set_bit(line_sets.get_mut(x * line_words..(x + 1) * line_words), bit as usize);
+                    }
+                }
+            }
+            let row = |x: usize| line_sets.get(x * line_words..(x + 1) * line_words).unwrap_or(&[]);
             // Clashing is symmetric: each pair is decided once. Row `x` is the bit set
             // `clash[x * words..][..words]`.
             let words = n.div_ceil(64);
             clash.clear();
             clash.resize(n * words, 0u64);
-            for (x, &a) in members.iter().enumerate() {
-                for (y, &b) in members.iter().enumerate().skip(x + 1) {
-                    if self.clash(a, b) {
+            for (x, (&a, ta)) in ids.iter().zip(&traits).enumerate() {
+                for (y, (&b, tb)) in ids.iter().zip(&traits).enumerate().skip(x + 1) {
+                    let (Some(ta), Some(tb)) = (ta, tb) else { continue };
+                    if conflicts_by(self.ruleset, (a, *ta), (b, *tb))
+                        && row(x).iter().zip(row(y)).any(|(p, q)| p & q != 0)
+                    {
                         set_bit(clash.get_mut(x * words..(x + 1) * words), y);
                         set_bit(clash.get_mut(y * words..(y + 1) * words), x);
                     }
                 }
             }
             gains.clear();
-            gains.extend(members.iter().map(|&i| gain(i)));
+            gains.extend(members.iter().map(|m| m.gain));
             replays.clear();
             raws.clear();
             if parallel {
-                for &i in members {
-                    let (Some(p), Some(e)) = (self.ruleset.promotions.get(i), alone.get(&i)) else { continue };
+                for &Member { index: i, alone: e, .. } in members {
+                    let Some(p) = self.ruleset.promotions.get(i) else { continue };
                     let from = raws.len();
                     for r in &e.results {
                         raws.extend(r.raw.iter().map(|&(l, d)| (l, self.rules.minor(d))));
@@ -206,7 +248,7 @@ impl Pricing<'_> {
             let open = gains.iter().fold((0, 0), |acc, g| add(acc, *g));
             let mut search = Search {
                 pricing: self,
-                members,
+                members: &ids,
                 clash: &clash,
                 words,
                 forced: &forced_ok,
@@ -241,6 +283,20 @@ impl Pricing<'_> {
     fn minor_value(&self, e: &Evaluation) -> Value {
         (self.rules.minor(e.discount), self.rules.minor(e.gift_value))
     }
+}
+
+/// A promotion the search may choose, with what it reads of it.
+#[derive(Clone, Copy)]
+struct Member<'e> {
+    index: usize,
+    /// The lines it may apply to.
+    lines: &'e [usize],
+    /// What it gives alone.
+    alone: &'e Evaluation,
+    /// Its stand-alone gain, in minor units.
+    gain: Value,
+    /// Whether the customer chose it.
+    forced: bool,
 }
 
 /// The customer's gain from a combination in minor units, for comparing: discount, then gift

@@ -47,21 +47,50 @@ fn stacks_with(p: &Promotion, q: &Promotion, qi: usize) -> bool {
     })
 }
 
+/// What deciding a conflict reads of one promotion, read once when many pairs are decided.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Traits {
+    stage: Stage,
+    changes_price: bool,
+    exclusive: bool,
+    /// Whether it has a `stacks with` list (only then are the lists read).
+    says_stacks: bool,
+}
+
+impl Traits {
+    pub fn of(p: &Promotion) -> Traits {
+        Traits {
+            stage: stage(p),
+            changes_price: changes_price(p),
+            exclusive: p.exclusive,
+            says_stacks: !p.stacks_with.is_empty(),
+        }
+    }
+}
+
 /// Whether promotions `i` and `j`, sharing a line, may not both apply.
 pub(crate) fn conflicts(r: &CompiledRuleset, i: usize, j: usize) -> bool {
     let (Some(p), Some(q)) = (r.promotions.get(i), r.promotions.get(j)) else { return false };
+    conflicts_by(r, (i, Traits::of(p)), (j, Traits::of(q)))
+}
+
+/// [`conflicts`] with each promotion's [`Traits`] read already.
+pub(crate) fn conflicts_by(r: &CompiledRuleset, (i, a): (usize, Traits), (j, b): (usize, Traits)) -> bool {
     if i == j {
         return false;
     }
-    if p.exclusive || q.exclusive {
+    if a.exclusive || b.exclusive {
         return true;
     }
-    // Would they clash unless one says it stacks with the other? (Decided first: reading
-    // `stacks with` lists is the dearer part.)
-    let clash_by_default = if stage(p) == stage(q) {
-        changes_price(p) && changes_price(q)
+    // Would they clash unless one says it stacks with the other?
+    let clash_by_default = if a.stage == b.stage {
+        a.changes_price && b.changes_price
     } else {
         r.settings.stacking == Stacking::Exclusive
     };
-    clash_by_default && !(stacks_with(p, q, j) || stacks_with(q, p, i))
+    if !clash_by_default || !(a.says_stacks || b.says_stacks) {
+        return clash_by_default;
+    }
+    let (Some(p), Some(q)) = (r.promotions.get(i), r.promotions.get(j)) else { return false };
+    !(stacks_with(p, q, j) || stacks_with(q, p, i))
 }
