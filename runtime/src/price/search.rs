@@ -94,7 +94,7 @@ impl Pricing<'_> {
         // The promotions that give something alone, each with what the search reads of it.
         // `relevant` and `alone` are both ascending by index: read in step, without a search.
         let mut evaluations = alone.0.iter().peekable();
-        let mut useful: Vec<Member<'_>> = Vec::new();
+        let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
         for (&i, a) in self.relevant.iter().zip(&self.available) {
             while evaluations.next_if(|(j, _)| *j < i).is_some() {}
             let Some((_, e)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
@@ -115,12 +115,17 @@ impl Pricing<'_> {
         // Components: promotions connected by shared lines (union-find, each promotion joined
         // to the first one met on each of its lines).
         let mut parent: Vec<usize> = (0..useful.len()).collect();
-        fn root(parent: &[usize], mut x: usize) -> usize {
+        // With path halving, so chains stay short however the promotions were joined.
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
             while let Some(&p) = parent.get(x) {
                 if p == x {
                     break;
                 }
-                x = p;
+                let grand = parent.get(p).copied().unwrap_or(p);
+                if let Some(slot) = parent.get_mut(x) {
+                    *slot = grand;
+                }
+                x = grand;
             }
             x
         }
@@ -131,7 +136,7 @@ impl Pricing<'_> {
                 match *first {
                     None => *first = Some(u),
                     Some(v) => {
-                        let (ru, rv) = (root(&parent, u), root(&parent, v));
+                        let (ru, rv) = (root(&mut parent, u), root(&mut parent, v));
                         if let Some(slot) = parent.get_mut(ru.max(rv)) {
                             *slot = ru.min(rv);
                         }
@@ -140,7 +145,7 @@ impl Pricing<'_> {
             }
         }
         // Members grouped by component: (root, promotion), one sort.
-        let mut grouped: Vec<(usize, usize)> = (0..useful.len()).map(|u| (root(&parent, u), u)).collect();
+        let mut grouped: Vec<(usize, usize)> = (0..useful.len()).map(|u| (root(&mut parent, u), u)).collect();
         grouped.sort_unstable();
         let mut members_flat: Vec<Member<'_>> = grouped.iter().filter_map(|&(_, u)| useful.get(u).copied()).collect();
         let mut bounds: Vec<(usize, usize)> = Vec::new();
@@ -256,6 +261,7 @@ impl Pricing<'_> {
                 replays: &replays,
                 raws: &raws,
                 parallel,
+                monotone: parallel && raws.iter().all(|&(_, d)| d >= 0) && replays.iter().all(|r| r.gift_value >= 0),
                 left: &mut left,
                 parts: Vec::new(),
                 best: None,
@@ -376,6 +382,10 @@ struct Search<'s, 'p> {
     replays: &'s [Replay],
     raws: &'s [(usize, i128)],
     parallel: bool,
+    /// Whether adding a compatible member never lowers a combination's value: parallel
+    /// calculation, with no stand-alone discount or gift value below zero. Each line then gives
+    /// the smaller of its amount and its discounts' sum, and gift values add up.
+    monotone: bool,
     left: &'s mut Left,
     /// Scratch for a leaf's members in the order they are composed.
     parts: Vec<&'s Replay>,
@@ -400,11 +410,12 @@ impl Search<'_, '_> {
 
     /// Writes into `blocked` level `chosen + 1` what level `chosen` blocks and member `k`'s
     /// clashes, and returns `open` less the gains of the undecided members (after `k`) it newly
-    /// blocks.
-    fn choose(&self, blocked: &mut [u64], chosen: usize, k: usize, mut open: Value) -> Value {
+    /// blocks, and whether it blocks any.
+    fn choose(&self, blocked: &mut [u64], chosen: usize, k: usize, mut open: Value) -> (Value, bool) {
         let w = self.words;
+        let mut blocks_any = false;
         let Some((below, above)) = blocked.get_mut(chosen * w..(chosen + 2) * w).map(|s| s.split_at_mut(w)) else {
-            return open;
+            return (open, blocks_any);
         };
         for (word, ((next, &was), &row)) in above.iter_mut().zip(below.iter()).zip(self.row(k)).enumerate() {
             *next = was | row;
@@ -415,13 +426,14 @@ impl Search<'_, '_> {
                 std::cmp::Ordering::Greater => !0u64,
             };
             let mut newly = row & !was & after;
+            blocks_any |= newly != 0;
             while newly != 0 {
                 let pos = word * 64 + newly.trailing_zeros() as usize;
                 open = sub(open, self.gains.get(pos).copied().unwrap_or_default());
                 newly &= newly - 1;
             }
         }
-        open
+        (open, blocks_any)
     }
 
     /// `chosen` holds positions in `members`, ascending; `gain` is their stand-alone gains
@@ -472,10 +484,16 @@ impl Search<'_, '_> {
         // Member `k` is decided either way: it leaves the undecided members.
         let rest = if compatible { sub(open, g) } else { open };
         if compatible {
-            let rest_chosen = self.choose(blocked, chosen.len(), k, rest);
+            let (rest_chosen, blocks_any) = self.choose(blocked, chosen.len(), k, rest);
             chosen.push(k);
             self.visit(k + 1, chosen, add(gain, g), rest_chosen, blocked);
             chosen.pop();
+            // Where adding a promotion never lowers a combination's value, leaving out one that
+            // blocks nothing undecided cannot do better: every combination without it is matched
+            // by the same with it, found first (and a tie does not replace the best).
+            if self.monotone && !blocks_any {
+                return;
+            }
         }
         if !self.forced.contains(&i) || !compatible {
             self.visit(k + 1, chosen, gain, rest, blocked);

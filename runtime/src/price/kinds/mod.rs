@@ -52,8 +52,9 @@ impl Rules {
 
     /// `d` in minor units, as the search compares values. Amounts the engine computes are already
     /// in the minor unit; one that were not would be rounded to it first.
+    #[inline]
     pub fn minor(&self, d: Decimal) -> i128 {
-        if d.scale() == self.minor_units {
+        if d.scale() == self.minor_units || d.is_zero() {
             return d.mantissa();
         }
         crate::money::scaled(d, self.minor_units)
