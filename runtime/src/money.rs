@@ -23,40 +23,68 @@ pub(crate) fn scaled(d: Decimal, scale: u32) -> Option<i128> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fixed(pub Decimal, pub u32);
 
-impl fmt::Display for Fixed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Fixed(d, decimals) = *self;
+impl Fixed {
+    /// The amount as text, written on the stack: for texts built by concatenation, without the
+    /// formatting machinery.
+    pub fn text(self) -> FixedText {
+        let Fixed(d, decimals) = self;
         let fast = scaled(d, decimals).map(i128::unsigned_abs).and_then(|m| u64::try_from(m).ok());
         let (Some(mut m), true) = (fast, decimals < 32) else {
             // Too large for the fast path, or finer than shown: the decimal's own rescale.
             let mut shown = d;
             shown.rescale(decimals);
-            return fmt::Display::fmt(&shown, f);
+            return FixedText { bytes: [0; 64], start: 64, slow: Some(shown.to_string()) };
         };
-        // Written from the end: at most 20 digits of a u64, the point, and zeros before it.
-        let mut text = [b'0'; 64];
-        let mut at = text.len();
+        // Written from the end: at most 20 digits of a u64, the point, zeros before it, a sign.
+        let mut bytes = [b'0'; 64];
+        let mut at = bytes.len();
+        let mut put = |byte: u8| {
+            at -= 1;
+            if let Some(slot) = bytes.get_mut(at) {
+                *slot = byte;
+            }
+        };
         // The decimals, the point, and at least one digit before it.
         let shortest = decimals as usize + usize::from(decimals > 0);
         let mut n = 0;
         while m > 0 || n <= shortest {
-            at -= 1;
-            let byte = if n == decimals as usize && decimals > 0 {
-                b'.'
+            if n == decimals as usize && decimals > 0 {
+                put(b'.');
             } else {
-                let digit = b'0' + (m % 10) as u8;
+                put(b'0' + (m % 10) as u8);
                 m /= 10;
-                digit
-            };
-            if let Some(slot) = text.get_mut(at) {
-                *slot = byte;
             }
             n += 1;
         }
         if d.is_sign_negative() {
-            f.write_str("-")?;
+            put(b'-');
         }
-        f.write_str(std::str::from_utf8(text.get(at..).unwrap_or(&[])).map_err(|_| fmt::Error)?)
+        FixedText { bytes, start: at, slow: None }
+    }
+}
+
+/// A [`Fixed`] amount's text.
+pub(crate) struct FixedText {
+    bytes: [u8; 64],
+    start: usize,
+    /// The text, when it was not written on the stack.
+    slow: Option<String>,
+}
+
+impl FixedText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.slow {
+            Some(text) => text,
+            // INVARIANT: `bytes[start..]` holds ASCII digits, a point and a sign only.
+            None => std::str::from_utf8(self.bytes.get(self.start..).unwrap_or(&[])).unwrap_or(""),
+        }
+    }
+}
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text().as_str())
     }
 }
 

@@ -37,6 +37,8 @@ pub(crate) struct Pricing<'a> {
     /// Promotions whose scope matches a line, ascending; `available` is parallel to it.
     relevant: Vec<usize>,
     available: Vec<Availability>,
+    /// What deciding a conflict reads of each promotion in `relevant`, parallel to it.
+    traits: Vec<stacking::Traits>,
     /// Per line, the positions in `relevant` of the promotions whose scope holds on it.
     by_line: Vec<Vec<usize>>,
     /// Original line amounts.
@@ -136,8 +138,11 @@ impl<'a> Pricing<'a> {
                 }
             }
         }
+        // INVARIANT: parallel to `relevant`, whose every index is a promotion of the ruleset.
+        let traits = relevant.iter().filter_map(|&i| ruleset.promotions.get(i).map(stacking::Traits::of)).collect();
         Ok(Pricing {
             ruleset,
+            traits,
             sandbox: &prepared.sandbox,
             cart,
             rules: Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding },

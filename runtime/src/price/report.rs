@@ -8,11 +8,12 @@ use super::search::Chosen;
 use rust_decimal::Decimal;
 
 use super::Pricing;
+use super::available::Availability;
 use super::evaluate::Evaluation;
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::search::Alone;
-use super::stacking::stage;
+use super::stacking::{Traits, conflicts_by, stage};
 use crate::cond::holds;
 use crate::ir::FloorBound;
 use crate::money::Fixed;
@@ -123,8 +124,10 @@ impl Pricing<'_> {
             .relevant
             .iter()
             .zip(&self.available)
-            .map(|(&i, a)| {
-                (a.unavailable.is_none() && !chosen.contains(&i)).then(|| self.clashing_chosen(i, &chosen_at)).flatten()
+            .zip(&self.traits)
+            .zip(&chosen_at)
+            .map(|(((&i, a), &t), &is_chosen)| {
+                (a.unavailable.is_none() && !is_chosen).then(|| self.clashing_chosen((i, a), t, &chosen_at)).flatten()
             })
             .collect();
         let mut memo = Memo::default();
@@ -169,17 +172,14 @@ impl Pricing<'_> {
                     amount: self.fix(r.discount),
                     units: r.consumed,
                 });
-                trace.push(format!("`{}` ({}): −{}", p.name, stage(p).name(), self.shown(r.discount)));
+                let amount = self.shown(r.discount).text();
+                trace.push(["`", &p.name, "` (", stage(p).name(), "): −", amount.as_str()].concat());
             }
             for (_, effect) in &r.groups {
                 for g in &effect.gifts {
-                    trace.push(format!(
-                        "`{}`: gift {} × {} worth {}",
-                        p.name,
-                        g.quantity,
-                        self.ruleset.symbol(g.sku),
-                        self.shown(g.worth)
-                    ));
+                    let (quantity, worth) = (g.quantity.to_string(), self.shown(g.worth).text());
+                    let sku = self.ruleset.symbol(g.sku);
+                    trace.push(["`", &p.name, "`: gift ", &quantity, " × ", sku, " worth ", worth.as_str()].concat());
                     gifts.push(GiftOutcome {
                         promotion: p.name.clone(),
                         sku: self.ruleset.symbol(g.sku).to_owned(),
@@ -254,7 +254,7 @@ impl Pricing<'_> {
             } else if c.chosen.contains(&i) {
                 match c.eval.result(i) {
                     Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
-                        Some((_, d)) => (true, format!("{} off this line", self.shown(*d))),
+                        Some((_, d)) => (true, [self.shown(*d).text().as_str(), " off this line"].concat()),
                         None => match self.effect_on(r.groups.as_slice(), l) {
                             Some(e) if !e.gifts.is_empty() => (true, "earns a gift".into()),
                             Some(e) if !e.addons.is_empty() => (true, "unlocks an add-on".into()),
@@ -306,14 +306,14 @@ impl Pricing<'_> {
 
     /// The first chosen promotion that clashes with `i` (one must share a line with it).
     /// `chosen_at` says, by position in `relevant`, which promotions are chosen.
-    fn clashing_chosen(&self, i: usize, chosen_at: &[bool]) -> Option<usize> {
-        let lines = self.avail(i).map_or(&[][..], |a| a.lines.as_slice());
-        lines
+    fn clashing_chosen(&self, (i, a): (usize, &Availability), t: Traits, chosen_at: &[bool]) -> Option<usize> {
+        a.lines
             .iter()
             .flat_map(|&l| self.by_line.get(l).map_or(&[][..], Vec::as_slice))
             .filter(|&&k| chosen_at.get(k).copied().unwrap_or(false))
-            .filter_map(|&k| self.relevant.get(k).copied())
-            .filter(|&q| q != i && super::stacking::conflicts(self.ruleset, i, q))
+            .filter_map(|&k| Some((*self.relevant.get(k)?, *self.traits.get(k)?)))
+            .filter(|&(q, tq)| q != i && conflicts_by(self.ruleset, (i, t), (q, tq)))
+            .map(|(q, _)| q)
             .min()
     }
 

@@ -95,12 +95,19 @@ impl Pricing<'_> {
         // `relevant` and `alone` are both ascending by index: read in step, without a search.
         let mut evaluations = alone.0.iter().peekable();
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
-        for (&i, a) in self.relevant.iter().zip(&self.available) {
+        for ((&i, a), &traits) in self.relevant.iter().zip(&self.available).zip(&self.traits) {
             while evaluations.next_if(|(j, _)| *j < i).is_some() {}
             let Some((_, e)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
             let gives = e.results.iter().any(|r| r.groups.iter().any(|(_, g)| g.gives_anything()));
             if a.unavailable.is_none() && !a.lines.is_empty() && gives {
-                useful.push(Member { index: i, lines: &a.lines, alone: e, gain: self.minor_value(e), forced: false });
+                useful.push(Member {
+                    index: i,
+                    lines: &a.lines,
+                    alone: e,
+                    gain: self.minor_value(e),
+                    traits,
+                    forced: false,
+                });
             }
         }
         let mut forced_ok: Vec<usize> = Vec::new();
@@ -163,7 +170,7 @@ impl Pricing<'_> {
         // A line is in one component only (its promotions are all joined), so its place among
         // its component's lines is set once for the whole search.
         let mut line_bit: Vec<u32> = vec![u32::MAX; self.by_line.len()];
-        let (mut member_lines, mut traits, mut line_sets): (Vec<&[usize]>, Vec<Option<Traits>>, Vec<u64>) =
+        let (mut member_lines, mut traits, mut line_sets): (Vec<&[usize]>, Vec<Traits>, Vec<u64>) =
             (Vec::new(), Vec::new(), Vec::new());
         let (mut ids, mut gains, mut replays, mut raws, mut blocked, mut chosen) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -202,7 +209,7 @@ impl Pricing<'_> {
                     }
                 }
                 member_lines.push(lines);
-                traits.push(self.ruleset.promotions.get(m.index).map(Traits::of));
+                traits.push(m.traits);
             }
             let line_words = count.div_ceil(64);
             line_sets.clear();
@@ -220,10 +227,9 @@ impl Pricing<'_> {
             let words = n.div_ceil(64);
             clash.clear();
             clash.resize(n * words, 0u64);
-            for (x, (&a, ta)) in ids.iter().zip(&traits).enumerate() {
-                for (y, (&b, tb)) in ids.iter().zip(&traits).enumerate().skip(x + 1) {
-                    let (Some(ta), Some(tb)) = (ta, tb) else { continue };
-                    if conflicts_by(self.ruleset, (a, *ta), (b, *tb))
+            for (x, (&a, &ta)) in ids.iter().zip(&traits).enumerate() {
+                for (y, (&b, &tb)) in ids.iter().zip(&traits).enumerate().skip(x + 1) {
+                    if conflicts_by(self.ruleset, (a, ta), (b, tb))
                         && row(x).iter().zip(row(y)).any(|(p, q)| p & q != 0)
                     {
                         set_bit(clash.get_mut(x * words..(x + 1) * words), y);
@@ -301,6 +307,7 @@ struct Member<'e> {
     alone: &'e Evaluation,
     /// Its stand-alone gain, in minor units.
     gain: Value,
+    traits: Traits,
     /// Whether the customer chose it.
     forced: bool,
 }
