@@ -46,7 +46,7 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Resul
     if amount.is_sign_negative() && !amount.is_zero() || weights.iter().any(|w| w.is_sign_negative() && !w.is_zero()) {
         return Err(AllocationError::Negative);
     }
-    if amount.normalize().scale() > minor_units {
+    if amount.scale() > minor_units && amount.normalize().scale() > minor_units {
         return Err(AllocationError::TooPrecise { amount, minor_units });
     }
     if weights.is_empty() {
@@ -103,31 +103,39 @@ fn in_decimals(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Result
 /// all. `None` when a product does not fit an `i128`; [`allocate`] then computes in decimals.
 /// The inputs are already checked: nothing negative, the amount in minor units, weights given.
 fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option<Vec<Decimal>> {
-    let units = scaled(amount.normalize(), minor_units)?;
+    let units = scaled(amount, minor_units).or_else(|| scaled(amount.normalize(), minor_units))?;
     let scale = weights.iter().map(|w| w.scale()).max()?;
-    let mut ws: Vec<i128> = weights.iter().map(|w| scaled(*w, scale)).collect::<Option<_>>()?;
+    let mut ws: Vec<i128> = Vec::with_capacity(weights.len());
+    for w in weights {
+        ws.push(scaled(*w, scale)?);
+    }
     let mut total = ws.iter().try_fold(0i128, |acc, w| acc.checked_add(*w))?;
     if total == 0 {
         // Every weight zero: evenly.
         ws.iter_mut().for_each(|w| *w = 1);
         total = i128::try_from(ws.len()).ok()?;
     }
-    let mut shares: Vec<i128> = Vec::with_capacity(ws.len());
-    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(ws.len());
-    for (i, w) in ws.iter().enumerate() {
-        let product = units.checked_mul(*w)?;
-        shares.push(product / total);
-        remainders.push((product % total, i));
+    let mut shares: Vec<Decimal> = Vec::with_capacity(ws.len());
+    let mut allocated = 0i128;
+    for w in &ws {
+        let share = units.checked_mul(*w)? / total;
+        allocated += share;
+        shares.push(Decimal::try_from_i128_with_scale(share, minor_units).ok()?);
     }
-    let left = units - shares.iter().sum::<i128>();
-    // INVARIANT: each share lost less than one minor unit, so fewer units are left than lines.
-    remainders.sort_unstable_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
-    for (_, i) in remainders.iter().take(usize::try_from(left).unwrap_or(0)) {
-        if let Some(share) = shares.get_mut(*i) {
-            *share += 1;
+    let left = units - allocated;
+    if left > 0 {
+        // INVARIANT: each share lost less than one minor unit, so fewer units are left than
+        // lines; they go to the largest remainders, the earlier line first on a tie.
+        let mut remainders: Vec<(i128, usize)> = ws.iter().enumerate().map(|(i, w)| (units * w % total, i)).collect();
+        remainders.sort_unstable_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
+        let unit = Decimal::new(1, minor_units);
+        for (_, i) in remainders.iter().take(usize::try_from(left).unwrap_or(0)) {
+            if let Some(share) = shares.get_mut(*i) {
+                *share = share.checked_add(unit)?;
+            }
         }
     }
-    shares.into_iter().map(|s| Decimal::try_from_i128_with_scale(s, minor_units).ok()).collect()
+    Some(shares)
 }
 
 #[cfg(test)]

@@ -14,8 +14,36 @@ use serde::{Deserialize, Serialize};
 /// `scale` is the currency's.
 pub(crate) fn scaled(d: Decimal, scale: u32) -> Option<i128> {
     let up = scale.checked_sub(d.scale())?;
-    d.mantissa().checked_mul(10i128.checked_pow(up)?)
+    let mantissa = d.mantissa();
+    // A mantissa within 64 bits times at most 10^18 cannot overflow 128 bits: no checks needed.
+    match (i64::try_from(mantissa), POWERS_OF_TEN.get(up as usize)) {
+        (Ok(m), Some(&p)) => Some(i128::from(m) * i128::from(p)),
+        _ => mantissa.checked_mul(10i128.checked_pow(up)?),
+    }
 }
+
+/// 10^0 to 10^18.
+const POWERS_OF_TEN: [i64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
 
 /// An amount shown with exactly `.1` decimals (`0` → `0.00` for cents), as every amount in an
 /// outcome is: byte for byte what [`Decimal`]'s own `Display` writes after a `rescale`, without

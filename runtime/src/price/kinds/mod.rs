@@ -72,8 +72,20 @@ impl Rules {
         {
             return vec![(only.line, amount)];
         }
-        let weights: Vec<Decimal> = group.iter().map(|g| g.base).collect();
-        match crate::allocate::allocate(amount, &weights, self.minor_units) {
+        // A small group's weights stay on the stack.
+        let mut small = [Decimal::ZERO; 8];
+        let large: Vec<Decimal>;
+        let weights: &[Decimal] = match small.get_mut(..group.len()) {
+            Some(slots) => {
+                slots.iter_mut().zip(group).for_each(|(w, g)| *w = g.base);
+                slots
+            }
+            None => {
+                large = group.iter().map(|g| g.base).collect();
+                &large
+            }
+        };
+        match crate::allocate::allocate(amount, weights, self.minor_units) {
             Ok(shares) => group.iter().map(|g| g.line).zip(shares).collect(),
             // INVARIANT: amounts here are rounded and non-negative, and groups are not empty.
             Err(_) => Vec::new(),
