@@ -114,6 +114,8 @@ pub struct BoundCart {
     items: Vec<Bound>,
     /// Coupon codes presented that the ruleset knows.
     pub coupons: HashSet<SymbolId>,
+    /// Each line's amount, `unit_price × quantity`, checked where it was read.
+    amounts: Vec<Decimal>,
 }
 
 impl BoundCart {
@@ -140,6 +142,11 @@ impl BoundCart {
     /// Every line's values, in cart order.
     pub fn lines(&self) -> impl Iterator<Item = Row<'_>> {
         (0..self.len()).filter_map(|l| self.line(l))
+    }
+
+    /// Each line's amount (`unit_price × quantity`), moved out: what pricing starts from.
+    pub fn take_amounts(&mut self) -> Vec<Decimal> {
+        std::mem::take(&mut self.amounts)
     }
 
     /// The customer's values alone.
@@ -238,6 +245,7 @@ pub fn bind_with(
     let first_repeat = cart.lines.iter().position(|l| !ids.insert(l.id.as_str()));
     // INVARIANT: `values` holds `width` slots per line, line `l` at `l × width`.
     let mut values: Vec<Option<Bound>> = vec![None; width.saturating_mul(cart.lines.len())];
+    let mut amounts = Vec::with_capacity(cart.lines.len());
     for (i, line) in cart.lines.iter().enumerate() {
         let place = Place::Line(i);
         if first_repeat == Some(i) {
@@ -266,7 +274,7 @@ pub fn bind_with(
             ));
         }
         let amount = line.unit_price.checked_mul(Decimal::from(line.quantity));
-        if amount.is_none_or(|a| a > MAX_LINE_AMOUNT) {
+        let Some(amount) = amount.filter(|a| *a <= MAX_LINE_AMOUNT) else {
             return Err(error(
                 place,
                 format!(
@@ -274,7 +282,8 @@ pub fn bind_with(
                     line.unit_price, line.quantity
                 ),
             ));
-        }
+        };
+        amounts.push(amount);
         let start = i.saturating_mul(width);
         let Some(out) = values.get_mut(start..start.saturating_add(width)) else { continue };
         // The customer's values first, so conditions read one table; `sku` and `price` come from
@@ -293,7 +302,15 @@ pub fn bind_with(
         reader.fill(out, Subject::Product, &line.attributes, &Place::Field(&place, "attributes"))?;
     }
     let coupons = cart.coupons.iter().filter_map(|c| binder.symbol(c)).collect();
-    Ok(BoundCart { values, width, lines: cart.lines.len(), customer: customer_values, items: reader.items, coupons })
+    Ok(BoundCart {
+        values,
+        width,
+        lines: cart.lines.len(),
+        customer: customer_values,
+        items: reader.items,
+        coupons,
+        amounts,
+    })
 }
 
 /// A [`Binder`] at work on one input: it collects the items of the sets it reads.

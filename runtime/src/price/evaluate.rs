@@ -178,12 +178,12 @@ impl Pricing<'_> {
                 Level::Item => self.skus.get(l).copied().unwrap_or(""),
                 Level::Store => match p.store {
                     Some(store) => {
-                        if self.merchants.get(l).copied().flatten() != Some(self.ruleset.symbol(store)) {
+                        if self.merchant(l) != Some(self.ruleset.symbol(store)) {
                             return None;
                         }
                         ""
                     }
-                    None => self.merchants.get(l).copied().flatten().unwrap_or(""),
+                    None => self.merchant(l).unwrap_or(""),
                 },
                 Level::Platform => "",
             })

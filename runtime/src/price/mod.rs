@@ -22,6 +22,14 @@ use available::Availability;
 use kinds::Rules;
 
 impl Pricing<'_> {
+    /// The merchant of line `l`, if its attributes name one.
+    pub(crate) fn merchant(&self, l: usize) -> Option<&str> {
+        let merchants = self.merchants.get_or_init(|| {
+            self.cart.lines.iter().map(|line| line.attributes.get("merchant").and_then(|m| m.as_str())).collect()
+        });
+        merchants.get(l).copied().flatten()
+    }
+
     /// The availability of promotion `i`, if its scope matches a line of the cart.
     pub(crate) fn avail(&self, i: usize) -> Option<&Availability> {
         self.relevant.binary_search(&i).ok().and_then(|k| self.available.get(k))
@@ -45,7 +53,9 @@ pub(crate) struct Pricing<'a> {
     original: Vec<Decimal>,
     quantities: Vec<u64>,
     skus: Vec<&'a str>,
-    merchants: Vec<Option<&'a str>>,
+    /// Each line's merchant, read from its attributes when a store-level promotion first groups
+    /// by it.
+    merchants: std::cell::OnceCell<Vec<Option<&'a str>>>,
     bound: crate::bind::BoundCart,
     /// Reused by every evaluation of this cart.
     scratch: std::cell::RefCell<evaluate::Scratch>,
@@ -120,7 +130,7 @@ impl<'a> Pricing<'a> {
         at: i64,
     ) -> Result<Pricing<'a>, InputError> {
         let ruleset = &prepared.ruleset;
-        let bound = bind_with(ruleset, &prepared.binder, cart, customer)?;
+        let mut bound = bind_with(ruleset, &prepared.binder, cart, customer)?;
         for name in &cart.choose {
             if !ruleset.promotions.iter().any(|p| p.name == *name) {
                 return Err(InputError {
@@ -149,10 +159,10 @@ impl<'a> Pricing<'a> {
             relevant,
             available,
             by_line,
-            original: cart.lines.iter().map(|l| l.unit_price * Decimal::from(l.quantity)).collect(),
+            original: bound.take_amounts(),
             quantities: cart.lines.iter().map(|l| u64::from(l.quantity)).collect(),
             skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),
-            merchants: cart.lines.iter().map(|l| l.attributes.get("merchant").and_then(|m| m.as_str())).collect(),
+            merchants: std::cell::OnceCell::new(),
             bound,
             scratch: evaluate::Scratch::new(cart.lines.len()),
         })

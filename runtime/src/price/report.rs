@@ -69,13 +69,12 @@ impl Pricing<'_> {
 
     pub(super) fn outcome(&self, at: i64) -> Outcome {
         let _ = at;
-        let mut alone: Alone = self
-            .relevant
-            .iter()
-            .zip(&self.available)
-            .filter(|(_, a)| a.unavailable.is_none())
-            .map(|(&i, _)| (i, self.evaluate(&[i])))
-            .collect();
+        let mut alone = Alone::with_capacity(self.relevant.len());
+        for (&i, a) in self.relevant.iter().zip(&self.available) {
+            if a.unavailable.is_none() {
+                alone.push(i, self.evaluate(&[i]));
+            }
+        }
         let forced: Vec<usize> =
             self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
         let choice = self.best(&forced, &alone);

@@ -35,12 +35,17 @@ impl Alone {
     }
 }
 
-impl FromIterator<(usize, Evaluation)> for Alone {
-    fn from_iter<T: IntoIterator<Item = (usize, Evaluation)>>(iter: T) -> Alone {
-        let mut all: Vec<(usize, Evaluation)> = iter.into_iter().collect();
-        // INVARIANT: sorted by index, for `get` (built from `relevant`, already ascending).
-        all.sort_by_key(|(i, _)| *i);
-        Alone(all)
+impl Alone {
+    /// Room for `n` evaluations.
+    pub fn with_capacity(n: usize) -> Alone {
+        Alone(Vec::with_capacity(n))
+    }
+
+    /// Adds promotion `i` evaluated alone.
+    // INVARIANT: pushed in ascending order of `i` (from `relevant`), for `get`.
+    pub fn push(&mut self, i: usize, e: Evaluation) {
+        debug_assert!(self.0.last().is_none_or(|(j, _)| *j < i), "alone evaluations pushed in order");
+        self.0.push((i, e));
     }
 }
 
