@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::Pricing;
 use super::available::Availability;
-use super::evaluate::Evaluation;
+use super::evaluate::{Evaluation, PromotionResult};
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::search::Alone;
@@ -40,7 +40,11 @@ struct Context<'c> {
     /// with it (computed once: candidates on every line and the hints ask).
     clashing: &'c [Option<usize>],
     eval: &'c Evaluation,
-    alone: &'c Alone,
+    /// By position in `relevant`: whether it is chosen, what it gave in the chosen set, and
+    /// what it gave alone (looked up once per promotion, not once per line that asks).
+    chosen_at: &'c [bool],
+    result_at: &'c [Option<&'c PromotionResult>],
+    alone_at: &'c [Option<&'c PromotionResult>],
 }
 
 impl Pricing<'_> {
@@ -129,6 +133,25 @@ impl Pricing<'_> {
                 (a.unavailable.is_none() && !is_chosen).then(|| self.clashing_chosen((i, a), t, &chosen_at)).flatten()
             })
             .collect();
+        let mut result_at: Vec<Option<&PromotionResult>> = vec![None; self.relevant.len()];
+        for r in &eval.results {
+            if let Ok(k) = self.relevant.binary_search(&r.index)
+                && let Some(slot) = result_at.get_mut(k)
+            {
+                *slot = Some(r);
+            }
+        }
+        let alone_at: Vec<Option<&PromotionResult>> =
+            self.relevant.iter().map(|&i| alone.get(&i).and_then(|e| e.result(i))).collect();
+        let context = Context {
+            chosen,
+            forced: &forced,
+            clashing: &clashing,
+            eval: &eval,
+            chosen_at: &chosen_at,
+            result_at: &result_at,
+            alone_at: &alone_at,
+        };
         let mut memo = Memo::default();
         let mut lines = Vec::with_capacity(self.cart.lines.len());
         for (l, line) in self.cart.lines.iter().enumerate() {
@@ -144,7 +167,6 @@ impl Pricing<'_> {
             } else {
                 self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)))
             };
-            let context = Context { chosen, forced: &forced, clashing: &clashing, eval: &eval, alone: &alone };
             lines.push(LineOutcome {
                 id: line.id.clone(),
                 sku: line.sku.clone(),
@@ -211,7 +233,6 @@ impl Pricing<'_> {
         }
         let discount_total = eval.discount;
         let total = subtotal - discount_total;
-        let context = Context { chosen, forced: &forced, clashing: &clashing, eval: &eval, alone: &alone };
         let hints = self.hints(&context);
         let flags = self.flags(&lines, &per_line, total, subtotal);
         if !choice.complete {
@@ -250,8 +271,8 @@ impl Pricing<'_> {
                 (false, why.clone())
             } else if let Some((_, q)) = a.withdrawn.iter().find(|(line, _)| *line == l) {
                 (false, format!("withdrawn by `{}`, which withdraws other promotions on its products", self.name(*q)))
-            } else if c.chosen.contains(&i) {
-                match c.eval.result(i) {
+            } else if c.chosen_at.get(k).copied().unwrap_or(false) {
+                match c.result_at.get(k).copied().flatten() {
                     Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
                         Some((_, d)) => (true, [self.shown(*d).text().as_str(), " off this line"].concat()),
                         None => match self.effect_on(r.groups.as_slice(), l) {
@@ -264,7 +285,7 @@ impl Pricing<'_> {
                     None => (false, "gives this line nothing".into()),
                 }
             } else {
-                let alone_effect = c.alone.get(&i).and_then(|e| e.result(i)).and_then(|r| self.effect_on(&r.groups, l));
+                let alone_effect = c.alone_at.get(k).copied().flatten().and_then(|r| self.effect_on(&r.groups, l));
                 match (alone_effect, c.clashing.get(k).copied().flatten()) {
                     // Nothing to give here even alone: say why, whatever else applies.
                     (Some(e), _) if !e.gives_anything() => (false, note(e)),
@@ -349,20 +370,19 @@ impl Pricing<'_> {
     }
 
     fn hints(&self, context: &Context<'_>) -> Vec<Hint> {
-        let (eval, alone) = (context.eval, context.alone);
         let mut hints = Vec::new();
-        for (k, &i) in self.relevant.iter().enumerate() {
-            if self.avail(i).is_none_or(|a| a.unavailable.is_some()) {
+        for (k, (&i, a)) in self.relevant.iter().zip(&self.available).enumerate() {
+            if a.unavailable.is_some() {
                 continue;
             }
             // In the chosen set: the next tier. Outside it, and not pushed out by a conflict: what
             // it needs to apply at all.
-            let source = if context.chosen.contains(&i) {
-                eval.result(i)
+            let source = if context.chosen_at.get(k).copied().unwrap_or(false) {
+                context.result_at.get(k).copied().flatten()
             } else if context.clashing.get(k).copied().flatten().is_some() {
                 None
             } else {
-                alone.get(&i).and_then(|e| e.result(i))
+                context.alone_at.get(k).copied().flatten()
             };
             let Some(r) = source else { continue };
             // The group closest to its goal.
