@@ -21,8 +21,8 @@ pub(crate) struct Availability {
     pub in_scope: Vec<usize>,
     /// Lines in scope where another promotion withdraws it, with that promotion's index.
     pub withdrawn: Vec<(usize, usize)>,
-    /// Lines it may apply to: in scope, not withdrawn (empty when unavailable).
-    pub lines: Vec<usize>,
+    /// Lines it may apply to, when they are not all of `in_scope` (see [`lines`](Self::lines)).
+    fewer_lines: Option<Vec<usize>>,
     /// Units or uses it may still give.
     pub allowance: Allowance,
     /// Money it may still give.
@@ -35,6 +35,13 @@ pub(crate) struct Availability {
 
 fn when(at: i64) -> String {
     jiff::Timestamp::from_second(at).map_or_else(|_| at.to_string(), |t| t.to_string())
+}
+
+impl Availability {
+    /// Lines it may apply to: in scope, not withdrawn (none when unavailable), ascending.
+    pub fn lines(&self) -> &[usize] {
+        self.fewer_lines.as_deref().unwrap_or(&self.in_scope)
+    }
 }
 
 /// The promotions whose scope matches a line of the cart (ascending), and their availability.
@@ -141,10 +148,13 @@ pub(crate) fn availability(
         })
         .or_else(|| (stock_left == Some(0)).then(|| "stock exhausted: withdrawn".to_owned()))
         .or_else(|| budget.filter(|b| *b <= Decimal::ZERO).map(|_| "budget exhausted: withdrawn".to_owned()));
-        let lines = if unavailable.is_some() {
-            Vec::new()
+        // Most promotions may apply to every line in their scope: those keep no second list.
+        let fewer_lines = if unavailable.is_some() {
+            Some(Vec::new())
+        } else if withdrawn.is_empty() {
+            None
         } else {
-            in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect()
+            Some(in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect())
         };
         let left = match (limit_left, stock_left) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -155,7 +165,7 @@ pub(crate) fn availability(
             unavailable,
             in_scope,
             withdrawn,
-            lines,
+            fewer_lines,
             allowance: Allowance { left },
             budget,
             group_members: state.group_members.get(&p.name).copied().unwrap_or(0) + 1,

@@ -189,7 +189,7 @@ impl Pricing<'_> {
             })
         };
         let mut groups: Vec<Vec<usize>> = Vec::new();
-        for &l in &a.lines {
+        for &l in a.lines() {
             let Some(k) = key(l) else { continue };
             // A group's key is its first line's: no list of keys beside the groups.
             match groups.iter_mut().find(|g| g.first().and_then(|&f| key(f)) == Some(k)) {
@@ -258,7 +258,7 @@ impl Pricing<'_> {
             KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
         // The groups are the same for every benefit: found once, moved into the last one's results.
         let mut groups = self.groups(i);
-        let mut raw: Vec<(usize, Decimal)> = Vec::with_capacity(a.lines.len());
+        let mut raw: Vec<(usize, Decimal)> = Vec::with_capacity(a.lines().len());
         result.groups.reserve_exact(groups.len() * p.benefits.len());
         for (b, benefit) in p.benefits.iter().enumerate() {
             let mut allowance = a.allowance;

@@ -327,7 +327,7 @@ impl Pricing<'_> {
     /// The first chosen promotion that clashes with `i` (one must share a line with it).
     /// `chosen_at` says, by position in `relevant`, which promotions are chosen.
     fn clashing_chosen(&self, (i, a): (usize, &Availability), t: Traits, chosen_at: &[bool]) -> Option<usize> {
-        a.lines
+        a.lines()
             .iter()
             .flat_map(|&l| self.by_line.get(l).map_or(&[][..], Vec::as_slice))
             .filter(|&&k| chosen_at.get(k).copied().unwrap_or(false))
@@ -344,7 +344,7 @@ impl Pricing<'_> {
         let mut seen_lines: FxHashSet<usize> = FxHashSet::default();
         let mut frontier: Vec<usize> = vec![i];
         while let Some(p) = frontier.pop() {
-            for &l in self.avail(p).map_or(&[][..], |a| a.lines.as_slice()) {
+            for &l in self.avail(p).map_or(&[][..], |a| a.lines()) {
                 if !seen_lines.insert(l) {
                     continue;
                 }

@@ -72,7 +72,7 @@ impl Pricing<'_> {
     fn shares_line(&self, i: usize, j: usize) -> bool {
         // INVARIANT: `lines` are ascending (built in cart order), so a merge finds a common one.
         let (Some(a), Some(b)) = (self.avail(i), self.avail(j)) else { return false };
-        let (mut x, mut y) = (a.lines.iter().peekable(), b.lines.iter().peekable());
+        let (mut x, mut y) = (a.lines().iter().peekable(), b.lines().iter().peekable());
         while let (Some(&&p), Some(&&q)) = (x.peek(), y.peek()) {
             match p.cmp(&q) {
                 std::cmp::Ordering::Equal => return true,
@@ -104,10 +104,10 @@ impl Pricing<'_> {
             while evaluations.next_if(|(j, _)| *j < i).is_some() {}
             let Some((_, e)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
             let gives = e.results.iter().any(|r| r.groups.iter().any(|(_, g)| g.gives_anything()));
-            if a.unavailable.is_none() && !a.lines.is_empty() && gives {
+            if a.unavailable.is_none() && !a.lines().is_empty() && gives {
                 useful.push(Member {
                     index: i,
-                    lines: &a.lines,
+                    lines: a.lines(),
                     alone: e,
                     gain: self.minor_value(e),
                     traits,
