@@ -207,6 +207,15 @@ impl Binder {
 /// them cannot overflow.
 pub const MAX_LINE_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0); // 10^15
 
+/// Whether a (non-negative) line amount is at most [`MAX_LINE_AMOUNT`]: compared as integers at
+/// the amount's scale, as every cart line is checked.
+fn within_max_line_amount(amount: Decimal) -> bool {
+    match crate::money::scaled(MAX_LINE_AMOUNT, amount.scale()) {
+        Some(max) => amount.mantissa() <= max,
+        None => amount <= MAX_LINE_AMOUNT,
+    }
+}
+
 /// The most lines a cart may have.
 pub const MAX_LINES: usize = 100_000;
 
@@ -274,7 +283,7 @@ pub fn bind_with(
             ));
         }
         let amount = line.unit_price.checked_mul(Decimal::from(line.quantity));
-        let Some(amount) = amount.filter(|a| *a <= MAX_LINE_AMOUNT) else {
+        let Some(amount) = amount.filter(|&a| within_max_line_amount(a)) else {
             return Err(error(
                 place,
                 format!(
@@ -450,5 +459,24 @@ mod tests {
     #[test]
     fn the_line_amount_bound_is_ten_to_the_fifteenth() {
         assert_eq!(super::MAX_LINE_AMOUNT, rust_decimal::Decimal::from(1_000_000_000_000_000u64));
+    }
+
+    #[test]
+    fn the_bound_holds_at_every_scale() {
+        use rust_decimal::Decimal;
+        let max = super::MAX_LINE_AMOUNT;
+        // 10^15 is exact at up to 13 decimals (a decimal holds 28 digits).
+        for scale in [0u32, 2, 3, 8, 13] {
+            let mut at = max;
+            at.rescale(scale);
+            assert!(super::within_max_line_amount(at), "10^15 at scale {scale}");
+            let over = at + Decimal::new(1, scale);
+            assert!(!super::within_max_line_amount(over), "{over}");
+            assert!(super::within_max_line_amount(Decimal::new(1, scale)), "a minor amount at scale {scale}");
+        }
+        assert!(!super::within_max_line_amount(Decimal::MAX));
+        // Finer than a 128-bit comparison at the amount's scale reaches: the decimal comparison.
+        assert!(super::within_max_line_amount(Decimal::new(1, 28)));
+        assert!(super::within_max_line_amount(Decimal::new(5, 20)));
     }
 }

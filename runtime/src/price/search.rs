@@ -142,12 +142,14 @@ impl Pricing<'_> {
             x
         }
         let mut first_on_line: Vec<Option<usize>> = vec![None; self.by_line.len()];
+        let mut joined = false;
         for (u, m) in useful.iter().enumerate() {
             for &l in m.lines {
                 let Some(first) = first_on_line.get_mut(l) else { continue };
                 match *first {
                     None => *first = Some(u),
                     Some(v) => {
+                        joined = true;
                         let (ru, rv) = (root(&mut parent, u), root(&mut parent, v));
                         if let Some(slot) = parent.get_mut(ru.max(rv)) {
                             *slot = ru.min(rv);
@@ -155,6 +157,13 @@ impl Pricing<'_> {
                     }
                 }
             }
+        }
+        // No two share a line: each is alone in its component, and chosen (what the search
+        // below finds for a component of one).
+        if !joined {
+            let mut set: Vec<usize> = useful.iter().map(|m| m.index).collect();
+            set.sort_unstable();
+            return Choice { evaluated: set.len() as u64, set, complete: true };
         }
         // Members grouped by component: (root, promotion), one sort.
         let mut grouped: Vec<(usize, usize)> = (0..useful.len()).map(|u| (root(&mut parent, u), u)).collect();
