@@ -73,8 +73,10 @@ pub(crate) fn availability(
             }
         }
     }
-    // Each promotion with the lines in its scope, both ascending: one sort, no map.
-    matches.sort_unstable();
+    // Each promotion with the lines in its scope, both ascending: one sort, no map. Stable by
+    // promotion, so each promotion's lines stay in the order they were found, ascending; the
+    // matches are runs already sorted (each line's candidates), which a stable sort merges.
+    matches.sort_by_key(|&(i, _)| i);
     let mut scopes: Vec<(usize, Vec<usize>)> = Vec::new();
     for (i, l) in matches {
         match scopes.last_mut() {

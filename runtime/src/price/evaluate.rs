@@ -279,9 +279,8 @@ impl Pricing<'_> {
             result.consumed = result.consumed.max(consumed);
         }
         // A budget caps the promotion's whole discount; the cap is allocated like any discount.
-        let total: Decimal = raw.iter().map(|(_, d)| *d).sum();
         if let Some(budget) = a.budget
-            && total > budget
+            && raw.iter().map(|(_, d)| *d).sum::<Decimal>() > budget
         {
             let weights: Vec<Decimal> = raw.iter().map(|(_, d)| *d).collect();
             let capped = self.rules.round(budget.max(Decimal::ZERO));

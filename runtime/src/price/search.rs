@@ -165,17 +165,34 @@ impl Pricing<'_> {
             set.sort_unstable();
             return Choice { evaluated: set.len() as u64, set, complete: true };
         }
-        // Members grouped by component: (root, promotion), one sort.
-        let mut grouped: Vec<(usize, usize)> = (0..useful.len()).map(|u| (root(&mut parent, u), u)).collect();
-        grouped.sort_unstable();
-        let mut members_flat: Vec<Member<'_>> = grouped.iter().filter_map(|&(_, u)| useful.get(u).copied()).collect();
-        let mut bounds: Vec<(usize, usize)> = Vec::new();
-        for (at, pair) in grouped.iter().enumerate() {
-            match bounds.last_mut() {
-                Some((start, end)) if grouped.get(*start).is_some_and(|(r, _)| *r == pair.0) => *end = at + 1,
-                _ => bounds.push((at, at + 1)),
+        // Members grouped by component, in order of their roots and then of their indices: a
+        // counting sort (roots are positions in `useful`).
+        let roots: Vec<usize> = (0..useful.len()).map(|u| root(&mut parent, u)).collect();
+        let mut starts: Vec<usize> = vec![0; useful.len() + 1];
+        for &r in &roots {
+            if let Some(count) = starts.get_mut(r + 1) {
+                *count += 1;
             }
         }
+        for k in 1..starts.len() {
+            let before = starts.get(k - 1).copied().unwrap_or(0);
+            if let Some(start) = starts.get_mut(k) {
+                *start += before;
+            }
+        }
+        let bounds: Vec<(usize, usize)> =
+            starts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).filter(|(a, b)| a < b).collect();
+        let mut next = starts;
+        let mut order: Vec<usize> = vec![0; useful.len()];
+        for (u, &r) in roots.iter().enumerate() {
+            if let Some(at) = next.get_mut(r)
+                && let Some(slot) = order.get_mut(*at)
+            {
+                *slot = u;
+                *at += 1;
+            }
+        }
+        let mut members_flat: Vec<Member<'_>> = order.iter().filter_map(|&u| useful.get(u).copied()).collect();
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
         // Scratch reused by every component.
