@@ -30,10 +30,40 @@ impl Note {
     pub fn words(&self) -> Cow<'static, str> {
         match *self {
             Note::Text(text) => Cow::Borrowed(text),
-            Note::Units { have, of } => Cow::Owned(format!("{have} of {of} units")),
-            Note::Members { have, of } => Cow::Owned(format!("the group has {have} of {of} members")),
+            Note::Units { have, of } => Cow::Owned(out_of("", have, of, " units")),
+            Note::Members { have, of } => Cow::Owned(out_of("the group has ", have, of, " members")),
         }
     }
+}
+
+/// `{before}{have} of {of}{after}`, written without the formatting machinery: a cart's outcome
+/// writes one for every group short of a set.
+fn out_of(before: &str, have: u64, of: u64, after: &str) -> String {
+    let mut text = String::with_capacity(before.len() + after.len() + 44);
+    text.push_str(before);
+    push_count(&mut text, have);
+    text.push_str(" of ");
+    push_count(&mut text, of);
+    text.push_str(after);
+    text
+}
+
+/// Appends `n` in decimal digits.
+fn push_count(text: &mut String, mut n: u64) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(slot) = digits.get_mut(at) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // INVARIANT: ASCII digits only.
+    text.push_str(std::str::from_utf8(digits.get(at..).unwrap_or(&[])).unwrap_or(""));
 }
 
 /// What reaching a goal gives.
@@ -74,5 +104,20 @@ impl Gives {
             Gives::GroupPrice(price) => format!("the group price {}", money(price)),
             Gives::Bundle(price) => format!("the bundle at {}", money(price)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Note;
+
+    #[test]
+    fn counts_read_as_written() {
+        assert_eq!(Note::Units { have: 0, of: 3 }.words(), "0 of 3 units");
+        assert_eq!(Note::Units { have: 12, of: 100 }.words(), "12 of 100 units");
+        assert_eq!(
+            Note::Members { have: u64::MAX, of: 10 }.words(),
+            "the group has 18446744073709551615 of 10 members"
+        );
     }
 }
