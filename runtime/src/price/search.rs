@@ -96,25 +96,7 @@ impl Pricing<'_> {
     /// The best set containing `forced` (those that are available and do not clash with an
     /// earlier forced one).
     pub(crate) fn best(&self, forced: &[usize], alone: &Alone) -> Choice {
-        // The promotions that give something alone, each with what the search reads of it.
-        // `relevant` and `alone` are both ascending by index: read in step, without a search.
-        let mut evaluations = alone.0.iter().peekable();
-        let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
-        for ((&i, a), &traits) in self.relevant.iter().zip(&self.available).zip(&self.traits) {
-            while evaluations.next_if(|(j, _)| *j < i).is_some() {}
-            let Some((_, e)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
-            let gives = e.results.iter().any(|r| r.groups.iter().any(|(_, g)| g.gives_anything()));
-            if a.unavailable.is_none() && !a.lines().is_empty() && gives {
-                useful.push(Member {
-                    index: i,
-                    lines: a.lines(),
-                    alone: e,
-                    gain: self.minor_value(e),
-                    traits,
-                    forced: false,
-                });
-            }
-        }
+        let mut useful = self.useful(alone);
         let mut forced_ok: Vec<usize> = Vec::new();
         for &f in forced {
             if let Some(m) = useful.iter_mut().find(|m| m.index == f)
@@ -124,85 +106,18 @@ impl Pricing<'_> {
                 forced_ok.push(f);
             }
         }
-        // Components: promotions connected by shared lines (union-find, each promotion joined
-        // to the first one met on each of its lines).
-        let mut parent: Vec<usize> = (0..useful.len()).collect();
-        // With path halving, so chains stay short however the promotions were joined.
-        fn root(parent: &mut [usize], mut x: usize) -> usize {
-            while let Some(&p) = parent.get(x) {
-                if p == x {
-                    break;
-                }
-                let grand = parent.get(p).copied().unwrap_or(p);
-                if let Some(slot) = parent.get_mut(x) {
-                    *slot = grand;
-                }
-                x = grand;
-            }
-            x
-        }
-        let mut first_on_line: Vec<Option<usize>> = vec![None; self.by_line.len()];
-        let mut joined = false;
-        for (u, m) in useful.iter().enumerate() {
-            for &l in m.lines {
-                let Some(first) = first_on_line.get_mut(l) else { continue };
-                match *first {
-                    None => *first = Some(u),
-                    Some(v) => {
-                        joined = true;
-                        let (ru, rv) = (root(&mut parent, u), root(&mut parent, v));
-                        if let Some(slot) = parent.get_mut(ru.max(rv)) {
-                            *slot = ru.min(rv);
-                        }
-                    }
-                }
-            }
-        }
-        // No two share a line: each is alone in its component, and chosen (what the search
-        // below finds for a component of one).
-        if !joined {
-            let mut set: Vec<usize> = useful.iter().map(|m| m.index).collect();
-            set.sort_unstable();
+        let Some(Components { order, bounds }) = components(&useful, self.by_line.len()) else {
+            // No two share a line: each is alone in its component, and chosen (what the search
+            // below finds for a component of one).
+            let set: Vec<usize> = useful.iter().map(|m| m.index).collect();
             return Choice { evaluated: set.len() as u64, set, complete: true };
-        }
-        // Members grouped by component, in order of their roots and then of their indices: a
-        // counting sort (roots are positions in `useful`).
-        let roots: Vec<usize> = (0..useful.len()).map(|u| root(&mut parent, u)).collect();
-        let mut starts: Vec<usize> = vec![0; useful.len() + 1];
-        for &r in &roots {
-            if let Some(count) = starts.get_mut(r + 1) {
-                *count += 1;
-            }
-        }
-        for k in 1..starts.len() {
-            let before = starts.get(k - 1).copied().unwrap_or(0);
-            if let Some(start) = starts.get_mut(k) {
-                *start += before;
-            }
-        }
-        let bounds: Vec<(usize, usize)> =
-            starts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).filter(|(a, b)| a < b).collect();
-        let mut next = starts;
-        let mut order: Vec<usize> = vec![0; useful.len()];
-        for (u, &r) in roots.iter().enumerate() {
-            if let Some(at) = next.get_mut(r)
-                && let Some(slot) = order.get_mut(*at)
-            {
-                *slot = u;
-                *at += 1;
-            }
-        }
+        };
         let mut members_flat: Vec<Member<'_>> = order.iter().filter_map(|&u| useful.get(u).copied()).collect();
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
         // Scratch reused by every component.
         let mut left = Left::default();
-        let mut clash: Vec<u64> = Vec::new();
-        // A line is in one component only (its promotions are all joined), so its place among
-        // its component's lines is set once for the whole search.
-        let mut line_bit: Vec<u32> = vec![u32::MAX; self.by_line.len()];
-        let (mut member_lines, mut traits, mut line_sets): (Vec<&[usize]>, Vec<Traits>, Vec<u64>) =
-            (Vec::new(), Vec::new(), Vec::new());
+        let mut rows = ClashRows::new(self.by_line.len());
         let (mut ids, mut gains, mut replays, mut raws, mut blocked, mut chosen) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (start, end) in bounds {
@@ -223,51 +138,7 @@ impl Pricing<'_> {
             let n = members.len();
             ids.clear();
             ids.extend(members.iter().map(|m| m.index));
-            // Each member's lines as a bit set over the component's lines (row `x` is
-            // `line_sets[x * line_words..][..line_words]`), and what deciding a conflict reads of
-            // it: a pair then costs a few word operations.
-            member_lines.clear();
-            traits.clear();
-            let mut count = 0usize;
-            for m in members {
-                let lines = m.lines;
-                for &l in lines {
-                    if let Some(bit) = line_bit.get_mut(l)
-                        && *bit == u32::MAX
-                    {
-                        *bit = count as u32;
-                        count += 1;
-                    }
-                }
-                member_lines.push(lines);
-                traits.push(m.traits);
-            }
-            let line_words = count.div_ceil(64);
-            line_sets.clear();
-            line_sets.resize(n * line_words, 0u64);
-            for (x, lines) in member_lines.iter().enumerate() {
-                for &l in *lines {
-                    if let Some(&bit) = line_bit.get(l) {
-                        set_bit(line_sets.get_mut(x * line_words..(x + 1) * line_words), bit as usize);
-                    }
-                }
-            }
-            let row = |x: usize| line_sets.get(x * line_words..(x + 1) * line_words).unwrap_or(&[]);
-            // Clashing is symmetric: each pair is decided once. Row `x` is the bit set
-            // `clash[x * words..][..words]`.
-            let words = n.div_ceil(64);
-            clash.clear();
-            clash.resize(n * words, 0u64);
-            for (x, (&a, &ta)) in ids.iter().zip(&traits).enumerate() {
-                for (y, (&b, &tb)) in ids.iter().zip(&traits).enumerate().skip(x + 1) {
-                    if conflicts_by(self.ruleset, (a, ta), (b, tb))
-                        && row(x).iter().zip(row(y)).any(|(p, q)| p & q != 0)
-                    {
-                        set_bit(clash.get_mut(x * words..(x + 1) * words), y);
-                        set_bit(clash.get_mut(y * words..(y + 1) * words), x);
-                    }
-                }
-            }
+            let words = rows.build(self, members);
             gains.clear();
             gains.extend(members.iter().map(|m| m.gain));
             replays.clear();
@@ -291,7 +162,7 @@ impl Pricing<'_> {
             let mut search = Search {
                 pricing: self,
                 members: &ids,
-                clash: &clash,
+                clash: &rows.clash,
                 words,
                 forced: &forced_ok,
                 gains: &gains,
@@ -321,10 +192,168 @@ impl Pricing<'_> {
         choice
     }
 
+    /// The promotions that give something alone, each with what the search reads of it.
+    fn useful<'s>(&'s self, alone: &'s Alone) -> Vec<Member<'s>> {
+        // `relevant` and `alone` are both ascending by index: read in step, without a search.
+        let mut evaluations = alone.0.iter().peekable();
+        let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
+        for ((&i, a), &traits) in self.relevant.iter().zip(&self.available).zip(&self.traits) {
+            while evaluations.next_if(|(j, _)| *j < i).is_some() {}
+            let Some((_, e)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
+            let gives = e.results.iter().any(|r| r.groups.iter().any(|(_, g)| g.gives_anything()));
+            if a.unavailable.is_none() && !a.lines().is_empty() && gives {
+                useful.push(Member {
+                    index: i,
+                    lines: a.lines(),
+                    alone: e,
+                    gain: self.minor_value(e),
+                    traits,
+                    forced: false,
+                });
+            }
+        }
+        useful
+    }
+
     /// An evaluation's value ([`Evaluation::value`]) in minor units: the search adds and compares
     /// integers, exactly.
     fn minor_value(&self, e: &Evaluation) -> Value {
         (self.rules.minor(e.discount), self.rules.minor(e.gift_value))
+    }
+}
+
+/// Members grouped by component: promotions connected by shared lines.
+struct Components {
+    /// Positions in the members, in order of their components' first member, then ascending.
+    order: Vec<usize>,
+    /// Each component's range in `order`.
+    bounds: Vec<(usize, usize)>,
+}
+
+/// The components of `useful`, on a cart of `lines` lines; `None` when no two share a line.
+fn components(useful: &[Member<'_>], lines: usize) -> Option<Components> {
+    // Union-find, each promotion joined to the first one met on each of its lines, with path
+    // halving so chains stay short however the promotions were joined.
+    let mut parent: Vec<usize> = (0..useful.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while let Some(&p) = parent.get(x) {
+            if p == x {
+                break;
+            }
+            let grand = parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = parent.get_mut(x) {
+                *slot = grand;
+            }
+            x = grand;
+        }
+        x
+    }
+    let mut first_on_line: Vec<Option<usize>> = vec![None; lines];
+    let mut joined = false;
+    for (u, m) in useful.iter().enumerate() {
+        for &l in m.lines {
+            let Some(first) = first_on_line.get_mut(l) else { continue };
+            match *first {
+                None => *first = Some(u),
+                Some(v) => {
+                    joined = true;
+                    let (ru, rv) = (root(&mut parent, u), root(&mut parent, v));
+                    if let Some(slot) = parent.get_mut(ru.max(rv)) {
+                        *slot = ru.min(rv);
+                    }
+                }
+            }
+        }
+    }
+    if !joined {
+        return None;
+    }
+    // A counting sort by root (a root is a position in `useful`: its component's first member).
+    let roots: Vec<usize> = (0..useful.len()).map(|u| root(&mut parent, u)).collect();
+    let mut starts: Vec<usize> = vec![0; useful.len() + 1];
+    for &r in &roots {
+        if let Some(count) = starts.get_mut(r + 1) {
+            *count += 1;
+        }
+    }
+    for k in 1..starts.len() {
+        let before = starts.get(k - 1).copied().unwrap_or(0);
+        if let Some(start) = starts.get_mut(k) {
+            *start += before;
+        }
+    }
+    let bounds: Vec<(usize, usize)> =
+        starts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).filter(|(a, b)| a < b).collect();
+    let mut next = starts;
+    let mut order: Vec<usize> = vec![0; useful.len()];
+    for (u, &r) in roots.iter().enumerate() {
+        if let Some(at) = next.get_mut(r)
+            && let Some(slot) = order.get_mut(*at)
+        {
+            *slot = u;
+            *at += 1;
+        }
+    }
+    Some(Components { order, bounds })
+}
+
+/// Which members of a component clash, as bit sets: reused by every component of a cart.
+struct ClashRows {
+    /// Row `x` is the bit set `clash[x * words..][..words]` of the members member `x` clashes with.
+    clash: Vec<u64>,
+    /// Per cart line, its place among its component's lines. A line is in one component only
+    /// (its promotions are all joined), so each is set once for the whole search.
+    line_bit: Vec<u32>,
+    /// Row `x` is the bit set `line_sets[x * line_words..][..line_words]` of member `x`'s lines.
+    line_sets: Vec<u64>,
+}
+
+impl ClashRows {
+    fn new(lines: usize) -> ClashRows {
+        ClashRows { clash: Vec::new(), line_bit: vec![u32::MAX; lines], line_sets: Vec::new() }
+    }
+
+    /// Fills the rows of `members` and returns the words in a row. Two members clash when the
+    /// stacking rules say they conflict and they share a line: each pair is decided once, with a
+    /// few word operations for the lines.
+    fn build(&mut self, pricing: &Pricing<'_>, members: &[Member<'_>]) -> usize {
+        let mut count = 0usize;
+        for m in members {
+            for &l in m.lines {
+                if let Some(bit) = self.line_bit.get_mut(l)
+                    && *bit == u32::MAX
+                {
+                    *bit = count as u32;
+                    count += 1;
+                }
+            }
+        }
+        let (n, line_words) = (members.len(), count.div_ceil(64));
+        self.line_sets.clear();
+        self.line_sets.resize(n * line_words, 0u64);
+        for (x, m) in members.iter().enumerate() {
+            for &l in m.lines {
+                if let Some(&bit) = self.line_bit.get(l) {
+                    set_bit(self.line_sets.get_mut(x * line_words..(x + 1) * line_words), bit as usize);
+                }
+            }
+        }
+        let line_sets = &self.line_sets;
+        let lines_of = |x: usize| line_sets.get(x * line_words..(x + 1) * line_words).unwrap_or(&[]);
+        let words = n.div_ceil(64);
+        self.clash.clear();
+        self.clash.resize(n * words, 0u64);
+        for (x, a) in members.iter().enumerate() {
+            for (y, b) in members.iter().enumerate().skip(x + 1) {
+                if conflicts_by(pricing.ruleset, (a.index, a.traits), (b.index, b.traits))
+                    && lines_of(x).iter().zip(lines_of(y)).any(|(p, q)| p & q != 0)
+                {
+                    set_bit(self.clash.get_mut(x * words..(x + 1) * words), y);
+                    set_bit(self.clash.get_mut(y * words..(y + 1) * words), x);
+                }
+            }
+        }
+        words
     }
 }
 
@@ -338,6 +367,7 @@ struct Member<'e> {
     alone: &'e Evaluation,
     /// Its stand-alone gain, in minor units.
     gain: Value,
+    /// What deciding its conflicts reads.
     traits: Traits,
     /// Whether the customer chose it.
     forced: bool,
