@@ -54,7 +54,11 @@ pub(crate) fn availability(
     let r = &prepared.ruleset;
     let mut calls = Calls::new(&prepared.sandbox);
     // (promotion, line) for every line a promotion's scope holds on, found line by line.
-    let mut matches: Vec<(usize, usize)> = Vec::new();
+    // A match of promotion `i` on line `l` is one key, `i` in the high half and `l` in the low:
+    // sorting the keys groups them by promotion, each with its lines ascending.
+    // INVARIANT: promotion indices (the index's `u32`s) and lines (at most `MAX_LINES`) fit 32 bits.
+    let key = |i: usize, l: usize| (i as u64) << 32 | l as u64;
+    let mut matches: Vec<u64> = Vec::new();
     // Promotions whose scope needed an extension call that failed: not applied (fail closed).
     let mut failed: BTreeMap<usize, CallError> = BTreeMap::new();
     let mut candidates = Vec::new();
@@ -64,26 +68,22 @@ pub(crate) fn availability(
             let i = i as usize;
             let Some(p) = r.promotions.get(i) else { continue };
             match holds(&p.scope, values, &mut calls) {
-                Ok(true) => matches.push((i, l)),
+                Ok(true) => matches.push(key(i, l)),
                 Ok(false) => {}
                 Err(e) => {
                     failed.entry(i).or_insert(e);
-                    matches.push((i, l));
+                    matches.push(key(i, l));
                 }
             }
         }
     }
-    // Each promotion with the lines in its scope, both ascending: one sort, no map. Stable by
-    // promotion, so each promotion's lines stay in the order they were found, ascending; the
-    // matches are runs already sorted (each line's candidates), which a stable sort merges.
-    matches.sort_by_key(|&(i, _)| i);
-    let mut scopes: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (i, l) in matches {
-        match scopes.last_mut() {
-            Some((last, lines)) if *last == i => lines.push(l),
-            _ => scopes.push((i, vec![l])),
-        }
-    }
+    // Each promotion with the lines in its scope, both ascending: one sort of integers, no map.
+    matches.sort_unstable();
+    let promotion = |m: &u64| (m >> 32) as usize;
+    let scopes: Vec<(usize, Vec<usize>)> = matches
+        .chunk_by(|a, b| promotion(a) == promotion(b))
+        .filter_map(|run| Some((promotion(run.first()?), run.iter().map(|&m| (m & 0xffff_ffff) as usize).collect())))
+        .collect();
     let scope_of = |q: usize| scopes.binary_search_by_key(&q, |(i, _)| *i).ok().and_then(|k| scopes.get(k));
     // Promotions withdrawing others: from `start − D` until their end, on the lines in their scope.
     let withdrawing: Vec<usize> = prepared
