@@ -59,6 +59,15 @@ impl Iterator for StageOrder {
     }
 }
 
+/// Whether an evaluation keeps each promotion's discount per line, or only their sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    /// `PromotionResult::lines` set: what the outcome shows.
+    Kept,
+    /// Only `PromotionResult::discount`: a stand-alone evaluation.
+    Summed,
+}
+
 /// Results at most this many are scanned, not indexed.
 const SCANNED: usize = 8;
 
@@ -220,6 +229,17 @@ impl Pricing<'_> {
 
     /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
     pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
+        self.evaluate_with(set, Lines::Kept)
+    }
+
+    /// Promotion `i` evaluated alone, for the search and the report: its result's `discount` is
+    /// set but not its `lines` (nothing reads a stand-alone result's lines; when the promotion is
+    /// chosen, [`evaluate_chosen`](Self::evaluate_chosen) clamps it again and sets them).
+    pub(crate) fn evaluate_alone(&self, i: usize) -> Evaluation {
+        self.evaluate_with(&[i], Lines::Summed)
+    }
+
+    fn evaluate_with(&self, set: &[usize], lines: Lines) -> Evaluation {
         let mut scratch = self.scratch.borrow_mut();
         let Scratch { net, snapshot, group } = &mut *scratch;
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
@@ -236,7 +256,7 @@ impl Pricing<'_> {
                     snapshot.copy_from(net);
                 }
             }
-            let result = self.apply_promotion(i, snapshot, net, group);
+            let result = self.apply_promotion(i, snapshot, net, group, lines);
             eval.push(result);
         }
         net.clear();
@@ -251,6 +271,7 @@ impl Pricing<'_> {
         base: &Amounts,
         net: &mut Amounts,
         group: &mut Vec<GroupLine>,
+        lines: Lines,
     ) -> PromotionResult {
         let mut result = PromotionResult { index: i, ..PromotionResult::default() };
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return result };
@@ -289,15 +310,18 @@ impl Pricing<'_> {
             }
         }
         result.raw = raw;
-        self.clamp(&mut result, net);
+        self.clamp(&mut result, net, lines);
         result
     }
 
     /// Cuts each of `result`'s discounts before clamping (`raw`) to what is left of its line in
-    /// `net` — no line below zero — and sets its `lines` and `discount` from what is left.
-    fn clamp(&self, result: &mut PromotionResult, net: &mut Amounts) {
+    /// `net` — no line below zero — and sets its `discount` (and, when `lines` says so, its
+    /// `lines`) from what is left.
+    fn clamp(&self, result: &mut PromotionResult, net: &mut Amounts, lines: Lines) {
         result.lines.clear();
-        result.lines.reserve_exact(result.raw.len());
+        if lines == Lines::Kept {
+            result.lines.reserve_exact(result.raw.len());
+        }
         result.discount = Decimal::ZERO;
         for &(l, d) in &result.raw {
             let Some(left) = net.entry(l, self.original(l)) else { continue };
@@ -307,6 +331,9 @@ impl Pricing<'_> {
             }
             *left -= d;
             result.discount += d;
+            if lines == Lines::Summed {
+                continue;
+            }
             match result.lines.iter_mut().find(|(line, _)| *line == l) {
                 Some((_, acc)) => *acc += d,
                 None => result.lines.push((l, d)),
@@ -328,12 +355,12 @@ impl Pricing<'_> {
         for (_, i) in self.in_stage_order(set) {
             let result = match alone.take(i) {
                 Some(mut result) => {
-                    self.clamp(&mut result, net);
+                    self.clamp(&mut result, net, Lines::Kept);
                     result
                 }
                 // INVARIANT: the search chooses only promotions evaluated alone; were one not,
                 // evaluating it here gives the same (`snapshot` is clear: the original amounts).
-                None => self.apply_promotion(i, snapshot, net, group),
+                None => self.apply_promotion(i, snapshot, net, group, Lines::Kept),
             };
             eval.push(result);
         }

@@ -76,7 +76,7 @@ impl Pricing<'_> {
         let mut alone = Alone::with_capacity(self.relevant.len());
         for (&i, a) in self.relevant.iter().zip(&self.available) {
             if a.unavailable.is_none() {
-                alone.push(i, self.evaluate(&[i]));
+                alone.push(i, self.evaluate_alone(i));
             }
         }
         let forced: Vec<usize> =
