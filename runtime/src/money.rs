@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// `d × 10^scale` as an integer, if that is exact and fits: an amount in minor units when
 /// `scale` is the currency's.
+#[inline]
 pub(crate) fn scaled(d: Decimal, scale: u32) -> Option<i128> {
     let up = scale.checked_sub(d.scale())?;
     let mantissa = d.mantissa();
