@@ -33,9 +33,6 @@ pub(crate) struct PromotionResult {
 pub(crate) struct Evaluation {
     /// In the order they were applied: by stage, then by index.
     pub results: Vec<PromotionResult>,
-    /// Positions in `results` ordered by promotion index, when there are enough results for a
-    /// search to beat a scan (the report looks a result up for every candidate on every line).
-    by_index: Vec<u32>,
     /// Σ discounts.
     pub discount: Decimal,
     /// Σ gift values.
@@ -68,9 +65,6 @@ enum Lines {
     Summed,
 }
 
-/// Results at most this many are scanned, not indexed.
-const SCANNED: usize = 8;
-
 impl Evaluation {
     /// The customer's gain, for comparing combinations: discount, then gift value.
     pub fn value(&self) -> (Decimal, Decimal) {
@@ -88,23 +82,10 @@ impl Evaluation {
         self.results.push(result);
     }
 
-    /// Indexes `results` by promotion, when there are enough of them.
-    fn index(&mut self) {
-        if self.results.len() > SCANNED {
-            let mut by_index: Vec<u32> = (0..self.results.len() as u32).collect();
-            by_index.sort_unstable_by_key(|&k| self.results.get(k as usize).map(|r| r.index));
-            self.by_index = by_index;
-        }
-    }
-
-    /// What promotion `index` gave, if it was in the set.
+    /// What promotion `index` gave, if it was in the set (a scan: the report looks up the
+    /// chosen set's results by position once, and a stand-alone evaluation has one result).
     pub fn result(&self, index: usize) -> Option<&PromotionResult> {
-        if self.by_index.is_empty() {
-            return self.results.iter().find(|r| r.index == index);
-        }
-        let at = |k: &u32| self.results.get(*k as usize).map_or(usize::MAX, |r| r.index);
-        let k = self.by_index.binary_search_by_key(&index, at).ok()?;
-        self.by_index.get(k).and_then(|&k| self.results.get(k as usize))
+        self.results.iter().find(|r| r.index == index)
     }
 }
 
@@ -261,7 +242,6 @@ impl Pricing<'_> {
         }
         net.clear();
         snapshot.clear();
-        eval.index();
         eval
     }
 
@@ -366,7 +346,6 @@ impl Pricing<'_> {
         }
         net.clear();
         drop(scratch);
-        eval.index();
         // The reuse is exact: every test that prices a cart checks it against a fresh evaluation.
         debug_assert_eq!(eval, self.evaluate(set), "the chosen set evaluated from its parts");
         eval

@@ -3,8 +3,6 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::search::Chosen;
-
 use rust_decimal::Decimal;
 
 use super::Pricing;
@@ -34,7 +32,6 @@ struct Memo {
 
 /// What the candidates of every line are judged against.
 struct Context<'c> {
-    chosen: Chosen<'c>,
     forced: &'c [usize],
     /// By position in `relevant`: for a promotion not chosen, the first chosen one that clashes
     /// with it (computed once: candidates on every line and the hints ask).
@@ -120,9 +117,8 @@ impl Pricing<'_> {
             }
         }
         // INVARIANT: `choice.set` is ascending (the search sorts it).
-        let chosen = Chosen(&choice.set);
         // By position in `relevant`: whether it is chosen (the lines' lists hold positions).
-        let chosen_at: Vec<bool> = self.relevant.iter().map(|i| chosen.contains(i)).collect();
+        let chosen_at: Vec<bool> = self.relevant.iter().map(|i| choice.set.binary_search(i).is_ok()).collect();
         let clashing: Vec<Option<usize>> = self
             .relevant
             .iter()
@@ -144,7 +140,6 @@ impl Pricing<'_> {
         let alone_at: Vec<Option<&PromotionResult>> =
             self.relevant.iter().map(|&i| alone.get(&i).and_then(|e| e.result(i))).collect();
         let context = Context {
-            chosen,
             forced: &forced,
             clashing: &clashing,
             eval: &eval,
@@ -350,7 +345,7 @@ impl Pricing<'_> {
                 }
                 for &k in self.by_line.get(l).map_or(&[][..], Vec::as_slice) {
                     if let Some(&q) = self.relevant.get(k)
-                        && c.chosen.contains(&q)
+                        && c.chosen_at.get(k).copied().unwrap_or(false)
                         && !component.contains(&q)
                     {
                         component.push(q);

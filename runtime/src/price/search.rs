@@ -49,17 +49,6 @@ impl Alone {
     }
 }
 
-/// The chosen promotions, ascending by index.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Chosen<'c>(pub &'c [usize]);
-
-impl Chosen<'_> {
-    /// Whether promotion `i` is chosen.
-    pub fn contains(&self, i: &usize) -> bool {
-        self.0.binary_search(i).is_ok()
-    }
-}
-
 /// The chosen promotions and how the search went.
 #[derive(Debug, Clone)]
 pub(crate) struct Choice {
