@@ -51,8 +51,8 @@ fn cart(lines: usize) -> Cart {
                 attributes.insert("category".into(), serde_json::json!(format!("c{}", i % 100)));
                 attributes.insert("merchant".into(), serde_json::json!(format!("m{}", i % 4)));
                 Line {
-                    id: format!("l{i}"),
-                    sku: format!("S{i}"),
+                    id: format!("l{i}").into(),
+                    sku: format!("S{i}").into(),
                     unit_price: Decimal::new(1000 + (i as i64 * 37) % 9000, 2),
                     quantity: 1 + (i as u32 % 3),
                     attributes,

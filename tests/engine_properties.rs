@@ -60,7 +60,7 @@ fn cart(lines: &[(usize, i64, u32, usize)], coupon: bool) -> Cart {
                 attributes.insert("category".into(), serde_json::json!(category));
                 attributes.insert("merchant".into(), serde_json::json!(["m1", "m2"][shop]));
                 Line {
-                    id: format!("l{i}"),
+                    id: format!("l{i}").into(),
                     sku: sku.into(),
                     unit_price: Decimal::new(cents, 2),
                     quantity: qty,
@@ -124,7 +124,7 @@ proptest! {
         for p in &r.promotions {
             // The outcome of the customer choosing only this promotion is a feasible alternative.
             let mut only = c.clone();
-            only.choose = vec![p.name.clone()];
+            only.choose = vec![p.name.to_string()];
             let alone = price(r, &only, &Customer::default(), &State::default(), 0).unwrap();
             let single: Decimal = alone.discounts.iter().filter(|d| d.promotion == p.name).map(|d| d.amount).sum();
             prop_assert!(best.discount_total >= single, "`{}` alone saves {single}, the chosen combination {}", p.name, best.discount_total);

@@ -167,7 +167,7 @@ proptest! {
             prop_assert_eq!(out.lines.iter().map(|l| l.amount).sum::<Decimal>(), out.refund, "the lines add up to the refund");
             sequence.record(r, &out);
             for line in &order.outcome.lines {
-                let refunded = sequence.refunded_lines.get(&line.id).copied().unwrap_or_default();
+                let refunded = sequence.refunded_lines.get(line.id.as_str()).copied().unwrap_or_default();
                 prop_assert!(refunded <= line.final_line_price, "line {} refunded {refunded} of {}", line.id, line.final_line_price);
             }
             all.push((format!("l{i}"), q));

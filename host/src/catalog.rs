@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use promo_runtime::SmolStr;
 use promo_runtime::input::Line;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -38,10 +39,10 @@ pub struct Product {
 
 impl Product {
     /// A cart line for `quantity` units of this product.
-    pub fn line(&self, id: impl Into<String>, quantity: u32) -> Line {
+    pub fn line(&self, id: impl Into<SmolStr>, quantity: u32) -> Line {
         Line {
             id: id.into(),
-            sku: self.sku.clone(),
+            sku: self.sku.as_str().into(),
             unit_price: self.unit_price,
             quantity,
             attributes: self.attributes.clone(),

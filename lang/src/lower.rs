@@ -310,7 +310,7 @@ impl<'p> Lowerer<'p> {
             })
             .collect();
         ir::Promotion {
-            name: p.name.clone(),
+            name: p.name.as_str().into(),
             level: level(p.level),
             store: p.store.as_deref().map(|s| self.symbol(s)),
             window: p.window.map(|(s, e)| (s.as_second(), e.as_second())),

@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 use crate::bind::{InputError, bind_with};
 use crate::cond::holds;
@@ -18,14 +19,14 @@ pub struct Label {
     /// Higher shows first.
     pub priority: i64,
     /// The promotion it belongs to.
-    pub promotion: String,
+    pub promotion: SmolStr,
 }
 
 /// What the countdown counts to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Countdown {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// `ends` (a running promotion) or `starts` (an upcoming one).
     pub event: String,
     /// Unix seconds.
@@ -36,7 +37,7 @@ pub struct Countdown {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Upcoming {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// Its label, if it has one.
     pub label: Option<String>,
     /// Unix seconds.
@@ -47,7 +48,7 @@ pub struct Upcoming {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockLeft {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// Units left.
     pub left: u64,
 }
@@ -56,7 +57,7 @@ pub struct StockLeft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Display {
     /// The product's SKU.
-    pub sku: String,
+    pub sku: SmolStr,
     /// Its price before promotions.
     pub unit_price: Decimal,
     /// What one unit costs this customer now, with the best combination.
@@ -92,7 +93,7 @@ pub fn display(
     let mut labels = Vec::new();
     let mut upcoming = Vec::new();
     let mut stock = Vec::new();
-    let mut running: Vec<(i64, String, i64)> = Vec::new();
+    let mut running: Vec<(i64, SmolStr, i64)> = Vec::new();
     // Promotions withdrawing the others on this product (from `start − D` until their end).
     let candidates = prepared.index.candidates(values);
     // An extension call that fails hides the promotion (fail closed).
@@ -118,7 +119,7 @@ pub fn display(
             continue;
         }
         let stock_left =
-            p.stock.map(|s| state.stock_left.get(&p.name).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
+            p.stock.map(|s| state.stock_left.get(p.name.as_str()).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
         let ended = p.window.is_some_and(|(_, end)| at >= end);
         if let (Some(left), false) = (stock_left, ended) {
             stock.push(StockLeft { promotion: p.name.clone(), left });

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 /// A cart to price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,9 +31,9 @@ pub struct Cart {
 #[serde(deny_unknown_fields)]
 pub struct Line {
     /// Unique within the cart.
-    pub id: String,
+    pub id: SmolStr,
     /// The product's SKU.
-    pub sku: String,
+    pub sku: SmolStr,
     /// Unit price before promotions, a decimal string in the ruleset's currency.
     pub unit_price: Decimal,
     /// How many units.

@@ -41,3 +41,6 @@ pub use ir::file::LoadError;
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use price::{Outcome, price, price_prepared};
 pub use refund::{Order, RefundOutcome, Return};
+/// The string type of names and ids in inputs, rulesets and outcomes: short ones are stored inline
+/// and every clone is O(1), so an outcome names promotions and lines without copying text.
+pub use smol_str::SmolStr;

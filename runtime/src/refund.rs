@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 use crate::bind::InputError;
 use crate::input::{Cart, Customer, State};
@@ -56,7 +57,7 @@ pub struct Return {
 #[serde(deny_unknown_fields)]
 pub struct ReturnLine {
     /// The line's id.
-    pub id: String,
+    pub id: SmolStr,
     /// Units.
     pub quantity: u32,
 }
@@ -66,7 +67,7 @@ pub struct ReturnLine {
 #[serde(deny_unknown_fields)]
 pub struct ReturnGift {
     /// The promotion that gave the gift.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// Units.
     pub quantity: i64,
 }
@@ -98,7 +99,7 @@ pub struct RefundOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRefund {
     /// The line's id.
-    pub line: String,
+    pub line: SmolStr,
     /// Units returned now.
     pub quantity: u32,
     /// Refunded for them.
@@ -109,7 +110,7 @@ pub struct LineRefund {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deduction {
     /// The promotion it comes from.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// The amount.
     pub amount: Decimal,
     /// Why, in words.
@@ -120,7 +121,7 @@ pub struct Deduction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Restored {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// Units.
     pub units: u64,
 }
@@ -138,7 +139,7 @@ pub enum RefundError {
     #[error("line `{line}`: {returned} units returned in all, but {bought} were bought")]
     TooMany {
         /// The line.
-        line: String,
+        line: SmolStr,
         /// Returned in all.
         returned: u64,
         /// Bought.
@@ -329,7 +330,7 @@ impl Order {
             .iter()
             .zip(parts.iter().copied().chain(std::iter::repeat(Decimal::ZERO)))
             .filter(|((id, _), amount)| !amount.is_zero() || units_now(id) > 0)
-            .map(|((id, _), amount)| LineRefund { line: (*id).to_owned(), quantity: units_now(id), amount })
+            .map(|((id, _), amount)| LineRefund { line: SmolStr::new(id), quantity: units_now(id), amount })
             .collect();
         // Units of limited or stocked promotions come back with the returned units.
         let mut restored = Vec::new();
@@ -382,7 +383,7 @@ impl Order {
         self.returns.push(ret);
         self.refunded = refund.cumulative.max(self.refunded);
         for l in &refund.lines {
-            *self.refunded_lines.entry(l.line.clone()).or_insert(Decimal::ZERO) += l.amount;
+            *self.refunded_lines.entry(l.line.to_string()).or_insert(Decimal::ZERO) += l.amount;
         }
     }
 }

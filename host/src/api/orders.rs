@@ -198,7 +198,7 @@ pub async fn post_order(State(app): State<AppState>, body: Bytes) -> Result<Resp
                 .outcome
                 .lines
                 .iter()
-                .map(|l| (l.id.clone(), l.sku.clone(), l.quantity, l.final_line_price))
+                .map(|l| (l.id.to_string(), l.sku.to_string(), l.quantity, l.final_line_price))
                 .collect(),
             snapshot: serde_json::to_string(&snapshot).map_err(ApiError::internal)?,
             consumed: consumed(loaded.ruleset(), &snapshot.outcome),

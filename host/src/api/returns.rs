@@ -46,7 +46,7 @@ pub async fn post_return(
             released: refund
                 .restored
                 .iter()
-                .map(|r| StockRelease { promotion: r.promotion.clone(), units: r.units })
+                .map(|r| StockRelease { promotion: r.promotion.to_string(), units: r.units })
                 .collect(),
         };
         match app.store.record_return(&row, &order.customer.id, &stored.snapshot).await {

@@ -109,14 +109,14 @@ pub fn sale_view(loaded: &Loaded, product: &Product, state: &StoredState, now: i
             .upcoming
             .iter()
             .map(|u| UpcomingView {
-                label: u.label.clone().unwrap_or_else(|| u.promotion.clone()),
+                label: u.label.clone().unwrap_or_else(|| u.promotion.to_string()),
                 starts: instant(u.starts_at),
             })
             .collect(),
         stock_left: shown.stock.iter().map(|s| s.left).min(),
         priority: shown.labels.first().map_or(i64::MIN, |l| l.priority),
         final_price: shown.final_price,
-        promotions: shown.labels.iter().map(|l| l.promotion.clone()).collect(),
+        promotions: shown.labels.iter().map(|l| l.promotion.to_string()).collect(),
     })
 }
 

@@ -32,7 +32,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO promotion_sales (promotion, sold, spent) VALUES ($1, 0, '0') ON CONFLICT (promotion) DO NOTHING",
             )
-            .bind(&p.name)
+            .bind(p.name.as_str())
             .execute(&self.pool)
             .await?;
         }
@@ -53,17 +53,17 @@ impl Store {
             spent_text.insert(name, spent);
         }
         for p in &ruleset.promotions {
-            let (sold, spent) = sales.get(&p.name).copied().unwrap_or_default();
+            let (sold, spent) = sales.get(p.name.as_str()).copied().unwrap_or_default();
             if let Some(stock) = p.stock {
                 let stock = u64::try_from(stock).unwrap_or(0);
-                out.state.stock_left.insert(p.name.clone(), stock.saturating_sub(sold));
-                out.sold.insert(p.name.clone(), sold);
+                out.state.stock_left.insert(p.name.to_string(), stock.saturating_sub(sold));
+                out.sold.insert(p.name.to_string(), sold);
             }
             if let Some(budget) = p.budget {
-                out.state.budget_left.insert(p.name.clone(), (budget - spent).max(Decimal::ZERO));
-                out.spent.insert(p.name.clone(), spent);
-                if let Some(text) = spent_text.remove(&p.name) {
-                    out.spent_text.insert(p.name.clone(), text);
+                out.state.budget_left.insert(p.name.to_string(), (budget - spent).max(Decimal::ZERO));
+                out.spent.insert(p.name.to_string(), spent);
+                if let Some(text) = spent_text.remove(p.name.as_str()) {
+                    out.spent_text.insert(p.name.to_string(), text);
                 }
             }
         }

@@ -11,6 +11,7 @@ pub mod file;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 use crate::money::Rounding;
 
@@ -496,8 +497,8 @@ pub enum LimitPer {
 /// A compiled promotion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Promotion {
-    /// Unique name.
-    pub name: String,
+    /// Unique name (cloned into every outcome that names it, without copying the text).
+    pub name: SmolStr,
     /// Level.
     pub level: Level,
     /// Store of a store-level promotion.

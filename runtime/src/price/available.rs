@@ -120,15 +120,17 @@ pub(crate) fn availability(
     for ((i, in_scope), withdrawn) in scopes.into_iter().zip(withdrawn) {
         let Some(p) = r.promotions.get(i) else { continue };
         let stock_left =
-            p.stock.map(|s| state.stock_left.get(&p.name).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
+            p.stock.map(|s| state.stock_left.get(p.name.as_str()).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
         let limit_left = p.limit.map(|(n, per)| {
             let n = u64::try_from(n).unwrap_or(0);
             match per {
-                LimitPer::Customer => n.saturating_sub(state.used_by_customer.get(&p.name).copied().unwrap_or(0)),
+                LimitPer::Customer => {
+                    n.saturating_sub(state.used_by_customer.get(p.name.as_str()).copied().unwrap_or(0))
+                }
                 LimitPer::Order => n,
             }
         });
-        let budget = p.budget.map(|b| state.budget_left.get(&p.name).copied().unwrap_or(b));
+        let budget = p.budget.map(|b| state.budget_left.get(p.name.as_str()).copied().unwrap_or(b));
         let mut extension_failure = failed.remove(&i);
         let unavailable = match p.window {
             Some((s, _)) if at < s => Some(format!("not started: starts at {}", when(s))),
@@ -170,7 +172,7 @@ pub(crate) fn availability(
             fewer_lines,
             allowance: Allowance { left },
             budget,
-            group_members: state.group_members.get(&p.name).copied().unwrap_or(0) + 1,
+            group_members: state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1,
             extension_failure,
         });
     }

@@ -3,12 +3,13 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 /// The priced cart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The currency of every amount.
-    pub currency: String,
+    pub currency: SmolStr,
     /// Σ original line prices.
     pub subtotal: Decimal,
     /// Σ discounts.
@@ -41,9 +42,9 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineOutcome {
     /// The line's id.
-    pub id: String,
+    pub id: SmolStr,
     /// Its SKU.
-    pub sku: String,
+    pub sku: SmolStr,
     /// Units.
     pub quantity: u32,
     /// Unit price before promotions.
@@ -66,7 +67,7 @@ pub struct LineOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     /// Its name.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// Whether it gave this line anything.
     pub applied: bool,
     /// Why (not).
@@ -77,7 +78,7 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allocation {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// The amount.
     pub amount: Decimal,
 }
@@ -86,7 +87,7 @@ pub struct Allocation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromotionDiscount {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// `item`, `store`, `platform` or `coupon`.
     pub stage: String,
     /// The amount.
@@ -99,9 +100,9 @@ pub struct PromotionDiscount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GiftOutcome {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// The gift's SKU.
-    pub sku: String,
+    pub sku: SmolStr,
     /// Units.
     pub quantity: i64,
     /// Value per unit.
@@ -114,7 +115,7 @@ pub struct GiftOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineShare {
     /// The line's id.
-    pub line: String,
+    pub line: SmolStr,
     /// The amount.
     pub amount: Decimal,
 }
@@ -123,9 +124,9 @@ pub struct LineShare {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddonOffer {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// The add-on's SKU.
-    pub sku: String,
+    pub sku: SmolStr,
     /// Its reduced price.
     pub price: Decimal,
     /// At most this many.
@@ -136,9 +137,9 @@ pub struct AddonOffer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresaleDue {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// The line.
-    pub line: String,
+    pub line: SmolStr,
     /// Due now.
     pub deposit: Decimal,
     /// Due by (Unix seconds), if set.
@@ -149,7 +150,7 @@ pub struct PresaleDue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hint {
     /// The promotion.
-    pub promotion: String,
+    pub promotion: SmolStr,
     /// How much more to spend (money) or buy (units), as text.
     pub missing: String,
     /// In words: "add 60.00 more to get 40.00 off".
@@ -160,9 +161,9 @@ pub struct Hint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SwitchSuggestion {
     /// The customer's choice.
-    pub instead_of: Vec<String>,
+    pub instead_of: Vec<SmolStr>,
     /// The better set.
-    pub choose: Vec<String>,
+    pub choose: Vec<SmolStr>,
     /// How much more it saves.
     pub saves: Decimal,
 }
@@ -173,7 +174,7 @@ pub struct Flag {
     /// `below_floor` or `zero_total`.
     pub kind: String,
     /// The line, for line flags.
-    pub line: Option<String>,
+    pub line: Option<SmolStr>,
     /// In words.
     pub message: String,
 }

@@ -4,6 +4,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_decimal::Decimal;
+use smol_str::SmolStr;
 
 use super::Pricing;
 use super::available::Availability;
@@ -45,8 +46,8 @@ struct Context<'c> {
 }
 
 impl Pricing<'_> {
-    fn name(&self, i: usize) -> String {
-        self.ruleset.promotions.get(i).map_or_else(String::new, |p| p.name.clone())
+    fn name(&self, i: usize) -> SmolStr {
+        self.ruleset.promotions.get(i).map_or_else(SmolStr::default, |p| p.name.clone())
     }
 
     fn money(&self, d: Decimal) -> String {
@@ -198,7 +199,7 @@ impl Pricing<'_> {
                     trace.push(["`", &p.name, "`: gift ", &quantity, " × ", sku, " worth ", worth.as_str()].concat());
                     gifts.push(GiftOutcome {
                         promotion: p.name.clone(),
-                        sku: self.ruleset.symbol(g.sku).to_owned(),
+                        sku: self.ruleset.symbol(g.sku).into(),
                         quantity: g.quantity,
                         worth: self.fix(g.worth),
                         allocations: g
@@ -211,7 +212,7 @@ impl Pricing<'_> {
                 for (sku, price, limit) in &effect.addons {
                     addons.push(AddonOffer {
                         promotion: p.name.clone(),
-                        sku: self.ruleset.symbol(*sku).to_owned(),
+                        sku: self.ruleset.symbol(*sku).into(),
                         price: self.fix(*price),
                         limit: *limit,
                     });
@@ -234,7 +235,7 @@ impl Pricing<'_> {
             trace.push(format!("search stopped after {} combinations: the best found is used", choice.evaluated));
         }
         Outcome {
-            currency: self.ruleset.settings.currency.clone(),
+            currency: self.ruleset.settings.currency.as_str().into(),
             subtotal: self.fix(subtotal),
             discount_total: self.fix(discount_total),
             total: self.fix(total),
@@ -251,8 +252,8 @@ impl Pricing<'_> {
         }
     }
 
-    fn line_id(&self, l: usize) -> String {
-        self.cart.lines.get(l).map_or_else(String::new, |x| x.id.clone())
+    fn line_id(&self, l: usize) -> SmolStr {
+        self.cart.lines.get(l).map_or_else(SmolStr::default, |x| x.id.clone())
     }
 
     /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
