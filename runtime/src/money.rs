@@ -232,6 +232,26 @@ impl Rounding {
         }
     }
 
+    /// `num / den` rounded to a whole number by this rule, exactly: the quotient and remainder
+    /// decide, with no intermediate rounding. `None` when `den` is 0.
+    pub(crate) fn divide(self, num: i128, den: i128) -> Option<i128> {
+        let (q, r) = (num.checked_div(den)?, num.checked_rem(den)?);
+        if r == 0 {
+            return Some(q);
+        }
+        // The quotient truncated towards zero, and the next whole number away from zero.
+        let away = if (num < 0) == (den < 0) { q + 1 } else { q - 1 };
+        // INVARIANT: |r| < |den| ≤ 2^127, so twice |r| fits in 128 bits.
+        let (twice, den) = (r.unsigned_abs() * 2, den.unsigned_abs());
+        Some(match self {
+            Rounding::Down => q,
+            Rounding::Up => away,
+            Rounding::HalfUp if twice >= den => away,
+            Rounding::HalfEven if twice > den || twice == den && q % 2 != 0 => away,
+            Rounding::HalfUp | Rounding::HalfEven => q,
+        })
+    }
+
     /// The keyword that names this rule in a ruleset's `settings`.
     pub fn keyword(self) -> &'static str {
         match self {
@@ -382,7 +402,37 @@ mod tests {
         }
     }
 
+    #[test]
+    fn divide_rounds_the_exact_quotient() {
+        use Rounding::*;
+        // (num, den, half up, half even, down, up)
+        for (num, den, half_up, half_even, down, up) in [
+            (5, 3, 2, 2, 1, 2),
+            (-5, 3, -2, -2, -1, -2),
+            (4, 3, 1, 1, 1, 2),
+            (3, 2, 2, 2, 1, 2),
+            (5, 2, 3, 2, 2, 3),
+            (-5, 2, -3, -2, -2, -3),
+            (7, -2, -4, -4, -3, -4),
+            (6, 3, 2, 2, 2, 2),
+            (0, 7, 0, 0, 0, 0),
+        ] {
+            let got = [HalfUp, HalfEven, Down, Up].map(|r| r.divide(num, den));
+            assert_eq!(got, [half_up, half_even, down, up].map(Some), "{num} / {den}");
+        }
+        assert_eq!(HalfUp.divide(1, 0), None);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn divide_agrees_with_decimal_rounding(num in proptest::num::i64::ANY, scale in 0u32..6, rule in 0usize..4) {
+            // A quotient by a power of ten is an exact decimal: both must round it alike.
+            let rounding = [Rounding::HalfUp, Rounding::HalfEven, Rounding::Down, Rounding::Up][rule];
+            let exact = Decimal::new(num, scale).round_dp_with_strategy(0, rounding.strategy());
+            let den = 10i128.pow(scale);
+            proptest::prop_assert_eq!(rounding.divide(i128::from(num), den), Some(exact.mantissa()));
+        }
+
         #[test]
         fn fixed_agrees_with_rescale(mantissa in proptest::num::i64::ANY, scale in 0u32..6, decimals in 0u32..5) {
             let d = Decimal::new(mantissa, scale);

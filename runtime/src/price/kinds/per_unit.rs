@@ -1,21 +1,85 @@
 //! Benefits given unit by unit: special price, percentage or amount off, presale, group buy.
 //! Limits and stock count units, in cart order (spec §3).
+//!
+//! Price, percentage and amount off are computed exactly, in integer minor units: a line's
+//! discount is its exact rational value (`base × N / 100 × units / qty`, …) rounded once, as
+//! spec/evaluation.md §3 writes it. Only a value too large for 128 bits falls back to decimals.
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Note};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Note, Rules};
+use crate::money::scaled;
 
-/// Gives each unit (within the allowance) the discount `per_unit(unit price)`.
+/// A per-unit benefit in integers, for [`each_unit`]'s exact path.
+#[derive(Debug, Clone, Copy)]
+enum Exact {
+    /// Each unit at this price (minor units).
+    Price(i128),
+    /// `mantissa / den` of each unit's price (a percentage N is `N / 100`).
+    Share { mantissa: i128, den: i128 },
+    /// This much off each unit (minor units), at most the unit's price.
+    AmountOff(i128),
+}
+
+impl Exact {
+    fn price(price: Decimal, rules: Rules) -> Option<Exact> {
+        scaled(price, rules.minor_units).map(Exact::Price)
+    }
+
+    fn percent(pct: Decimal) -> Option<Exact> {
+        let den = 100i128.checked_mul(10i128.checked_pow(pct.scale())?)?;
+        Some(Exact::Share { mantissa: pct.mantissa(), den })
+    }
+
+    fn amount_off(amount: Decimal, rules: Rules) -> Option<Exact> {
+        scaled(amount, rules.minor_units).map(Exact::AmountOff)
+    }
+
+    /// Whether a unit of a line whose base is `base` minor units over `qty` units gets anything.
+    fn gives(self, base: i128, qty: i128) -> Option<bool> {
+        Some(match self {
+            Exact::Price(p) => base > p.checked_mul(qty)?,
+            Exact::Share { mantissa, .. } => base > 0 && mantissa > 0,
+            Exact::AmountOff(a) => base > 0 && a > 0,
+        })
+    }
+
+    /// What `units` of that line are given, in minor units, rounded once by `rules`.
+    fn off(self, base: i128, qty: i128, units: i128, rules: Rules) -> Option<i128> {
+        let round = |num: i128, den: i128| rules.rounding.divide(num, den);
+        match self {
+            // (base / qty − p) × units
+            Exact::Price(p) => round(units.checked_mul(base.checked_sub(p.checked_mul(qty)?)?)?, qty),
+            // base / qty × mantissa / den × units
+            Exact::Share { mantissa, den } => {
+                round(units.checked_mul(base)?.checked_mul(mantissa)?, qty.checked_mul(den)?)
+            }
+            // min(a, base / qty) × units
+            Exact::AmountOff(a) if a.checked_mul(qty)? <= base => a.checked_mul(units),
+            Exact::AmountOff(_) => round(units.checked_mul(base)?, qty),
+        }
+    }
+}
+
+/// Gives each unit (within the allowance) the discount `per_unit(unit price)`: exactly, in
+/// integers, through `exact` when it is given and the values fit.
 fn each_unit(
     group: &[GroupLine],
     allowance: &mut Allowance,
     ctx: &KindCtx<'_>,
+    exact: Option<Exact>,
     per_unit: impl Fn(Decimal) -> Decimal,
 ) -> Effect {
+    let rules = ctx.rules;
     let mut effect = Effect::default();
     for g in group {
-        let off = per_unit(g.unit());
-        if off <= Decimal::ZERO {
+        // The line in integers: its base in minor units and its units.
+        let line = exact.zip(scaled(g.base, rules.minor_units)).zip((g.qty > 0).then(|| i128::from(g.qty)));
+        let gives = match line.and_then(|((e, base), qty)| e.gives(base, qty)) {
+            Some(gives) => gives,
+            None => per_unit(g.unit()) > Decimal::ZERO,
+        };
+        if !gives {
             continue;
         }
         let units = allowance.take(g.qty);
@@ -23,7 +87,10 @@ fn each_unit(
             continue;
         }
         effect.consumed += units;
-        let d = ctx.rules.round(off * Decimal::from(units));
+        let d = line
+            .and_then(|((e, base), qty)| e.off(base, qty, i128::from(units), rules))
+            .and_then(|minor| Decimal::try_from_i128_with_scale(minor, rules.minor_units).ok())
+            .unwrap_or_else(|| rules.round(per_unit(g.unit()) * Decimal::from(units)));
         if !d.is_zero() {
             effect.discounts.push((g.line, d));
         }
@@ -39,15 +106,15 @@ fn each_unit(
 }
 
 pub(super) fn special_price(price: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
-    each_unit(group, a, ctx, |unit| unit - price)
+    each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price)
 }
 
 pub(super) fn percent_off(pct: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
-    each_unit(group, a, ctx, |unit| unit * pct / Decimal::ONE_HUNDRED)
+    each_unit(group, a, ctx, Exact::percent(pct), |unit| unit * pct / Decimal::ONE_HUNDRED)
 }
 
 pub(super) fn amount_off(amount: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
-    each_unit(group, a, ctx, |unit| amount.min(unit))
+    each_unit(group, a, ctx, Exact::amount_off(amount, ctx.rules), |unit| amount.min(unit))
 }
 
 pub(super) fn presale(
@@ -99,5 +166,5 @@ pub(super) fn group_buy(
             ..Effect::default()
         };
     }
-    each_unit(group, a, ctx, |unit| unit - price)
+    each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price)
 }
