@@ -150,30 +150,37 @@ impl Pricing<'_> {
         };
         let mut memo = Memo::default();
         let mut lines = Vec::with_capacity(self.cart.lines.len());
+        let zero = self.fix(Decimal::ZERO);
         for (l, line) in self.cart.lines.iter().enumerate() {
             let applied = per_line.get(l).map_or(&[][..], Vec::as_slice);
-            let allocations: Vec<Allocation> =
-                applied.iter().map(|&(i, d)| Allocation { promotion: self.name(i), amount: self.fix(d) }).collect();
-            let discount: Decimal = applied.iter().map(|(_, d)| *d).sum();
-            let line_price = self.original.get(l).copied().unwrap_or(Decimal::ZERO);
-            let final_line_price = line_price - discount;
+            let line_price = self.fix(self.original.get(l).copied().unwrap_or(Decimal::ZERO));
+            let unit_price = self.fix(line.unit_price);
             // An untouched line sells at its unit price (already in the minor unit: binding checks it).
-            let final_unit_price = if discount.is_zero() {
-                line.unit_price
+            let (allocations, discount, final_line_price, final_unit_price) = if applied.is_empty() {
+                (Vec::new(), zero, line_price, unit_price)
             } else {
-                self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)))
+                let allocations: Vec<Allocation> =
+                    applied.iter().map(|&(i, d)| Allocation { promotion: self.name(i), amount: self.fix(d) }).collect();
+                let discount: Decimal = applied.iter().map(|(_, d)| *d).sum();
+                let final_line_price = line_price - discount;
+                let final_unit_price = if discount.is_zero() {
+                    unit_price
+                } else {
+                    self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)))
+                };
+                (allocations, self.fix(discount), self.fix(final_line_price), self.fix(final_unit_price))
             };
             lines.push(LineOutcome {
                 id: line.id.clone(),
                 sku: line.sku.clone(),
                 quantity: line.quantity,
-                unit_price: self.fix(line.unit_price),
-                line_price: self.fix(line_price),
+                unit_price,
+                line_price,
                 candidates: self.candidates(l, &context, &mut memo),
                 allocations,
-                discount: self.fix(discount),
-                final_line_price: self.fix(final_line_price),
-                final_unit_price: self.fix(final_unit_price),
+                discount,
+                final_line_price,
+                final_unit_price,
             });
         }
         let mut discounts = Vec::new();
