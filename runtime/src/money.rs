@@ -235,7 +235,12 @@ impl Rounding {
     /// `num / den` rounded to a whole number by this rule, exactly: the quotient and remainder
     /// decide, with no intermediate rounding. `None` when `den` is 0.
     pub(crate) fn divide(self, num: i128, den: i128) -> Option<i128> {
-        let (q, r) = (num.checked_div(den)?, num.checked_rem(den)?);
+        // Amounts in minor units nearly always fit 64 bits, whose division is one instruction.
+        let narrow = i64::try_from(num).ok().zip(i64::try_from(den).ok());
+        let (q, r) = match narrow.and_then(|(n, d)| n.checked_div(d).zip(n.checked_rem(d))) {
+            Some((q, r)) => (i128::from(q), i128::from(r)),
+            None => (num.checked_div(den)?, num.checked_rem(den)?),
+        };
         if r == 0 {
             return Some(q);
         }
@@ -421,6 +426,9 @@ mod tests {
             assert_eq!(got, [half_up, half_even, down, up].map(Some), "{num} / {den}");
         }
         assert_eq!(HalfUp.divide(1, 0), None);
+        // Past 64 bits, and the one 64-bit quotient that overflows, divide in 128.
+        assert_eq!(Down.divide(i128::from(i64::MIN), -1), Some(-i128::from(i64::MIN)));
+        assert_eq!(HalfUp.divide(10i128.pow(30) + 5, 10), Some(10i128.pow(29) + 1));
     }
 
     proptest::proptest! {

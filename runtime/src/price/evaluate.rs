@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use rust_decimal::Decimal;
 
 use super::Pricing;
-use super::kinds::{Effect, GroupLine, KindCtx, apply};
+use super::kinds::{Effect, GroupLine, KindCtx, LineAmounts, apply};
 use super::stacking::{Stage, stage};
 use crate::ir::{Benefit, Calculation, Level};
 
@@ -16,17 +16,20 @@ pub(crate) struct PromotionResult {
     /// The promotion's index.
     pub index: usize,
     /// Each group it was evaluated on: its lines and its effect.
-    pub groups: Vec<(Vec<usize>, Effect)>,
+    pub groups: Vec<(GroupLines, Effect)>,
     /// Its discount per line, after budget and clamping.
-    pub lines: Vec<(usize, Decimal)>,
+    pub lines: LineAmounts,
     /// Its discount per line after the budget but before clamping, in the order clamping takes
     /// them: what the search replays (`search.rs`, `Left::compose`).
-    pub raw: Vec<(usize, Decimal)>,
+    pub raw: LineAmounts,
     /// Σ `lines`.
     pub discount: Decimal,
     /// Units or uses consumed.
     pub consumed: u64,
 }
+
+/// The lines of one group a promotion measures (most are one line: inline).
+pub(crate) type GroupLines = smallvec::SmallVec<[usize; 2]>;
 
 /// A set of promotions, evaluated.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -157,7 +160,7 @@ impl Scratch {
 
 impl Pricing<'_> {
     /// The groups promotion `i` measures on its available lines (spec §2), in cart order.
-    pub(crate) fn groups(&self, i: usize) -> Vec<Vec<usize>> {
+    pub(crate) fn groups(&self, i: usize) -> Vec<GroupLines> {
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return Vec::new() };
         // A bundle is one (virtual) product: at item level, all its lines are one group.
         let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
@@ -178,13 +181,13 @@ impl Pricing<'_> {
                 Level::Platform => "",
             })
         };
-        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut groups: Vec<GroupLines> = Vec::new();
         for &l in a.lines() {
             let Some(k) = key(l) else { continue };
             // A group's key is its first line's: no list of keys beside the groups.
             match groups.iter_mut().find(|g| g.first().and_then(|&f| key(f)) == Some(k)) {
                 Some(lines) => lines.push(l),
-                None => groups.push(vec![l]),
+                None => groups.push(smallvec::smallvec![l]),
             }
         }
         groups
@@ -259,7 +262,7 @@ impl Pricing<'_> {
             KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
         // The groups are the same for every benefit: found once, moved into the last one's results.
         let mut groups = self.groups(i);
-        let mut raw: Vec<(usize, Decimal)> = Vec::with_capacity(a.lines().len());
+        let mut raw = LineAmounts::with_capacity(a.lines().len());
         result.groups.reserve_exact(groups.len() * p.benefits.len());
         for (b, benefit) in p.benefits.iter().enumerate() {
             let mut allowance = a.allowance;

@@ -8,7 +8,7 @@ use smol_str::SmolStr;
 
 use super::Pricing;
 use super::available::Availability;
-use super::evaluate::{Evaluation, PromotionResult};
+use super::evaluate::{Evaluation, GroupLines, PromotionResult};
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::search::Alone;
@@ -368,7 +368,7 @@ impl Pricing<'_> {
         c.eval.discount - before + after
     }
 
-    fn effect_on<'e>(&self, groups: &'e [(Vec<usize>, Effect)], l: usize) -> Option<&'e Effect> {
+    fn effect_on<'e>(&self, groups: &'e [(GroupLines, Effect)], l: usize) -> Option<&'e Effect> {
         groups.iter().find(|(lines, _)| lines.contains(&l)).map(|(_, e)| e)
     }
 

@@ -9,10 +9,15 @@ mod threshold;
 mod words;
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use smallvec::SmallVec;
 
 use crate::ir::{Benefit, CompiledRuleset, SymbolId, Threshold, ThresholdKind, Value};
 use crate::money::Rounding;
 pub(crate) use words::{Gives, Note};
+
+/// An amount per line (line index, amount). Most groups are a line or two, so most lists stay
+/// inline, without an allocation per promotion and group.
+pub(crate) type LineAmounts = SmallVec<[(usize, Decimal); 2]>;
 
 /// A line as one promotion's group sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,13 +69,13 @@ impl Rules {
     }
 
     /// Allocates `amount` over the lines by their base (spec/allocation.md).
-    pub fn allocate(&self, amount: Decimal, group: &[GroupLine]) -> Vec<(usize, Decimal)> {
+    pub fn allocate(&self, amount: Decimal, group: &[GroupLine]) -> LineAmounts {
         // One line takes it all: what the general rule gives, without its bookkeeping.
         if let [only] = group
             && !amount.is_sign_negative()
             && amount.scale() <= self.minor_units
         {
-            return vec![(only.line, amount)];
+            return smallvec::smallvec![(only.line, amount)];
         }
         // A small group's weights stay on the stack.
         let mut small = [Decimal::ZERO; 8];
@@ -88,7 +93,7 @@ impl Rules {
         match crate::allocate::allocate(amount, weights, self.minor_units) {
             Ok(shares) => group.iter().map(|g| g.line).zip(shares).collect(),
             // INVARIANT: amounts here are rounded and non-negative, and groups are not empty.
-            Err(_) => Vec::new(),
+            Err(_) => LineAmounts::new(),
         }
     }
 }
@@ -136,14 +141,14 @@ pub(crate) struct GiftEffect {
     pub sku: SymbolId,
     pub quantity: i64,
     pub worth: Decimal,
-    pub shares: Vec<(usize, Decimal)>,
+    pub shares: LineAmounts,
 }
 
 /// What a promotion gives one group.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Effect {
     /// Discount per line, rounded.
-    pub discounts: Vec<(usize, Decimal)>,
+    pub discounts: LineAmounts,
     pub gifts: Vec<GiftEffect>,
     pub addons: Vec<(SymbolId, Decimal, Option<i64>)>,
     /// (line, deposit due now).

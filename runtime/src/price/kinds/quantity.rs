@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Note, runs, take};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, runs, take};
 use crate::ir::{UnitChoice, Value};
 
 fn units(group: &[GroupLine]) -> u64 {
@@ -11,7 +11,7 @@ fn units(group: &[GroupLine]) -> u64 {
 }
 
 /// Discount per group index, rounded per line.
-fn per_line(group: &[GroupLine], amounts: Vec<(usize, Decimal)>, ctx: &KindCtx<'_>) -> Vec<(usize, Decimal)> {
+fn per_line(group: &[GroupLine], amounts: Vec<(usize, Decimal)>, ctx: &KindCtx<'_>) -> LineAmounts {
     let mut by_index = vec![Decimal::ZERO; group.len()];
     for (i, d) in amounts {
         if let Some(slot) = by_index.get_mut(i) {
