@@ -117,16 +117,19 @@ fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option
     }
     let mut shares: Vec<Decimal> = Vec::with_capacity(ws.len());
     let mut allocated = 0i128;
-    for w in &ws {
-        let share = units.checked_mul(*w)? / total;
+    // Each weight's product with the amount, divided: the share, and the remainder kept for
+    // the minor units left over (overwriting the weight, which is not read again).
+    for w in ws.iter_mut() {
+        let (share, remainder) = div_rem(units.checked_mul(*w)?, total)?;
         allocated += share;
+        *w = remainder;
         shares.push(Decimal::try_from_i128_with_scale(share, minor_units).ok()?);
     }
     let left = units - allocated;
     if left > 0 {
         // INVARIANT: each share lost less than one minor unit, so fewer units are left than
         // lines; they go to the largest remainders, the earlier line first on a tie.
-        let mut remainders: Vec<(i128, usize)> = ws.iter().enumerate().map(|(i, w)| (units * w % total, i)).collect();
+        let mut remainders: Vec<(i128, usize)> = ws.iter().enumerate().map(|(i, &r)| (r, i)).collect();
         remainders.sort_unstable_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
         let unit = Decimal::new(1, minor_units);
         for (_, i) in remainders.iter().take(usize::try_from(left).unwrap_or(0)) {
@@ -136,6 +139,15 @@ fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option
         }
     }
     Some(shares)
+}
+
+/// `n / d` and `n % d` (`d > 0`), in 64 bits when both fit: one machine division instead of
+/// two 128-bit library calls.
+fn div_rem(n: i128, d: i128) -> Option<(i128, i128)> {
+    match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(n), Ok(d)) if d > 0 => Some((i128::from(n / d), i128::from(n % d))),
+        _ => Some((n.checked_div(d)?, n.checked_rem(d)?)),
+    }
 }
 
 #[cfg(test)]
