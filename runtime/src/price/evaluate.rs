@@ -92,11 +92,11 @@ impl Evaluation {
     }
 }
 
-/// What the lines an evaluation touches cost so far, one slot per cart line (`None`: untouched,
-/// so its original amount), reused from one evaluation to the next.
+/// What the lines an evaluation touches cost so far, in minor units, one slot per cart line
+/// (`None`: untouched, so its original amount), reused from one evaluation to the next.
 #[derive(Debug, Default)]
 pub(crate) struct Amounts {
-    slots: Vec<Option<Decimal>>,
+    slots: Vec<Option<i128>>,
     /// The lines whose slot is set, so clearing costs what was touched, not the cart's size.
     touched: Vec<usize>,
 }
@@ -107,12 +107,12 @@ impl Amounts {
         Amounts { slots: vec![None; lines], touched: Vec::new() }
     }
 
-    fn get(&self, l: usize) -> Option<Decimal> {
+    fn get(&self, l: usize) -> Option<i128> {
         self.slots.get(l).copied().flatten()
     }
 
     /// The slot of line `l`, set to `original` if it was clear.
-    fn entry(&mut self, l: usize, original: Decimal) -> Option<&mut Decimal> {
+    fn entry(&mut self, l: usize, original: i128) -> Option<&mut i128> {
         let slot = self.slots.get_mut(l)?;
         if slot.is_none() {
             self.touched.push(l);
@@ -197,6 +197,16 @@ impl Pricing<'_> {
         self.original.get(l).copied().unwrap_or(Decimal::ZERO)
     }
 
+    fn original_minor(&self, l: usize) -> i128 {
+        self.original_minor.get(l).copied().unwrap_or(0)
+    }
+
+    /// An amount in minor units as a decimal.
+    fn decimal(&self, minor: i128) -> Decimal {
+        // INVARIANT: amounts are bounded far below 10^28 (ARCHITECTURE rule 5), so they fit.
+        Decimal::try_from_i128_with_scale(minor, self.rules.minor_units).unwrap_or(Decimal::ZERO)
+    }
+
     /// `set` with each promotion's stage, in the order they apply: by stage, then by index. A
     /// set of one (every stand-alone evaluation) needs no list.
     fn in_stage_order(&self, set: &[usize]) -> StageOrder {
@@ -273,7 +283,7 @@ impl Pricing<'_> {
                 group.extend(lines.iter().map(|&l| GroupLine {
                     line: l,
                     qty: self.quantities.get(l).copied().unwrap_or(0),
-                    base: base.get(l).unwrap_or_else(|| self.original(l)),
+                    base: base.get(l).map_or_else(|| self.original(l), |left| self.decimal(left)),
                 }));
                 let effect = apply(benefit, group, &mut allowance, &ctx);
                 consumed += effect.consumed;
@@ -305,23 +315,26 @@ impl Pricing<'_> {
         if lines == Lines::Kept {
             result.lines.reserve_exact(result.raw.len());
         }
-        result.discount = Decimal::ZERO;
+        // In minor units: every amount here is already rounded to them.
+        let mut discount = 0i128;
         for &(l, d) in &result.raw {
-            let Some(left) = net.entry(l, self.original(l)) else { continue };
-            let d = d.min(*left).max(Decimal::ZERO);
-            if d.is_zero() {
+            let Some(left) = net.entry(l, self.original_minor(l)) else { continue };
+            let d = self.rules.minor(d).min(*left).max(0);
+            if d == 0 {
                 continue;
             }
             *left -= d;
-            result.discount += d;
+            discount += d;
             if lines == Lines::Summed {
                 continue;
             }
+            let d = self.decimal(d);
             match result.lines.iter_mut().find(|(line, _)| *line == l) {
                 Some((_, acc)) => *acc += d,
                 None => result.lines.push((l, d)),
             }
         }
+        result.discount = self.decimal(discount);
     }
 
     /// [`evaluate`](Self::evaluate) of the chosen `set`, reusing what each promotion gave alone

@@ -51,6 +51,8 @@ pub(crate) struct Pricing<'a> {
     by_line: Vec<Vec<usize>>,
     /// Original line amounts.
     original: Vec<Decimal>,
+    /// The same in minor units, as evaluations clamp and the search compares.
+    original_minor: Vec<i128>,
     quantities: Vec<u64>,
     skus: Vec<&'a str>,
     /// Each line's merchant, read from its attributes when a store-level promotion first groups
@@ -149,17 +151,21 @@ impl<'a> Pricing<'a> {
             }
         }
         // INVARIANT: parallel to `relevant`, whose every index is a promotion of the ruleset.
+        let rules = Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding };
+        let original = bound.take_amounts();
+        let original_minor = original.iter().map(|&d| rules.minor(d)).collect();
         let traits = relevant.iter().filter_map(|&i| ruleset.promotions.get(i).map(stacking::Traits::of)).collect();
         Ok(Pricing {
             ruleset,
             traits,
             sandbox: &prepared.sandbox,
             cart,
-            rules: Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding },
+            rules,
             relevant,
             available,
             by_line,
-            original: bound.take_amounts(),
+            original,
+            original_minor,
             quantities: cart.lines.iter().map(|l| u64::from(l.quantity)).collect(),
             skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),
             merchants: std::cell::OnceCell::new(),

@@ -119,7 +119,7 @@ impl Pricing<'_> {
                 continue;
             }
             if parallel && left.original.is_empty() {
-                left = Left::new(self.original.iter().map(|&d| self.rules.minor(d)).collect());
+                left = Left::new(self.original_minor.clone());
             }
             // Forced first, then by stand-alone gain (best first), then source order.
             members.sort_unstable_by_key(|m| (std::cmp::Reverse(m.forced), std::cmp::Reverse(m.gain), m.index));
