@@ -1,9 +1,11 @@
 //! Which promotions are available, and on which lines (spec/evaluation.md §1).
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
+use smol_str::{SmolStr, format_smolstr};
 
 use super::kinds::Allowance;
-use std::collections::BTreeMap;
 
 use crate::bind::BoundCart;
 use crate::cond::holds;
@@ -16,7 +18,7 @@ use crate::ir::LimitPer;
 #[derive(Debug, Clone)]
 pub(crate) struct Availability {
     /// Why it is not available; `None` when it is.
-    pub unavailable: Option<String>,
+    pub unavailable: Option<SmolStr>,
     /// Lines in its scope.
     pub in_scope: Vec<usize>,
     /// Lines in scope where another promotion withdraws it, with that promotion's index.
@@ -133,25 +135,27 @@ pub(crate) fn availability(
         let budget = p.budget.map(|b| state.budget_left.get(p.name.as_str()).copied().unwrap_or(b));
         let mut extension_failure = failed.remove(&i);
         let unavailable = match p.window {
-            Some((s, _)) if at < s => Some(format!("not started: starts at {}", when(s))),
-            Some((_, e)) if at >= e => Some(format!("ended at {}", when(e))),
+            Some((s, _)) if at < s => Some(format_smolstr!("not started: starts at {}", when(s))),
+            Some((_, e)) if at >= e => Some(format_smolstr!("ended at {}", when(e))),
             _ => None,
         }
-        .or_else(|| extension_failure.as_ref().map(|e| format!("{e}: not applied")))
+        .or_else(|| extension_failure.as_ref().map(|e| format_smolstr!("{e}: not applied")))
         .or_else(|| match holds(&p.eligible, bound.customer(), &mut calls) {
             Ok(true) => None,
-            Ok(false) => Some("the customer is not eligible".to_owned()),
+            Ok(false) => Some(SmolStr::new_static("the customer is not eligible")),
             Err(e) => {
-                let reason = format!("{e}: not applied");
+                let reason = format_smolstr!("{e}: not applied");
                 extension_failure = Some(e);
                 Some(reason)
             }
         })
         .or_else(|| {
-            p.coupon.filter(|c| !bound.coupons.contains(c)).map(|c| format!("needs the coupon `{}`", r.symbol(c)))
+            p.coupon
+                .filter(|c| !bound.coupons.contains(c))
+                .map(|c| format_smolstr!("needs the coupon `{}`", r.symbol(c)))
         })
-        .or_else(|| (stock_left == Some(0)).then(|| "stock exhausted: withdrawn".to_owned()))
-        .or_else(|| budget.filter(|b| *b <= Decimal::ZERO).map(|_| "budget exhausted: withdrawn".to_owned()));
+        .or_else(|| (stock_left == Some(0)).then(|| SmolStr::new_static("stock exhausted: withdrawn")))
+        .or_else(|| budget.filter(|b| *b <= Decimal::ZERO).map(|_| SmolStr::new_static("budget exhausted: withdrawn")));
         // Most promotions may apply to every line in their scope: those keep no second list.
         let fewer_lines = if unavailable.is_some() {
             Some(Vec::new())

@@ -71,7 +71,7 @@ pub struct Candidate {
     /// Whether it gave this line anything.
     pub applied: bool,
     /// Why (not).
-    pub reason: String,
+    pub reason: SmolStr,
 }
 
 /// A promotion's share of a discount on a line.

@@ -1,10 +1,11 @@
 //! From the chosen combination to the [`Outcome`]: lines with their candidates and allocations,
 //! discounts, gifts, add-ons, presale deposits, hints, switch suggestions, risk flags, trace.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 
 use rust_decimal::Decimal;
-use smol_str::SmolStr;
+use rustc_hash::{FxHashMap, FxHashSet};
+use smol_str::{SmolStr, SmolStrBuilder, format_smolstr};
 
 use super::Pricing;
 use super::available::Availability;
@@ -18,8 +19,12 @@ use crate::ir::FloorBound;
 use crate::money::Fixed;
 
 /// Why `e` gave a line nothing, in words.
-fn note(e: &Effect) -> String {
-    e.note.map_or_else(|| "gives this line nothing".to_owned(), |n| n.words().into_owned())
+fn note(e: &Effect) -> SmolStr {
+    match e.note.map(|n| n.words()) {
+        None => SmolStr::new_static("gives this line nothing"),
+        Some(Cow::Borrowed(text)) => SmolStr::new_static(text),
+        Some(Cow::Owned(text)) => text.into(),
+    }
 }
 
 /// What the candidates of one line work out for the others: computed once per cart.
@@ -28,7 +33,7 @@ struct Memo {
     /// Per promotion left out, the cart's discount with it.
     left_out: FxHashMap<usize, Decimal>,
     /// Per chosen promotion pushing others out, the reason they give.
-    conflicts: FxHashMap<usize, String>,
+    conflicts: FxHashMap<usize, SmolStr>,
 }
 
 /// What the candidates of every line are judged against.
@@ -273,19 +278,31 @@ impl Pricing<'_> {
             let (applied, reason) = if let Some(why) = &a.unavailable {
                 (false, why.clone())
             } else if let Some((_, q)) = a.withdrawn.iter().find(|(line, _)| *line == l) {
-                (false, format!("withdrawn by `{}`, which withdraws other promotions on its products", self.name(*q)))
+                (
+                    false,
+                    format_smolstr!(
+                        "withdrawn by `{}`, which withdraws other promotions on its products",
+                        self.name(*q)
+                    ),
+                )
             } else if c.chosen_at.get(k).copied().unwrap_or(false) {
                 match c.result_at.get(k).copied().flatten() {
                     Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
-                        Some((_, d)) => (true, [self.shown(*d).text().as_str(), " off this line"].concat()),
+                        Some((_, d)) => {
+                            // Short enough to stay inline: no allocation per line.
+                            let mut text = SmolStrBuilder::new();
+                            text.push_str(self.shown(*d).text().as_str());
+                            text.push_str(" off this line");
+                            (true, text.finish())
+                        }
                         None => match self.effect_on(r.groups.as_slice(), l) {
-                            Some(e) if !e.gifts.is_empty() => (true, "earns a gift".into()),
-                            Some(e) if !e.addons.is_empty() => (true, "unlocks an add-on".into()),
+                            Some(e) if !e.gifts.is_empty() => (true, SmolStr::new_static("earns a gift")),
+                            Some(e) if !e.addons.is_empty() => (true, SmolStr::new_static("unlocks an add-on")),
                             Some(e) => (false, note(e)),
-                            None => (false, "gives this line nothing".into()),
+                            None => (false, SmolStr::new_static("gives this line nothing")),
                         },
                     },
-                    None => (false, "gives this line nothing".into()),
+                    None => (false, SmolStr::new_static("gives this line nothing")),
                 }
             } else {
                 let alone_effect = c.alone_at.get(k).copied().flatten().and_then(|r| self.effect_on(&r.groups, l));
@@ -303,7 +320,7 @@ impl Pricing<'_> {
                                 } else {
                                     "which saves the customer more"
                                 };
-                                format!("conflicts with `{}`, {why}", self.name(q))
+                                format_smolstr!("conflicts with `{}`, {why}", self.name(q))
                             })
                             .clone(),
                     ),
@@ -314,7 +331,7 @@ impl Pricing<'_> {
                         let without = self.money(c.eval.discount);
                         (
                             false,
-                            format!(
+                            format_smolstr!(
                                 "left out: the customer saves {without} without it and {} with it",
                                 self.shown(with)
                             ),
