@@ -12,6 +12,7 @@
 //! is valued at 9.50 and B at 85.50.
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use smallvec::SmallVec;
 
 use crate::money::scaled;
 
@@ -43,6 +44,15 @@ pub enum AllocationError {
 /// Splits `amount` over `weights` (see the module documentation). When every weight is zero the
 /// amount is split evenly, by the same remainder rule.
 pub fn allocate(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Result<Vec<Decimal>, AllocationError> {
+    shares(amount, weights, minor_units).map(SmallVec::into_vec)
+}
+
+/// Shares of an amount, inline for up to eight lines (the engine allocates over a group's lines,
+/// nearly always a few).
+pub(crate) type Shares = SmallVec<[Decimal; 8]>;
+
+/// [`allocate`], without a heap allocation for up to eight lines.
+pub(crate) fn shares(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Result<Shares, AllocationError> {
     if amount.is_sign_negative() && !amount.is_zero() || weights.iter().any(|w| w.is_sign_negative() && !w.is_zero()) {
         return Err(AllocationError::Negative);
     }
@@ -50,11 +60,11 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Resul
         return Err(AllocationError::TooPrecise { amount, minor_units });
     }
     if weights.is_empty() {
-        return if amount.is_zero() { Ok(Vec::new()) } else { Err(AllocationError::NoLines { amount }) };
+        return if amount.is_zero() { Ok(Shares::new()) } else { Err(AllocationError::NoLines { amount }) };
     }
     match in_integers(amount, weights, minor_units) {
         Some(shares) => Ok(shares),
-        None => in_decimals(amount, weights, minor_units),
+        None => in_decimals(amount, weights, minor_units).map(Shares::from_vec),
     }
 }
 
@@ -102,10 +112,10 @@ fn in_decimals(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Result
 /// Every share and remainder is then exact (`amount × w mod Σw`), with no decimal rounding at
 /// all. `None` when a product does not fit an `i128`; [`allocate`] then computes in decimals.
 /// The inputs are already checked: nothing negative, the amount in minor units, weights given.
-fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option<Vec<Decimal>> {
+fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option<Shares> {
     let units = scaled(amount, minor_units).or_else(|| scaled(amount.normalize(), minor_units))?;
     let scale = weights.iter().map(|w| w.scale()).max()?;
-    let mut ws: Vec<i128> = Vec::with_capacity(weights.len());
+    let mut ws: SmallVec<[i128; 8]> = SmallVec::with_capacity(weights.len());
     for w in weights {
         ws.push(scaled(*w, scale)?);
     }
@@ -115,7 +125,7 @@ fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option
         ws.iter_mut().for_each(|w| *w = 1);
         total = i128::try_from(ws.len()).ok()?;
     }
-    let mut shares: Vec<Decimal> = Vec::with_capacity(ws.len());
+    let mut shares = Shares::with_capacity(ws.len());
     let mut allocated = 0i128;
     // Each weight's product with the amount, divided: the share, and the remainder kept for
     // the minor units left over (overwriting the weight, which is not read again).
@@ -129,7 +139,7 @@ fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option
     if left > 0 {
         // INVARIANT: each share lost less than one minor unit, so fewer units are left than
         // lines; they go to the largest remainders, the earlier line first on a tie.
-        let mut remainders: Vec<(i128, usize)> = ws.iter().enumerate().map(|(i, &r)| (r, i)).collect();
+        let mut remainders: SmallVec<[(i128, usize); 8]> = ws.iter().enumerate().map(|(i, &r)| (r, i)).collect();
         remainders.sort_unstable_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
         let unit = Decimal::new(1, minor_units);
         for (_, i) in remainders.iter().take(usize::try_from(left).unwrap_or(0)) {
@@ -210,7 +220,7 @@ mod tests {
     proptest! {
         #[test]
         fn integers_and_decimals_allocate_alike(amount in cents(), weights in proptest::collection::vec(cents(), 1..40)) {
-            let exact = in_integers(amount, &weights, 2);
+            let exact = in_integers(amount, &weights, 2).map(SmallVec::into_vec);
             prop_assert!(exact.is_some(), "cents always fit in integers");
             prop_assert_eq!(exact, in_decimals(amount, &weights, 2).ok());
         }

@@ -90,7 +90,7 @@ impl Rules {
                 &large
             }
         };
-        match crate::allocate::allocate(amount, weights, self.minor_units) {
+        match crate::allocate::shares(amount, weights, self.minor_units) {
             Ok(shares) => group.iter().map(|g| g.line).zip(shares).collect(),
             // INVARIANT: amounts here are rounded and non-negative, and groups are not empty.
             Err(_) => LineAmounts::new(),
