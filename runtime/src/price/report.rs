@@ -347,14 +347,23 @@ impl Pricing<'_> {
     /// The first chosen promotion that clashes with `i` (one must share a line with it).
     /// `chosen_at` says, by position in `relevant`, which promotions are chosen.
     fn clashing_chosen(&self, (i, a): (usize, &Availability), t: Traits, chosen_at: &[bool]) -> Option<usize> {
-        a.lines()
-            .iter()
-            .flat_map(|&l| self.by_line.get(l).map_or(&[][..], Vec::as_slice))
-            .filter(|&&k| chosen_at.get(k).copied().unwrap_or(false))
-            .filter_map(|&k| Some((*self.relevant.get(k)?, *self.traits.get(k)?)))
-            .filter(|&(q, tq)| q != i && conflicts_by(self.ruleset, (i, t), (q, tq)))
-            .map(|(q, _)| q)
-            .min()
+        // INVARIANT: each line's list holds positions in `relevant` ascending, and `relevant` is
+        // ascending: the first clashing one on a line is that line's lowest, and a line need only
+        // be read up to the lowest found so far.
+        let mut first: Option<usize> = None;
+        for &l in a.lines() {
+            for &k in self.by_line.get(l).map_or(&[][..], Vec::as_slice) {
+                if first.is_some_and(|f| k >= f) {
+                    break;
+                }
+                let (Some(&q), Some(&tq)) = (self.relevant.get(k), self.traits.get(k)) else { continue };
+                if chosen_at.get(k).copied().unwrap_or(false) && q != i && conflicts_by(self.ruleset, (i, t), (q, tq)) {
+                    first = Some(k);
+                    break;
+                }
+            }
+        }
+        first.and_then(|k| self.relevant.get(k).copied())
     }
 
     /// The cart's total discount if `i` were added to the chosen set: only the chosen promotions
