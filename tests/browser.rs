@@ -2,7 +2,7 @@
 //! chromedriver (`.ci/run` installs both and makes this test mandatory with
 //! `PROMO_REQUIRE_CHROMIUM=1`). It sees the final price and a countdown that ticks, clicks
 //! favourite and the call to purchase, and the dashboard then shows the view, the favourite and
-//! the click under the page's entry point.
+//! the click under the page's entry point. The footer sits in the page's centred column.
 
 // A failing test panics: that is how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
@@ -98,6 +98,13 @@ impl Browser {
         self.command("POST", &format!("/element/{element}/click"), json!({}));
     }
 
+    /// The element's left edge and width, in CSS pixels.
+    fn left_and_width(&self, css: &str) -> (f64, f64) {
+        let element = self.find(css);
+        let rect = self.command("GET", &format!("/element/{element}/rect"), Value::Null);
+        (rect["x"].as_f64().unwrap(), rect["width"].as_f64().unwrap())
+    }
+
     fn displayed(&self, css: &str) -> bool {
         let element = self.find(css);
         self.command("GET", &format!("/element/{element}/displayed"), Value::Null).as_bool().unwrap_or(false)
@@ -144,6 +151,20 @@ fn a_shopper_sees_the_sale_favourites_it_and_clicks_buy() {
     assert_eq!(browser.text("#final-price"), "12,900.00 USD");
     assert_eq!(browser.text("#original-price"), "15,400.00 USD");
     assert_eq!(browser.text("#stock"), "100 left");
+    // The page is one centred column, narrower than the window, and the footer sits in it.
+    let viewport = browser.command(
+        "POST",
+        "/execute/sync",
+        json!({ "script": "return document.documentElement.clientWidth", "args": [] }),
+    );
+    let viewport = viewport.as_f64().unwrap();
+    let (main_left, main_width) = browser.left_and_width("main");
+    let right_margin = viewport - main_left - main_width;
+    assert!(
+        main_left > 0.0 && (main_left - right_margin).abs() <= 1.0,
+        "main is centred: {main_left} | {main_width} | {right_margin}"
+    );
+    assert_eq!(browser.left_and_width("footer.bottom"), (main_left, main_width), "the footer sits in the column");
     // The server's clock says 2026-12-01 12:00 UTC; the sale ends 2028-01-01 05:00 UTC.
     let first = seconds(&browser.text("#countdown"));
     assert!((395 * 86_400 + 17 * 3600 - 3..=395 * 86_400 + 17 * 3600).contains(&first), "countdown at {first}");
