@@ -28,6 +28,14 @@ pub(crate) struct PromotionResult {
     pub consumed: u64,
 }
 
+/// One promotion evaluated alone: its result (until the chosen set's evaluation takes it) and
+/// what its gifts are worth.
+#[derive(Debug, Default)]
+pub(crate) struct Solo {
+    pub result: Option<PromotionResult>,
+    pub gift_value: Decimal,
+}
+
 /// The lines of one group a promotion measures (most are one line: inline).
 pub(crate) type GroupLines = smallvec::SmallVec<[usize; 2]>;
 
@@ -68,6 +76,11 @@ enum Lines {
     Summed,
 }
 
+/// What the gifts of `result` are worth.
+fn gift_value(result: &PromotionResult) -> Decimal {
+    result.groups.iter().flat_map(|(_, e)| &e.gifts).map(|g| g.worth * Decimal::from(g.quantity)).sum()
+}
+
 impl Evaluation {
     /// The customer's gain, for comparing combinations: discount, then gift value.
     pub fn value(&self) -> (Decimal, Decimal) {
@@ -77,18 +90,8 @@ impl Evaluation {
     /// Adds what one promotion gave: its result, its discount and its gifts' value.
     fn push(&mut self, result: PromotionResult) {
         self.discount += result.discount;
-        for (_, effect) in &result.groups {
-            for g in &effect.gifts {
-                self.gift_value += g.worth * Decimal::from(g.quantity);
-            }
-        }
+        self.gift_value += gift_value(&result);
         self.results.push(result);
-    }
-
-    /// What promotion `index` gave, if it was in the set (a scan: the report looks up the
-    /// chosen set's results by position once, and a stand-alone evaluation has one result).
-    pub fn result(&self, index: usize) -> Option<&PromotionResult> {
-        self.results.iter().find(|r| r.index == index)
     }
 }
 
@@ -229,8 +232,14 @@ impl Pricing<'_> {
     /// Promotion `i` evaluated alone, for the search and the report: its result's `discount` is
     /// set but not its `lines` (nothing reads a stand-alone result's lines; when the promotion is
     /// chosen, [`evaluate_chosen`](Self::evaluate_chosen) clamps it again and sets them).
-    pub(crate) fn evaluate_alone(&self, i: usize) -> Evaluation {
-        self.evaluate_with(&[i], Lines::Summed)
+    pub(crate) fn evaluate_alone(&self, i: usize) -> Solo {
+        let mut scratch = self.scratch.borrow_mut();
+        let Scratch { net, snapshot, group } = &mut *scratch;
+        // `snapshot` is clear: the original amounts, whatever the calculation.
+        let result = self.apply_promotion(i, snapshot, net, group, Lines::Summed);
+        net.clear();
+        let gift_value = gift_value(&result);
+        Solo { result: Some(result), gift_value }
     }
 
     fn evaluate_with(&self, set: &[usize], lines: Lines) -> Evaluation {

@@ -143,8 +143,7 @@ impl Pricing<'_> {
                 *slot = Some(r);
             }
         }
-        let alone_at: Vec<Option<&PromotionResult>> =
-            self.relevant.iter().map(|&i| alone.get(&i).and_then(|e| e.result(i))).collect();
+        let alone_at: Vec<Option<&PromotionResult>> = self.relevant.iter().map(|&i| alone.get(&i)).collect();
         let context = Context {
             forced: &forced,
             clashing: &clashing,

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::Pricing;
-use super::evaluate::Evaluation;
+use super::evaluate::{PromotionResult, Solo};
 use super::stacking::{Stage, Traits, conflicts, conflicts_by, stage};
 use crate::ir::Calculation;
 
@@ -15,23 +15,21 @@ pub const SEARCH_BUDGET: u64 = 4096;
 
 /// Each available promotion evaluated alone, ascending by promotion index.
 #[derive(Debug, Default)]
-pub(crate) struct Alone(Vec<(usize, Evaluation)>);
+pub(crate) struct Alone(Vec<(usize, Solo)>);
 
 impl Alone {
-    /// Promotion `i` evaluated alone, if it is available.
-    pub fn get(&self, i: &usize) -> Option<&Evaluation> {
+    /// What promotion `i` gave alone, if it is available and its result was not taken.
+    pub fn get(&self, i: &usize) -> Option<&PromotionResult> {
         let k = self.0.binary_search_by_key(i, |(j, _)| *j).ok()?;
-        self.0.get(k).map(|(_, e)| e)
+        self.0.get(k).and_then(|(_, s)| s.result.as_ref())
     }
 
-    /// Takes what promotion `i` gave alone out of its evaluation (which then gives nothing).
-    pub fn take(&mut self, i: usize) -> Option<super::evaluate::PromotionResult> {
+    /// Takes what promotion `i` gave alone (it then gives nothing).
+    pub fn take(&mut self, i: usize) -> Option<PromotionResult> {
         let k = self.0.binary_search_by_key(&i, |(j, _)| *j).ok()?;
-        let (_, e) = self.0.get_mut(k)?;
-        let taken = e.results.pop();
-        e.discount = Decimal::ZERO;
-        e.gift_value = Decimal::ZERO;
-        taken
+        let (_, s) = self.0.get_mut(k)?;
+        s.gift_value = Decimal::ZERO;
+        s.result.take()
     }
 }
 
@@ -43,7 +41,7 @@ impl Alone {
 
     /// Adds promotion `i` evaluated alone.
     // INVARIANT: pushed in ascending order of `i` (from `relevant`), for `get`.
-    pub fn push(&mut self, i: usize, e: Evaluation) {
+    pub fn push(&mut self, i: usize, e: Solo) {
         debug_assert!(self.0.last().is_none_or(|(j, _)| *j < i), "alone evaluations pushed in order");
         self.0.push((i, e));
     }
@@ -133,17 +131,15 @@ impl Pricing<'_> {
             replays.clear();
             raws.clear();
             if parallel {
-                for &Member { index: i, alone: e, .. } in members {
+                for &Member { index: i, alone: e, gift_value, .. } in members {
                     let Some(p) = self.ruleset.promotions.get(i) else { continue };
                     let from = raws.len();
-                    for r in &e.results {
-                        raws.extend(r.raw.iter().map(|&(l, d)| (l, self.rules.minor(d))));
-                    }
+                    raws.extend(e.raw.iter().map(|&(l, d)| (l, self.rules.minor(d))));
                     replays.push(Replay {
                         stage: stage(p),
                         index: i,
                         raw: from..raws.len(),
-                        gift_value: self.rules.minor(e.gift_value),
+                        gift_value: self.rules.minor(gift_value),
                     });
                 }
             }
@@ -188,14 +184,16 @@ impl Pricing<'_> {
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
         for ((&i, a), &traits) in self.relevant.iter().zip(&self.available).zip(&self.traits) {
             while evaluations.next_if(|(j, _)| *j < i).is_some() {}
-            let Some((_, e)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
-            let gives = e.results.iter().any(|r| r.groups.iter().any(|(_, g)| g.gives_anything()));
+            let Some((_, solo)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
+            let Some(e) = &solo.result else { continue };
+            let gives = e.groups.iter().any(|(_, g)| g.gives_anything());
             if a.unavailable.is_none() && !a.lines().is_empty() && gives {
                 useful.push(Member {
                     index: i,
                     lines: a.lines(),
                     alone: e,
-                    gain: self.minor_value(e),
+                    gift_value: solo.gift_value,
+                    gain: (self.rules.minor(e.discount), self.rules.minor(solo.gift_value)),
                     traits,
                     forced: false,
                 });
@@ -206,7 +204,7 @@ impl Pricing<'_> {
 
     /// An evaluation's value ([`Evaluation::value`]) in minor units: the search adds and compares
     /// integers, exactly.
-    fn minor_value(&self, e: &Evaluation) -> Value {
+    fn minor_value(&self, e: &super::evaluate::Evaluation) -> Value {
         (self.rules.minor(e.discount), self.rules.minor(e.gift_value))
     }
 }
@@ -353,7 +351,9 @@ struct Member<'e> {
     /// The lines it may apply to.
     lines: &'e [usize],
     /// What it gives alone.
-    alone: &'e Evaluation,
+    alone: &'e PromotionResult,
+    /// The value of the gifts it gives alone.
+    gift_value: Decimal,
     /// Its stand-alone gain, in minor units.
     gain: Value,
     /// What deciding its conflicts reads.

@@ -75,6 +75,7 @@ pub(crate) fn conflicts(r: &CompiledRuleset, i: usize, j: usize) -> bool {
 }
 
 /// [`conflicts`] with each promotion's [`Traits`] read already.
+#[inline]
 pub(crate) fn conflicts_by(r: &CompiledRuleset, (i, a): (usize, Traits), (j, b): (usize, Traits)) -> bool {
     if i == j {
         return false;
