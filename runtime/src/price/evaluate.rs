@@ -184,6 +184,10 @@ impl Pricing<'_> {
                 Level::Platform => "",
             })
         };
+        // One line is one group, when the promotion measures it.
+        if let &[l] = a.lines() {
+            return key(l).map(|_| vec![smallvec::smallvec![l]]).unwrap_or_default();
+        }
         let mut groups: Vec<GroupLines> = Vec::new();
         for &l in a.lines() {
             let Some(k) = key(l) else { continue };

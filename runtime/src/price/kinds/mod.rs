@@ -33,7 +33,11 @@ pub(crate) struct GroupLine {
 impl GroupLine {
     /// The base unit price (exact; rounded only where a result is).
     pub fn unit(&self) -> Decimal {
-        if self.qty == 0 { Decimal::ZERO } else { self.base / Decimal::from(self.qty) }
+        match self.qty {
+            0 => Decimal::ZERO,
+            1 => self.base,
+            n => self.base / Decimal::from(n),
+        }
     }
 }
 
