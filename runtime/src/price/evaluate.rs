@@ -228,11 +228,6 @@ impl Pricing<'_> {
         }
     }
 
-    /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
-    pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
-        self.evaluate_with(set, Lines::Kept)
-    }
-
     /// Promotion `i` evaluated alone, for the search and the report: its result's `discount` is
     /// set but not its `lines` (nothing reads a stand-alone result's lines; when the promotion is
     /// chosen, [`evaluate_chosen`](Self::evaluate_chosen) clamps it again and sets them).
@@ -246,7 +241,8 @@ impl Pricing<'_> {
         Solo { result: Some(result), gift_value }
     }
 
-    fn evaluate_with(&self, set: &[usize], lines: Lines) -> Evaluation {
+    /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
+    pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
         let mut scratch = self.scratch.borrow_mut();
         let Scratch { net, snapshot, group } = &mut *scratch;
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
@@ -263,7 +259,7 @@ impl Pricing<'_> {
                     snapshot.copy_from(net);
                 }
             }
-            let result = self.apply_promotion(i, snapshot, net, group, lines);
+            let result = self.apply_promotion(i, snapshot, net, group, Lines::Kept);
             eval.push(result);
         }
         net.clear();
