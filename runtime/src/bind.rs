@@ -252,6 +252,9 @@ pub fn bind_with(
     let mut ids: foldhash::HashSet<&str> =
         foldhash::HashSet::with_capacity_and_hasher(cart.lines.len(), Default::default());
     let first_repeat = cart.lines.iter().position(|l| !ids.insert(l.id.as_str()));
+    // The customer's values the input gives, copied into every line's table.
+    let given: Vec<(usize, Bound)> =
+        binder.customer_ids.iter().filter_map(|&a| Some((a, (*customer_values.get(a)?)?))).collect();
     // INVARIANT: `values` holds `width` slots per line, line `l` at `l × width`.
     let mut values: Vec<Option<Bound>> = vec![None; width.saturating_mul(cart.lines.len())];
     let mut amounts = Vec::with_capacity(cart.lines.len());
@@ -297,9 +300,9 @@ pub fn bind_with(
         let Some(out) = values.get_mut(start..start.saturating_add(width)) else { continue };
         // The customer's values first, so conditions read one table; `sku` and `price` come from
         // the line itself.
-        for &a in &binder.customer_ids {
-            if let (Some(slot), Some(&value)) = (out.get_mut(a), customer_values.get(a)) {
-                *slot = value;
+        for &(a, value) in &given {
+            if let Some(slot) = out.get_mut(a) {
+                *slot = Some(value);
             }
         }
         if let Some(slot) = binder.sku.and_then(|a| out.get_mut(a)) {

@@ -142,7 +142,14 @@ impl<'a> Pricing<'a> {
             }
         }
         let (relevant, available) = available::availability(prepared, &bound, state, at);
-        let mut by_line: Vec<Vec<usize>> = vec![Vec::new(); cart.lines.len()];
+        // Each line's list sized first: one allocation per line, none grown.
+        let mut counts = vec![0usize; cart.lines.len()];
+        for &l in available.iter().flat_map(|a| &a.in_scope) {
+            if let Some(n) = counts.get_mut(l) {
+                *n += 1;
+            }
+        }
+        let mut by_line: Vec<Vec<usize>> = counts.into_iter().map(Vec::with_capacity).collect();
         for (k, a) in available.iter().enumerate() {
             for &l in &a.in_scope {
                 if let Some(list) = by_line.get_mut(l) {

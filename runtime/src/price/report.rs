@@ -89,7 +89,8 @@ impl Pricing<'_> {
         // promotions' stand-alone results are taken into the evaluation of the choice.
         let free = (!forced.is_empty()).then(|| self.best(&[], &alone));
         let eval = self.evaluate_chosen(&choice.set, &mut alone);
-        let mut trace = Vec::new();
+        // A line for each chosen promotion's discount or gift, usually.
+        let mut trace = Vec::with_capacity(choice.set.len() + 2);
         for (&i, a) in self.relevant.iter().zip(&self.available) {
             if let Some(e) = &a.extension_failure {
                 trace.push(format!("`{}`: {e}; the promotion is not applied", self.name(i)));
@@ -187,7 +188,7 @@ impl Pricing<'_> {
                 final_unit_price,
             });
         }
-        let mut discounts = Vec::new();
+        let mut discounts = Vec::with_capacity(eval.results.len());
         let mut gifts = Vec::new();
         let mut addons = Vec::new();
         let mut presale = Vec::new();
