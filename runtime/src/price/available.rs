@@ -82,10 +82,13 @@ pub(crate) fn availability(
     // Each promotion with the lines in its scope, both ascending: one sort of integers, no map.
     matches.sort_unstable();
     let promotion = |m: &u64| (m >> 32) as usize;
-    let scopes: Vec<(usize, Vec<usize>)> = matches
-        .chunk_by(|a, b| promotion(a) == promotion(b))
-        .filter_map(|run| Some((promotion(run.first()?), run.iter().map(|&m| (m & 0xffff_ffff) as usize).collect())))
-        .collect();
+    // Sized for the case where every match is its own promotion's: never grown.
+    let mut scopes: Vec<(usize, Vec<usize>)> = Vec::with_capacity(matches.len());
+    scopes.extend(
+        matches.chunk_by(|a, b| promotion(a) == promotion(b)).filter_map(|run| {
+            Some((promotion(run.first()?), run.iter().map(|&m| (m & 0xffff_ffff) as usize).collect()))
+        }),
+    );
     let scope_of = |q: usize| scopes.binary_search_by_key(&q, |(i, _)| *i).ok().and_then(|k| scopes.get(k));
     // Promotions withdrawing others: from `start − D` until their end, on the lines in their scope.
     let withdrawing: Vec<usize> = prepared

@@ -39,6 +39,9 @@ pub(crate) struct Solo {
 /// The lines of one group a promotion measures (most are one line: inline).
 pub(crate) type GroupLines = smallvec::SmallVec<[usize; 2]>;
 
+/// The groups of one promotion (most promotions measure one or two: inline).
+pub(crate) type Groups = smallvec::SmallVec<[GroupLines; 2]>;
+
 /// A set of promotions, evaluated.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Evaluation {
@@ -163,8 +166,8 @@ impl Scratch {
 
 impl Pricing<'_> {
     /// The groups promotion `i` measures on its available lines (spec §2), in cart order.
-    pub(crate) fn groups(&self, i: usize) -> Vec<GroupLines> {
-        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return Vec::new() };
+    pub(crate) fn groups(&self, i: usize) -> Groups {
+        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return Groups::new() };
         // A bundle is one (virtual) product: at item level, all its lines are one group.
         let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
         // The key that groups line `l`, or `None` when the promotion does not measure it.
@@ -186,9 +189,9 @@ impl Pricing<'_> {
         };
         // One line is one group, when the promotion measures it.
         if let &[l] = a.lines() {
-            return key(l).map(|_| vec![smallvec::smallvec![l]]).unwrap_or_default();
+            return key(l).map(|_| smallvec::smallvec![smallvec::smallvec![l]]).unwrap_or_default();
         }
-        let mut groups: Vec<GroupLines> = Vec::new();
+        let mut groups = Groups::new();
         for &l in a.lines() {
             let Some(k) = key(l) else { continue };
             // A group's key is its first line's: no list of keys beside the groups.
@@ -221,7 +224,8 @@ impl Pricing<'_> {
         match set {
             [one] => StageOrder::One(staged(*one)),
             _ => {
-                let mut ordered: Vec<(Stage, usize)> = set.iter().filter_map(|&i| staged(i)).collect();
+                let mut ordered: Vec<(Stage, usize)> = Vec::with_capacity(set.len());
+                ordered.extend(set.iter().filter_map(|&i| staged(i)));
                 ordered.sort_unstable();
                 StageOrder::Many(ordered.into_iter())
             }

@@ -157,11 +157,12 @@ impl<'a> Pricing<'a> {
                 }
             }
         }
-        // INVARIANT: parallel to `relevant`, whose every index is a promotion of the ruleset.
         let rules = Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding };
         let original = bound.take_amounts();
         let original_minor = original.iter().map(|&d| rules.minor(d)).collect();
-        let traits = relevant.iter().filter_map(|&i| ruleset.promotions.get(i).map(stacking::Traits::of)).collect();
+        // INVARIANT: parallel to `relevant`, whose every index is a promotion of the ruleset.
+        let mut traits = Vec::with_capacity(relevant.len());
+        traits.extend(relevant.iter().filter_map(|&i| ruleset.promotions.get(i).map(stacking::Traits::of)));
         Ok(Pricing {
             ruleset,
             traits,

@@ -289,7 +289,7 @@ impl Pricing<'_> {
                 match c.result_at.get(k).copied().flatten() {
                     Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
                         Some((_, d)) => {
-                            // Short enough to stay inline: no allocation per line.
+                            // Inline up to 23 bytes (amounts below a million): no allocation.
                             let mut text = SmolStrBuilder::new();
                             text.push_str(self.shown(*d).text().as_str());
                             text.push_str(" off this line");

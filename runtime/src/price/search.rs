@@ -99,7 +99,8 @@ impl Pricing<'_> {
             let set: Vec<usize> = useful.iter().map(|m| m.index).collect();
             return Choice { evaluated: set.len() as u64, set, complete: true };
         };
-        let mut members_flat: Vec<Member<'_>> = order.iter().filter_map(|&u| useful.get(u).copied()).collect();
+        let mut members_flat: Vec<Member<'_>> = Vec::with_capacity(order.len());
+        members_flat.extend(order.iter().filter_map(|&u| useful.get(u).copied()));
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
         // Scratch reused by every component.
