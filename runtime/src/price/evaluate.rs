@@ -6,9 +6,10 @@ use std::cell::RefCell;
 use rust_decimal::Decimal;
 
 use super::Pricing;
+use super::available::Availability;
 use super::kinds::{Effect, GroupLine, KindCtx, LineAmounts, apply};
 use super::stacking::{Stage, stage};
-use crate::ir::{Benefit, Calculation, Level};
+use crate::ir::{Benefit, Calculation, Level, Promotion};
 
 /// What one promotion gave.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,11 +20,13 @@ pub(crate) struct PromotionResult {
     pub groups: Vec<(GroupLines, Effect)>,
     /// Its discount per line, after budget and clamping.
     pub lines: LineAmounts,
-    /// Its discount per line after the budget but before clamping, in the order clamping takes
-    /// them: what the search replays (`search.rs`, `Left::compose`).
-    pub raw: LineAmounts,
+    /// Its discount per line after the budget but before clamping, in minor units, in the order
+    /// clamping takes them: what the search replays (`search.rs`, `Left::compose`).
+    pub raw: MinorAmounts,
     /// Σ `lines`.
     pub discount: Decimal,
+    /// `discount` in minor units, as the search adds and compares it.
+    pub discount_minor: i128,
     /// Units or uses consumed.
     pub consumed: u64,
 }
@@ -35,6 +38,9 @@ pub(crate) struct Solo {
     pub result: Option<PromotionResult>,
     pub gift_value: Decimal,
 }
+
+/// An amount per line in minor units (line index, amount), inline for a line or two.
+pub(crate) type MinorAmounts = smallvec::SmallVec<[(usize, i128); 2]>;
 
 /// The lines of one group a promotion measures (most are one line: inline).
 pub(crate) type GroupLines = smallvec::SmallVec<[usize; 2]>;
@@ -165,9 +171,8 @@ impl Scratch {
 }
 
 impl Pricing<'_> {
-    /// The groups promotion `i` measures on its available lines (spec §2), in cart order.
-    pub(crate) fn groups(&self, i: usize) -> Groups {
-        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return Groups::new() };
+    /// The groups promotion `p` measures on its available lines `a` (spec §2), in cart order.
+    fn groups(&self, p: &Promotion, a: &Availability) -> Groups {
         // A bundle is one (virtual) product: at item level, all its lines are one group.
         let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
         // The key that groups line `l`, or `None` when the promotion does not measure it.
@@ -235,11 +240,12 @@ impl Pricing<'_> {
     /// Promotion `i` evaluated alone, for the search and the report: its result's `discount` is
     /// set but not its `lines` (nothing reads a stand-alone result's lines; when the promotion is
     /// chosen, [`evaluate_chosen`](Self::evaluate_chosen) clamps it again and sets them).
-    pub(crate) fn evaluate_alone(&self, i: usize) -> Solo {
+    /// `a` is its availability (the caller holds it: no look-up).
+    pub(crate) fn evaluate_alone(&self, i: usize, a: &Availability) -> Solo {
         let mut scratch = self.scratch.borrow_mut();
         let Scratch { net, snapshot, group } = &mut *scratch;
         // `snapshot` is clear: the original amounts, whatever the calculation.
-        let result = self.apply_promotion(i, snapshot, net, group, Lines::Summed);
+        let result = self.apply_promotion(i, Some(a), snapshot, net, group, Lines::Summed);
         net.clear();
         let gift_value = gift_value(&result);
         Solo { result: Some(result), gift_value }
@@ -263,7 +269,7 @@ impl Pricing<'_> {
                     snapshot.copy_from(net);
                 }
             }
-            let result = self.apply_promotion(i, snapshot, net, group, Lines::Kept);
+            let result = self.apply_promotion(i, self.avail(i), snapshot, net, group, Lines::Kept);
             eval.push(result);
         }
         net.clear();
@@ -271,21 +277,24 @@ impl Pricing<'_> {
         eval
     }
 
+    /// What promotion `i`, with availability `a` (none: it gives nothing), gives on `base`,
+    /// clamped to what is left in `net`.
     fn apply_promotion(
         &self,
         i: usize,
+        a: Option<&Availability>,
         base: &Amounts,
         net: &mut Amounts,
         group: &mut Vec<GroupLine>,
         lines: Lines,
     ) -> PromotionResult {
         let mut result = PromotionResult { index: i, ..PromotionResult::default() };
-        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), self.avail(i)) else { return result };
+        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), a) else { return result };
         let ctx =
             KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
         // The groups are the same for every benefit: found once, moved into the last one's results.
-        let mut groups = self.groups(i);
-        let mut raw = LineAmounts::with_capacity(a.lines().len());
+        let mut groups = self.groups(p, a);
+        let mut raw = MinorAmounts::with_capacity(a.lines().len());
         result.groups.reserve_exact(groups.len() * p.benefits.len());
         for (b, benefit) in p.benefits.iter().enumerate() {
             let mut allowance = a.allowance;
@@ -300,19 +309,20 @@ impl Pricing<'_> {
                 }));
                 let effect = apply(benefit, group, &mut allowance, &ctx);
                 consumed += effect.consumed;
-                raw.extend(effect.discounts.iter().copied());
+                // INVARIANT: a kind's discounts are rounded to the minor unit (`minor` is exact).
+                raw.extend(effect.discounts.iter().map(|&(l, d)| (l, self.rules.minor(d))));
                 result.groups.push((lines, effect));
             }
             result.consumed = result.consumed.max(consumed);
         }
         // A budget caps the promotion's whole discount; the cap is allocated like any discount.
         if let Some(budget) = a.budget
-            && raw.iter().map(|(_, d)| *d).sum::<Decimal>() > budget
+            && self.decimal(raw.iter().map(|(_, d)| *d).sum::<i128>()) > budget
         {
-            let weights: Vec<Decimal> = raw.iter().map(|(_, d)| *d).collect();
+            let weights: Vec<Decimal> = raw.iter().map(|(_, d)| self.decimal(*d)).collect();
             let capped = self.rules.round(budget.max(Decimal::ZERO));
             if let Ok(shares) = crate::allocate::allocate(capped, &weights, self.rules.minor_units) {
-                raw = raw.iter().map(|(l, _)| *l).zip(shares).collect();
+                raw = raw.iter().map(|(l, _)| *l).zip(shares.into_iter().map(|s| self.rules.minor(s))).collect();
             }
         }
         result.raw = raw;
@@ -332,7 +342,7 @@ impl Pricing<'_> {
         let mut discount = 0i128;
         for &(l, d) in &result.raw {
             let Some(left) = net.entry(l, self.original_minor(l)) else { continue };
-            let d = self.rules.minor(d).min(*left).max(0);
+            let d = d.min(*left).max(0);
             if d == 0 {
                 continue;
             }
@@ -348,6 +358,7 @@ impl Pricing<'_> {
             }
         }
         result.discount = self.decimal(discount);
+        result.discount_minor = discount;
     }
 
     /// [`evaluate`](Self::evaluate) of the chosen `set`, reusing what each promotion gave alone
@@ -369,7 +380,7 @@ impl Pricing<'_> {
                 }
                 // INVARIANT: the search chooses only promotions evaluated alone; were one not,
                 // evaluating it here gives the same (`snapshot` is clear: the original amounts).
-                None => self.apply_promotion(i, snapshot, net, group, Lines::Kept),
+                None => self.apply_promotion(i, self.avail(i), snapshot, net, group, Lines::Kept),
             };
             eval.push(result);
         }

@@ -9,7 +9,7 @@ use smol_str::{SmolStr, SmolStrBuilder, format_smolstr};
 
 use super::Pricing;
 use super::available::Availability;
-use super::evaluate::{Evaluation, GroupLines, PromotionResult};
+use super::evaluate::{Evaluation, GroupLines, PromotionResult, Solo};
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::search::Alone;
@@ -78,9 +78,8 @@ impl Pricing<'_> {
         let _ = at;
         let mut alone = Alone::with_capacity(self.relevant.len());
         for (&i, a) in self.relevant.iter().zip(&self.available) {
-            if a.unavailable.is_none() {
-                alone.push(i, self.evaluate_alone(i));
-            }
+            let solo = if a.unavailable.is_none() { self.evaluate_alone(i, a) } else { Solo::default() };
+            alone.push(i, solo);
         }
         let forced: Vec<usize> =
             self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
@@ -125,7 +124,16 @@ impl Pricing<'_> {
         }
         // INVARIANT: `choice.set` is ascending (the search sorts it).
         // By position in `relevant`: whether it is chosen (the lines' lists hold positions).
-        let chosen_at: Vec<bool> = self.relevant.iter().map(|i| choice.set.binary_search(i).is_ok()).collect();
+        // Both ascending: read in step, without a search.
+        let mut chosen = choice.set.iter().peekable();
+        let chosen_at: Vec<bool> = self
+            .relevant
+            .iter()
+            .map(|&i| {
+                while chosen.next_if(|&&c| c < i).is_some() {}
+                chosen.next_if(|&&c| c == i).is_some()
+            })
+            .collect();
         let clashing: Vec<Option<usize>> = self
             .relevant
             .iter()
@@ -144,7 +152,7 @@ impl Pricing<'_> {
                 *slot = Some(r);
             }
         }
-        let alone_at: Vec<Option<&PromotionResult>> = self.relevant.iter().map(|&i| alone.get(&i)).collect();
+        let alone_at: Vec<Option<&PromotionResult>> = (0..self.relevant.len()).map(|k| alone.at(k)).collect();
         let context = Context {
             forced: &forced,
             clashing: &clashing,

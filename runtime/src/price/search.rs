@@ -13,14 +13,15 @@ use crate::ir::Calculation;
 /// the best found is used and the outcome says the search was not complete.
 pub const SEARCH_BUDGET: u64 = 4096;
 
-/// Each available promotion evaluated alone, ascending by promotion index.
+/// Each promotion of `relevant` evaluated alone (one that is not available, without a result),
+/// parallel to `relevant` and so ascending by promotion index.
 #[derive(Debug, Default)]
 pub(crate) struct Alone(Vec<(usize, Solo)>);
 
 impl Alone {
-    /// What promotion `i` gave alone, if it is available and its result was not taken.
-    pub fn get(&self, i: &usize) -> Option<&PromotionResult> {
-        let k = self.0.binary_search_by_key(i, |(j, _)| *j).ok()?;
+    /// What the promotion at position `k` of `relevant` gave alone, if it is available and its
+    /// result was not taken.
+    pub fn at(&self, k: usize) -> Option<&PromotionResult> {
         self.0.get(k).and_then(|(_, s)| s.result.as_ref())
     }
 
@@ -40,7 +41,7 @@ impl Alone {
     }
 
     /// Adds promotion `i` evaluated alone.
-    // INVARIANT: pushed in ascending order of `i` (from `relevant`), for `get`.
+    // INVARIANT: pushed for every promotion of `relevant`, in its order, for `at` and `take`.
     pub fn push(&mut self, i: usize, e: Solo) {
         debug_assert!(self.0.last().is_none_or(|(j, _)| *j < i), "alone evaluations pushed in order");
         self.0.push((i, e));
@@ -135,7 +136,7 @@ impl Pricing<'_> {
                 for &Member { index: i, alone: e, gift_value, .. } in members {
                     let Some(p) = self.ruleset.promotions.get(i) else { continue };
                     let from = raws.len();
-                    raws.extend(e.raw.iter().map(|&(l, d)| (l, self.rules.minor(d))));
+                    raws.extend(e.raw.iter().copied());
                     replays.push(Replay {
                         stage: stage(p),
                         index: i,
@@ -180,12 +181,10 @@ impl Pricing<'_> {
 
     /// The promotions that give something alone, each with what the search reads of it.
     fn useful<'s>(&'s self, alone: &'s Alone) -> Vec<Member<'s>> {
-        // `relevant` and `alone` are both ascending by index: read in step, without a search.
-        let mut evaluations = alone.0.iter().peekable();
+        // `alone` is parallel to `relevant`: read in step, without a search.
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
-        for ((&i, a), &traits) in self.relevant.iter().zip(&self.available).zip(&self.traits) {
-            while evaluations.next_if(|(j, _)| *j < i).is_some() {}
-            let Some((_, solo)) = evaluations.next_if(|(j, _)| *j == i) else { continue };
+        for (((&i, a), &traits), (_, solo)) in self.relevant.iter().zip(&self.available).zip(&self.traits).zip(&alone.0)
+        {
             let Some(e) = &solo.result else { continue };
             let gives = e.groups.iter().any(|(_, g)| g.gives_anything());
             if a.unavailable.is_none() && !a.lines().is_empty() && gives {
@@ -194,7 +193,7 @@ impl Pricing<'_> {
                     lines: a.lines(),
                     alone: e,
                     gift_value: solo.gift_value,
-                    gain: (self.rules.minor(e.discount), self.rules.minor(solo.gift_value)),
+                    gain: (e.discount_minor, self.rules.minor(solo.gift_value)),
                     traits,
                     forced: false,
                 });
