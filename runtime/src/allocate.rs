@@ -119,36 +119,70 @@ fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option
     for w in weights {
         ws.push(scaled(*w, scale)?);
     }
+    let mut shares: SmallVec<[i128; 8]> = smallvec::smallvec![0; ws.len()];
+    split(units, &mut ws, &mut shares)?;
+    shares.into_iter().map(|s| Decimal::try_from_i128_with_scale(s, minor_units).ok()).collect()
+}
+
+/// The rule on integers: `units` (≥ 0) split over the weights `ws` (≥ 0, all at one scale) into
+/// `shares` (as long as `ws`), each in the same units as `units`. `ws` is overwritten. `None`
+/// when a product does not fit an `i128`.
+pub(crate) fn split(units: i128, ws: &mut [i128], shares: &mut [i128]) -> Option<()> {
     let mut total = ws.iter().try_fold(0i128, |acc, w| acc.checked_add(*w))?;
     if total == 0 {
         // Every weight zero: evenly.
         ws.iter_mut().for_each(|w| *w = 1);
         total = i128::try_from(ws.len()).ok()?;
     }
-    let mut shares = Shares::with_capacity(ws.len());
     let mut allocated = 0i128;
     // Each weight's product with the amount, divided: the share, and the remainder kept for
     // the minor units left over (overwriting the weight, which is not read again).
-    for w in ws.iter_mut() {
-        let (share, remainder) = div_rem(units.checked_mul(*w)?, total)?;
-        allocated += share;
+    for (w, share) in ws.iter_mut().zip(shares.iter_mut()) {
+        let (q, remainder) = div_rem(mul(units, *w)?, total)?;
+        allocated += q;
         *w = remainder;
-        shares.push(Decimal::try_from_i128_with_scale(share, minor_units).ok()?);
+        *share = q;
     }
-    let left = units - allocated;
-    if left > 0 {
-        // INVARIANT: each share lost less than one minor unit, so fewer units are left than
-        // lines; they go to the largest remainders, the earlier line first on a tie.
-        let mut remainders: SmallVec<[(i128, usize); 8]> = ws.iter().enumerate().map(|(i, &r)| (r, i)).collect();
+    // INVARIANT: each share lost less than one minor unit, so fewer units are left than lines;
+    // they go to the largest remainders, the earlier line first on a tie.
+    let left = usize::try_from(units - allocated).unwrap_or(0);
+    if left == 0 {
+        return Some(());
+    }
+    if ws.len() <= 8 {
+        // A few lines: pick the largest remainder left each time (a taken one is marked −1;
+        // remainders are never negative).
+        for _ in 0..left {
+            let mut best: Option<usize> = None;
+            for (k, &r) in ws.iter().enumerate() {
+                if r >= 0 && best.is_none_or(|b| ws.get(b).is_some_and(|&rb| r > rb)) {
+                    best = Some(k);
+                }
+            }
+            let k = best?;
+            if let (Some(share), Some(r)) = (shares.get_mut(k), ws.get_mut(k)) {
+                *share += 1;
+                *r = -1;
+            }
+        }
+    } else {
+        let mut remainders: Vec<(i128, usize)> = ws.iter().enumerate().map(|(i, &r)| (r, i)).collect();
         remainders.sort_unstable_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
-        let unit = Decimal::new(1, minor_units);
-        for (_, i) in remainders.iter().take(usize::try_from(left).unwrap_or(0)) {
+        for (_, i) in remainders.iter().take(left) {
             if let Some(share) = shares.get_mut(*i) {
-                *share = share.checked_add(unit)?;
+                *share += 1;
             }
         }
     }
-    Some(shares)
+    Some(())
+}
+
+/// `a × b`, in one machine multiplication when both fit 64 bits (the product then fits 128).
+fn mul(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => a.checked_mul(b),
+    }
 }
 
 /// `n / d` and `n % d` (`d > 0`), in 64 bits when both fit: one machine division instead of

@@ -81,6 +81,10 @@ impl Rules {
         {
             return smallvec::smallvec![(only.line, amount)];
         }
+        // Amounts and bases in minor units (nearly always): the rule on integers, no decimals.
+        if let Some(shares) = self.allocate_minor(amount, group) {
+            return shares;
+        }
         // A small group's weights stay on the stack.
         let mut small = [Decimal::ZERO; 8];
         let large: Vec<Decimal>;
@@ -99,6 +103,31 @@ impl Rules {
             // INVARIANT: amounts here are rounded and non-negative, and groups are not empty.
             Err(_) => LineAmounts::new(),
         }
+    }
+}
+
+impl Rules {
+    /// [`allocate`](Self::allocate) when `amount` and every base are non-negative and in minor
+    /// units; `None` otherwise (or when a product does not fit an `i128`).
+    fn allocate_minor(&self, amount: Decimal, group: &[GroupLine]) -> Option<LineAmounts> {
+        let exact = |d: Decimal| {
+            (!d.is_sign_negative() && d.scale() <= self.minor_units)
+                .then(|| crate::money::scaled(d, self.minor_units))
+                .flatten()
+        };
+        let units = exact(amount)?;
+        // A few lines on the stack; more take the general path.
+        let (mut ws, mut shares) = ([0i128; 8], [0i128; 8]);
+        let (ws, shares) = (ws.get_mut(..group.len())?, shares.get_mut(..group.len())?);
+        for (w, g) in ws.iter_mut().zip(group) {
+            *w = exact(g.base)?;
+        }
+        crate::allocate::split(units, ws, shares)?;
+        group
+            .iter()
+            .zip(shares.iter())
+            .map(|(g, &s)| Decimal::try_from_i128_with_scale(s, self.minor_units).ok().map(|d| (g.line, d)))
+            .collect()
     }
 }
 
@@ -236,11 +265,15 @@ pub(crate) fn bound(t: &Threshold) -> Decimal {
     }
 }
 
+/// Runs of equal units: (index in group, unit price, count). A group is a line or a few: inline.
+pub(crate) type Runs = SmallVec<[(usize, Decimal, u64); 4]>;
+
 /// Units of a group ordered for "cheapest"/"priciest" choices: (index in group, unit price),
 /// as runs of equal units, ordered by unit price then cart order.
-pub(crate) fn runs(group: &[GroupLine], cheapest_first: bool) -> Vec<(usize, Decimal, u64)> {
-    let mut runs: Vec<(usize, Decimal, u64)> = group.iter().enumerate().map(|(i, g)| (i, g.unit(), g.qty)).collect();
-    runs.sort_by(|a, b| {
+pub(crate) fn runs(group: &[GroupLine], cheapest_first: bool) -> Runs {
+    let mut runs: Runs = group.iter().enumerate().map(|(i, g)| (i, g.unit(), g.qty)).collect();
+    // Each run's index is its own: no two compare equal, so an unstable sort is deterministic.
+    runs.sort_unstable_by(|a, b| {
         let by_price = if cheapest_first { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
         by_price.then(a.0.cmp(&b.0))
     });
@@ -248,8 +281,8 @@ pub(crate) fn runs(group: &[GroupLine], cheapest_first: bool) -> Vec<(usize, Dec
 }
 
 /// Takes `k` units from ordered runs: (index in group, unit price, count).
-pub(crate) fn take(runs: &[(usize, Decimal, u64)], mut k: u64) -> Vec<(usize, Decimal, u64)> {
-    let mut out = Vec::new();
+pub(crate) fn take(runs: &[(usize, Decimal, u64)], mut k: u64) -> Runs {
+    let mut out = Runs::new();
     for &(i, unit, count) in runs {
         if k == 0 {
             break;

@@ -2,6 +2,7 @@
 //! and stock count the units that get a discount (spec §3).
 
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use super::{Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, runs, take};
 use crate::ir::{UnitChoice, Value};
@@ -11,8 +12,8 @@ fn units(group: &[GroupLine]) -> u64 {
 }
 
 /// Discount per group index, rounded per line.
-fn per_line(group: &[GroupLine], amounts: Vec<(usize, Decimal)>, ctx: &KindCtx<'_>) -> LineAmounts {
-    let mut by_index = vec![Decimal::ZERO; group.len()];
+fn per_line(group: &[GroupLine], amounts: SmallVec<[(usize, Decimal); 4]>, ctx: &KindCtx<'_>) -> LineAmounts {
+    let mut by_index: SmallVec<[Decimal; 4]> = smallvec::smallvec![Decimal::ZERO; group.len()];
     for (i, d) in amounts {
         if let Some(slot) = by_index.get_mut(i) {
             *slot += d;
@@ -50,7 +51,7 @@ pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut A
     if total_off <= Decimal::ZERO {
         return Effect::nothing("the multi-buy price is not lower");
     }
-    let lines: Vec<GroupLine> = chosen
+    let lines: SmallVec<[GroupLine; 4]> = chosen
         .iter()
         .filter_map(|(i, u, n)| {
             group.get(*i).map(|g| GroupLine { line: g.line, qty: *n, base: *u * Decimal::from(*n) })
