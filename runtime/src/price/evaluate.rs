@@ -87,7 +87,11 @@ enum Lines {
 
 /// What the gifts of `result` are worth.
 fn gift_value(result: &PromotionResult) -> Decimal {
-    result.groups.iter().flat_map(|(_, e)| &e.gifts).map(|g| g.worth * Decimal::from(g.quantity)).sum()
+    let mut value = Decimal::ZERO;
+    for g in result.groups.iter().flat_map(|(_, e)| &e.gifts) {
+        value += g.worth * Decimal::from(g.quantity);
+    }
+    value
 }
 
 impl Evaluation {
@@ -98,8 +102,12 @@ impl Evaluation {
 
     /// Adds what one promotion gave: its result, its discount and its gifts' value.
     fn push(&mut self, result: PromotionResult) {
-        self.discount += result.discount;
-        self.gift_value += gift_value(&result);
+        if !result.discount.is_zero() {
+            self.discount += result.discount;
+        }
+        if result.groups.iter().any(|(_, e)| !e.gifts.is_empty()) {
+            self.gift_value += gift_value(&result);
+        }
         self.results.push(result);
     }
 }
@@ -229,9 +237,18 @@ impl Pricing<'_> {
         match set {
             [one] => StageOrder::One(staged(*one)),
             _ => {
-                let mut ordered: Vec<(Stage, usize)> = Vec::with_capacity(set.len());
-                ordered.extend(set.iter().filter_map(|&i| staged(i)));
-                ordered.sort_unstable();
+                let mut staged_set: Vec<(Stage, usize)> = Vec::with_capacity(set.len());
+                staged_set.extend(set.iter().filter_map(|&i| staged(i)));
+                if !set.is_sorted() {
+                    staged_set.sort_unstable();
+                    return StageOrder::Many(staged_set.into_iter());
+                }
+                // Ascending already (the chosen set): a pass per stage keeps each in index order.
+                let mut ordered: Vec<(Stage, usize)> = Vec::with_capacity(staged_set.len());
+                for stage in Stage::ALL {
+                    ordered.extend(staged_set.iter().filter(|(s, _)| *s == stage));
+                }
+                debug_assert_eq!(ordered.len(), staged_set.len(), "every stage is in `Stage::ALL`");
                 StageOrder::Many(ordered.into_iter())
             }
         }
@@ -310,7 +327,9 @@ impl Pricing<'_> {
                 let effect = apply(benefit, group, &mut allowance, &ctx);
                 consumed += effect.consumed;
                 // INVARIANT: a kind's discounts are rounded to the minor unit (`minor` is exact).
-                raw.extend(effect.discounts.iter().map(|&(l, d)| (l, self.rules.minor(d))));
+                for &(l, d) in &effect.discounts {
+                    raw.push((l, self.rules.minor(d)));
+                }
                 result.groups.push((lines, effect));
             }
             result.consumed = result.consumed.max(consumed);

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::Pricing;
 use super::evaluate::{PromotionResult, Solo};
-use super::stacking::{Stage, Traits, conflicts, conflicts_by, stage};
+use super::stacking::{Stage, StageSets, Traits, conflicts, conflicts_by, stage};
 use crate::ir::Calculation;
 
 /// Complete combinations evaluated at most for each group of promotions that share lines; past it
@@ -315,7 +315,12 @@ impl ClashRows {
                 }
             }
         }
-        let (n, line_words) = (members.len(), count.div_ceil(64));
+        let n = members.len();
+        if n <= 64 && members.iter().all(|m| m.traits.plain()) {
+            self.build_plain(pricing, members, count);
+            return 1;
+        }
+        let line_words = count.div_ceil(64);
         self.line_sets.clear();
         self.line_sets.resize(n * line_words, 0u64);
         for (x, m) in members.iter().enumerate() {
@@ -341,6 +346,41 @@ impl ClashRows {
             }
         }
         words
+    }
+
+    /// [`build`](Self::build) for at most 64 members, none exclusive or with a `stacks with`
+    /// list (the usual case), whose `count` lines are numbered in `line_bit`: each member's row
+    /// is the members on its lines, masked by the stages it conflicts with — word operations per
+    /// member and line, not per pair.
+    fn build_plain(&mut self, pricing: &Pricing<'_>, members: &[Member<'_>], count: usize) {
+        // Per line (by its number), the members on it.
+        self.line_sets.clear();
+        self.line_sets.resize(count, 0u64);
+        let mut stages = StageSets::default();
+        for (x, m) in members.iter().enumerate() {
+            stages.add(x, m.traits);
+            for &l in m.lines {
+                if let Some(on_line) = self.line_bit.get(l).and_then(|&b| self.line_sets.get_mut(b as usize)) {
+                    *on_line |= 1 << x;
+                }
+            }
+        }
+        self.clash.clear();
+        for (x, m) in members.iter().enumerate() {
+            let sharing = m
+                .lines
+                .iter()
+                .filter_map(|&l| self.line_bit.get(l).and_then(|&b| self.line_sets.get(b as usize)))
+                .fold(0u64, |acc, &on_line| acc | on_line);
+            self.clash.push(sharing & stages.conflicts_of(pricing.ruleset, m.traits) & !(1 << x));
+        }
+        // The rows are what deciding each pair gives (debug builds check every pair).
+        debug_assert!(members.iter().enumerate().all(|(x, a)| members.iter().enumerate().all(|(y, b)| {
+            let shares_line = a.lines.iter().any(|l| b.lines.contains(l));
+            let expected =
+                x != y && shares_line && conflicts_by(pricing.ruleset, (a.index, a.traits), (b.index, b.traits));
+            self.clash.get(x).is_some_and(|row| (row >> y) & 1 == u64::from(expected))
+        })));
     }
 }
 

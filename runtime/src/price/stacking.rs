@@ -13,6 +13,9 @@ pub(crate) enum Stage {
 }
 
 impl Stage {
+    /// Every stage, in the order they apply.
+    pub const ALL: [Stage; 4] = [Stage::Item, Stage::Store, Stage::Platform, Stage::Coupon];
+
     pub fn name(self) -> &'static str {
         match self {
             Stage::Item => "item",
@@ -65,6 +68,52 @@ impl Traits {
             exclusive: p.exclusive,
             says_stacks: !p.stacks_with.is_empty(),
         }
+    }
+}
+
+impl Traits {
+    /// Whether its conflicts follow from stages alone: not exclusive, and no `stacks with` list.
+    pub fn plain(&self) -> bool {
+        !self.exclusive && !self.says_stacks
+    }
+}
+
+/// Up to 64 [`plain`](Traits::plain) promotions as bit sets by stage, so the conflicts of each
+/// are a few word operations instead of a comparison with every other one.
+#[derive(Debug, Default)]
+pub(crate) struct StageSets {
+    /// Per stage, the promotions at it.
+    at: [u64; Stage::ALL.len()],
+    /// Per stage, the promotions at it that change a price.
+    changing: [u64; Stage::ALL.len()],
+}
+
+impl StageSets {
+    /// Adds promotion `bit` (below 64) with traits `t`.
+    pub fn add(&mut self, bit: usize, t: Traits) {
+        let mask = 1u64 << (bit % 64);
+        if let Some(at) = self.at.get_mut(t.stage as usize) {
+            *at |= mask;
+        }
+        if t.changes_price
+            && let Some(changing) = self.changing.get_mut(t.stage as usize)
+        {
+            *changing |= mask;
+        }
+    }
+
+    /// The promotions added that a plain promotion with traits `t` conflicts with where they
+    /// share a line — [`conflicts_by`] for every pair at once (itself included when it changes a
+    /// price: the caller clears its own bit).
+    pub fn conflicts_of(&self, r: &CompiledRuleset, t: Traits) -> u64 {
+        let s = t.stage as usize;
+        let same_stage = if t.changes_price { self.changing.get(s).copied().unwrap_or(0) } else { 0 };
+        let other_stages = if r.settings.stacking == Stacking::Exclusive {
+            self.at.iter().enumerate().filter(|&(k, _)| k != s).fold(0, |acc, (_, &m)| acc | m)
+        } else {
+            0
+        };
+        same_stage | other_stages
     }
 }
 
