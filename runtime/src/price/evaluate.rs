@@ -87,11 +87,7 @@ enum Lines {
 
 /// What the gifts of `result` are worth.
 fn gift_value(result: &PromotionResult) -> Decimal {
-    let mut value = Decimal::ZERO;
-    for g in result.groups.iter().flat_map(|(_, e)| &e.gifts) {
-        value += g.worth * Decimal::from(g.quantity);
-    }
-    value
+    result.groups.iter().flat_map(|(_, e)| &e.gifts).map(|g| g.worth * Decimal::from(g.quantity)).sum()
 }
 
 impl Evaluation {
@@ -392,7 +388,7 @@ impl Pricing<'_> {
         let Scratch { net, snapshot, group } = &mut *scratch;
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
         for (_, i) in self.in_stage_order(set) {
-            let result = match alone.take(i) {
+            let result = match self.relevant.binary_search(&i).ok().and_then(|k| alone.take(k)) {
                 Some(mut result) => {
                     self.clamp(&mut result, net, Lines::Kept);
                     result

@@ -76,11 +76,13 @@ impl Pricing<'_> {
 
     pub(super) fn outcome(&self, at: i64) -> Outcome {
         let _ = at;
-        let mut alone = Alone::with_capacity(self.relevant.len());
-        for (&i, a) in self.relevant.iter().zip(&self.available) {
-            let solo = if a.unavailable.is_none() { self.evaluate_alone(i, a) } else { Solo::default() };
-            alone.push(i, solo);
-        }
+        let mut alone = Alone(
+            self.relevant
+                .iter()
+                .zip(&self.available)
+                .map(|(&i, a)| if a.unavailable.is_none() { self.evaluate_alone(i, a) } else { Solo::default() })
+                .collect(),
+        );
         let forced: Vec<usize> =
             self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
         let choice = self.best(&forced, &alone);

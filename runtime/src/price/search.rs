@@ -13,38 +13,23 @@ use crate::ir::Calculation;
 /// the best found is used and the outcome says the search was not complete.
 pub const SEARCH_BUDGET: u64 = 4096;
 
-/// Each promotion of `relevant` evaluated alone (one that is not available, without a result),
-/// parallel to `relevant` and so ascending by promotion index.
+/// Each promotion of `relevant` evaluated alone (one that is not available, without a result).
+// INVARIANT: parallel to `relevant` (built by one pass over it), so read by position.
 #[derive(Debug, Default)]
-pub(crate) struct Alone(Vec<(usize, Solo)>);
+pub(crate) struct Alone(pub Vec<Solo>);
 
 impl Alone {
     /// What the promotion at position `k` of `relevant` gave alone, if it is available and its
     /// result was not taken.
     pub fn at(&self, k: usize) -> Option<&PromotionResult> {
-        self.0.get(k).and_then(|(_, s)| s.result.as_ref())
+        self.0.get(k).and_then(|s| s.result.as_ref())
     }
 
-    /// Takes what promotion `i` gave alone (it then gives nothing).
-    pub fn take(&mut self, i: usize) -> Option<PromotionResult> {
-        let k = self.0.binary_search_by_key(&i, |(j, _)| *j).ok()?;
-        let (_, s) = self.0.get_mut(k)?;
+    /// Takes what the promotion at position `k` of `relevant` gave alone (it then gives nothing).
+    pub fn take(&mut self, k: usize) -> Option<PromotionResult> {
+        let s = self.0.get_mut(k)?;
         s.gift_value = Decimal::ZERO;
         s.result.take()
-    }
-}
-
-impl Alone {
-    /// Room for `n` evaluations.
-    pub fn with_capacity(n: usize) -> Alone {
-        Alone(Vec::with_capacity(n))
-    }
-
-    /// Adds promotion `i` evaluated alone.
-    // INVARIANT: pushed for every promotion of `relevant`, in its order, for `at` and `take`.
-    pub fn push(&mut self, i: usize, e: Solo) {
-        debug_assert!(self.0.last().is_none_or(|(j, _)| *j < i), "alone evaluations pushed in order");
-        self.0.push((i, e));
     }
 }
 
@@ -183,8 +168,7 @@ impl Pricing<'_> {
     fn useful<'s>(&'s self, alone: &'s Alone) -> Vec<Member<'s>> {
         // `alone` is parallel to `relevant`: read in step, without a search.
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
-        for (((&i, a), &traits), (_, solo)) in self.relevant.iter().zip(&self.available).zip(&self.traits).zip(&alone.0)
-        {
+        for (((&i, a), &traits), solo) in self.relevant.iter().zip(&self.available).zip(&self.traits).zip(&alone.0) {
             let Some(e) = &solo.result else { continue };
             let gives = e.groups.iter().any(|(_, g)| g.gives_anything());
             if a.unavailable.is_none() && !a.lines().is_empty() && gives {

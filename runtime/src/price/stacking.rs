@@ -69,9 +69,7 @@ impl Traits {
             says_stacks: !p.stacks_with.is_empty(),
         }
     }
-}
 
-impl Traits {
     /// Whether its conflicts follow from stages alone: not exclusive, and no `stacks with` list.
     pub fn plain(&self) -> bool {
         !self.exclusive && !self.says_stacks

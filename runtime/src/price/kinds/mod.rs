@@ -104,9 +104,7 @@ impl Rules {
             Err(_) => LineAmounts::new(),
         }
     }
-}
 
-impl Rules {
     /// [`allocate`](Self::allocate) when `amount` and every base are non-negative and in minor
     /// units; `None` otherwise (or when a product does not fit an `i128`).
     fn allocate_minor(&self, amount: Decimal, group: &[GroupLine]) -> Option<LineAmounts> {
