@@ -58,14 +58,15 @@ impl Fixed {
     pub fn text(self) -> FixedText {
         let Fixed(d, decimals) = self;
         let fast = scaled(d, decimals).map(i128::unsigned_abs).and_then(|m| u64::try_from(m).ok());
-        let (Some(mut m), true) = (fast, decimals < 32) else {
+        let (Some(m), Some(&unit)) = (fast, POWERS_OF_TEN.get(decimals as usize)) else {
             // Too large for the fast path, or finer than shown: the decimal's own rescale.
             let mut shown = d;
             shown.rescale(decimals);
-            return FixedText { bytes: [0; 64], start: 64, slow: Some(shown.to_string()) };
+            return FixedText { bytes: [0; FIXED_TEXT], start: FIXED_TEXT, slow: Some(shown.to_string()) };
         };
-        // Written from the end: at most 20 digits of a u64, the point, zeros before it, a sign.
-        let mut bytes = [b'0'; 64];
+        // Written from the end: exactly `decimals` digits, the point, the whole units (at least
+        // one digit), a sign. At most 18 + 1 + 20 + 1 bytes.
+        let mut bytes = [b'0'; FIXED_TEXT];
         let mut at = bytes.len();
         let mut put = |byte: u8| {
             at -= 1;
@@ -73,17 +74,21 @@ impl Fixed {
                 *slot = byte;
             }
         };
-        // The decimals, the point, and at least one digit before it.
-        let shortest = decimals as usize + usize::from(decimals > 0);
-        let mut n = 0;
-        while m > 0 || n <= shortest {
-            if n == decimals as usize && decimals > 0 {
-                put(b'.');
-            } else {
-                put(b'0' + (m % 10) as u8);
-                m /= 10;
+        // INVARIANT: `unit` is 10^decimals, at least 1.
+        let (mut whole, mut fraction) = (m / unit.unsigned_abs(), m % unit.unsigned_abs());
+        for _ in 0..decimals {
+            put(b'0' + (fraction % 10) as u8);
+            fraction /= 10;
+        }
+        if decimals > 0 {
+            put(b'.');
+        }
+        loop {
+            put(b'0' + (whole % 10) as u8);
+            whole /= 10;
+            if whole == 0 {
+                break;
             }
-            n += 1;
         }
         if d.is_sign_negative() {
             put(b'-');
@@ -92,9 +97,13 @@ impl Fixed {
     }
 }
 
+/// Room for a [`Fixed`] amount written on the stack: up to 18 decimals, the point, the 20 digits
+/// of a `u64` and a sign.
+const FIXED_TEXT: usize = 40;
+
 /// A [`Fixed`] amount's text.
 pub(crate) struct FixedText {
-    bytes: [u8; 64],
+    bytes: [u8; FIXED_TEXT],
     start: usize,
     /// The text, when it was not written on the stack.
     slow: Option<String>,
@@ -401,6 +410,9 @@ mod tests {
             ("18446744073709551616", 2),
             ("0.125", 2),
             ("99999999999999999.99", 2),
+            ("12.3", 18),
+            ("-1.5", 19),
+            ("7", 1),
         ] {
             let d = dec(text);
             assert_eq!(Fixed(d, decimals).to_string(), rescaled(d, decimals), "{text} at {decimals}");

@@ -14,13 +14,16 @@ use crate::index::Prepared;
 use crate::input::State;
 use crate::ir::LimitPer;
 
+/// The lines of a cart one promotion's scope holds on, ascending.
+pub(crate) type ScopeLines = smallvec::SmallVec<[usize; 2]>;
+
 /// One promotion's availability for a cart.
 #[derive(Debug, Clone)]
 pub(crate) struct Availability {
     /// Why it is not available; `None` when it is.
     pub unavailable: Option<SmolStr>,
-    /// Lines in its scope.
-    pub in_scope: Vec<usize>,
+    /// Lines in its scope (most promotions match a line or two of a cart: inline).
+    pub in_scope: ScopeLines,
     /// Lines in scope where another promotion withdraws it, with that promotion's index.
     pub withdrawn: Vec<(usize, usize)>,
     /// Lines it may apply to, when they are not all of `in_scope` (see [`lines`](Self::lines)).
@@ -83,7 +86,7 @@ pub(crate) fn availability(
     matches.sort_unstable();
     let promotion = |m: &u64| (m >> 32) as usize;
     // Sized for the case where every match is its own promotion's: never grown.
-    let mut scopes: Vec<(usize, Vec<usize>)> = Vec::with_capacity(matches.len());
+    let mut scopes: Vec<(usize, ScopeLines)> = Vec::with_capacity(matches.len());
     scopes.extend(
         matches.chunk_by(|a, b| promotion(a) == promotion(b)).filter_map(|run| {
             Some((promotion(run.first()?), run.iter().map(|&m| (m & 0xffff_ffff) as usize).collect()))

@@ -330,7 +330,7 @@ impl Pricing<'_> {
                                 } else {
                                     "which saves the customer more"
                                 };
-                                format_smolstr!("conflicts with `{}`, {why}", self.name(q))
+                                SmolStr::from(["conflicts with `", &self.name(q), "`, ", why].concat())
                             })
                             .clone(),
                     ),
