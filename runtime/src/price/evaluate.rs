@@ -87,7 +87,7 @@ enum Lines {
 
 /// What the gifts of `result` are worth.
 fn gift_value(result: &PromotionResult) -> Decimal {
-    result.groups.iter().flat_map(|(_, e)| &e.gifts).map(|g| g.worth * Decimal::from(g.quantity)).sum()
+    result.groups.iter().flat_map(|(_, e)| e.gifts()).map(|g| g.worth * Decimal::from(g.quantity)).sum()
 }
 
 impl Evaluation {
@@ -101,7 +101,7 @@ impl Evaluation {
         if !result.discount.is_zero() {
             self.discount += result.discount;
         }
-        if result.groups.iter().any(|(_, e)| !e.gifts.is_empty()) {
+        if result.groups.iter().any(|(_, e)| !e.gifts().is_empty()) {
             self.gift_value += gift_value(&result);
         }
         self.results.push(result);

@@ -27,6 +27,15 @@ fn note(e: &Effect) -> SmolStr {
     }
 }
 
+/// `parts` one after another, in one allocation: the outcome writes a trace line per discount.
+fn joined(parts: &[&str]) -> String {
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        text.push_str(part);
+    }
+    text
+}
+
 /// What the candidates of one line work out for the others: computed once per cart.
 #[derive(Default)]
 struct Memo {
@@ -212,13 +221,13 @@ impl Pricing<'_> {
                     units: r.consumed,
                 });
                 let amount = self.shown(r.discount).text();
-                trace.push(["`", &p.name, "` (", stage(p).name(), "): −", amount.as_str()].concat());
+                trace.push(joined(&["`", &p.name, "` (", stage(p).name(), "): −", amount.as_str()]));
             }
             for (_, effect) in &r.groups {
-                for g in &effect.gifts {
+                for g in effect.gifts() {
                     let (quantity, worth) = (g.quantity.to_string(), self.shown(g.worth).text());
                     let sku = self.ruleset.symbol(g.sku);
-                    trace.push(["`", &p.name, "`: gift ", &quantity, " × ", sku, " worth ", worth.as_str()].concat());
+                    trace.push(joined(&["`", &p.name, "`: gift ", &quantity, " × ", sku, " worth ", worth.as_str()]));
                     gifts.push(GiftOutcome {
                         promotion: p.name.clone(),
                         sku: self.ruleset.symbol(g.sku).into(),
@@ -231,7 +240,7 @@ impl Pricing<'_> {
                             .collect(),
                     });
                 }
-                for (sku, price, limit) in &effect.addons {
+                for (sku, price, limit) in effect.addons() {
                     addons.push(AddonOffer {
                         promotion: p.name.clone(),
                         sku: self.ruleset.symbol(*sku).into(),
@@ -239,7 +248,7 @@ impl Pricing<'_> {
                         limit: *limit,
                     });
                 }
-                for (l, deposit, by) in &effect.presale {
+                for (l, deposit, by) in effect.presale() {
                     presale.push(PresaleDue {
                         promotion: p.name.clone(),
                         line: self.line_id(*l),
@@ -306,8 +315,8 @@ impl Pricing<'_> {
                             (true, text.finish())
                         }
                         None => match self.effect_on(r.groups.as_slice(), l) {
-                            Some(e) if !e.gifts.is_empty() => (true, SmolStr::new_static("earns a gift")),
-                            Some(e) if !e.addons.is_empty() => (true, SmolStr::new_static("unlocks an add-on")),
+                            Some(e) if !e.gifts().is_empty() => (true, SmolStr::new_static("earns a gift")),
+                            Some(e) if !e.addons().is_empty() => (true, SmolStr::new_static("unlocks an add-on")),
                             Some(e) => (false, note(e)),
                             None => (false, SmolStr::new_static("gives this line nothing")),
                         },
@@ -330,7 +339,7 @@ impl Pricing<'_> {
                                 } else {
                                     "which saves the customer more"
                                 };
-                                SmolStr::from(["conflicts with `", &self.name(q), "`, ", why].concat())
+                                SmolStr::from(joined(&["conflicts with `", &self.name(q), "`, ", why]))
                             })
                             .clone(),
                     ),
@@ -439,7 +448,8 @@ impl Pricing<'_> {
                     (amount.clone(), format!("add {amount} more to get {gives} (`{name}`)"))
                 } else {
                     let n = m.missing.normalize();
-                    let unit = if n == Decimal::ONE { m.noun.to_owned() } else { format!("{}s", m.noun) };
+                    let noun = m.noun.word();
+                    let unit = if n == Decimal::ONE { noun.to_owned() } else { format!("{noun}s") };
                     let gives = m.gives.words(self.ruleset, self.rules.minor_units);
                     (n.to_string(), format!("add {n} more {unit} to get {gives} (`{name}`)"))
                 };

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Noun};
 use crate::ir::SymbolId;
 
 pub(super) fn bundle(
@@ -25,7 +25,7 @@ pub(super) fn bundle(
     if complete == 0 || complete == u64::MAX {
         return Effect {
             note: Some("the cart does not hold a complete bundle".into()),
-            miss: Some(Miss { missing: Decimal::ONE, money: false, noun: "item", gives: Gives::Bundle(price) }),
+            miss: Some(Miss { missing: Decimal::ONE, money: false, noun: Noun::Item, gives: Gives::Bundle(price) }),
             ..Effect::default()
         };
     }

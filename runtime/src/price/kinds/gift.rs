@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, GiftEffect, Gives, GroupLine, KindCtx, Miss, bound, measure};
+use super::{Allowance, Effect, Extras, GiftEffect, Gives, GroupLine, KindCtx, Miss, Noun, bound, measure};
 use crate::ir::{SymbolId, Threshold, ThresholdKind};
 
 fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: Gives) -> Option<Effect> {
@@ -12,7 +12,7 @@ fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: Gives) -> Option<Eff
     let need = bound(t);
     (have < need).then(|| Effect {
         note: Some("the threshold is not reached".into()),
-        miss: Some(Miss { missing: need - have, money: t.kind == ThresholdKind::Spend, noun: "item", gives }),
+        miss: Some(Miss { missing: need - have, money: t.kind == ThresholdKind::Spend, noun: Noun::Item, gives }),
         ..Effect::default()
     })
 }
@@ -40,7 +40,8 @@ pub(super) fn gift(
     }
     let value = ctx.rules.round(worth * Decimal::from(quantity));
     let shares = ctx.rules.allocate(value, group);
-    Effect { gifts: vec![GiftEffect { sku, quantity, worth, shares }], consumed: 1, ..Effect::default() }
+    let gifts = smallvec::smallvec![GiftEffect { sku, quantity, worth, shares }];
+    Effect::earning(Extras { gifts, ..Extras::default() }, 1)
 }
 
 pub(super) fn addon(
@@ -54,5 +55,5 @@ pub(super) fn addon(
     if let Some(e) = one_use(threshold, group, a, Gives::Addon(sku, price)) {
         return e;
     }
-    Effect { addons: vec![(sku, price, limit)], consumed: 1, ..Effect::default() }
+    Effect::earning(Extras { addons: smallvec::smallvec![(sku, price, limit)], ..Extras::default() }, 1)
 }

@@ -160,10 +160,27 @@ pub(crate) struct Miss {
     pub missing: Decimal,
     /// Whether `missing` is money.
     pub money: bool,
-    /// What is counted when it is not money: "item" or "member".
-    pub noun: &'static str,
+    /// What is counted when it is not money.
+    pub noun: Noun,
     /// What reaching it gives.
     pub gives: Gives,
+}
+
+/// What a count that is not money counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Noun {
+    Item,
+    Member,
+}
+
+impl Noun {
+    /// One of it, in words.
+    pub fn word(self) -> &'static str {
+        match self {
+            Noun::Item => "item",
+            Noun::Member => "member",
+        }
+    }
 }
 
 /// A gift earned by a group.
@@ -175,15 +192,25 @@ pub(crate) struct GiftEffect {
     pub shares: LineAmounts,
 }
 
+/// What a group earned besides discounts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Extras {
+    /// One gift a group, nearly always: inline.
+    pub gifts: SmallVec<[GiftEffect; 1]>,
+    /// (SKU, price, most units).
+    pub addons: SmallVec<[(SymbolId, Decimal, Option<i64>); 1]>,
+    /// (line, deposit due now, balance due by).
+    pub presale: Vec<(usize, Decimal, Option<i64>)>,
+}
+
 /// What a promotion gives one group.
+// Kept small: every evaluation moves one per group (gifts, add-ons and deposits are boxed).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Effect {
     /// Discount per line, rounded.
     pub discounts: LineAmounts,
-    pub gifts: Vec<GiftEffect>,
-    pub addons: Vec<(SymbolId, Decimal, Option<i64>)>,
-    /// (line, deposit due now).
-    pub presale: Vec<(usize, Decimal, Option<i64>)>,
+    /// Gifts, add-on offers and presale deposits, when the group earned any.
+    pub extras: Option<Box<Extras>>,
     /// Units or uses consumed.
     pub consumed: u64,
     /// What the group has not reached (nothing given) or the next tier (something given).
@@ -197,11 +224,28 @@ impl Effect {
         Effect { note: Some(note.into()), ..Effect::default() }
     }
 
+    /// An effect with these extras.
+    pub fn earning(extras: Extras, consumed: u64) -> Effect {
+        Effect { extras: Some(Box::new(extras)), consumed, ..Effect::default() }
+    }
+
+    pub fn gifts(&self) -> &[GiftEffect] {
+        self.extras.as_deref().map_or(&[], |x| &x.gifts)
+    }
+
+    pub fn addons(&self) -> &[(SymbolId, Decimal, Option<i64>)] {
+        self.extras.as_deref().map_or(&[], |x| &x.addons)
+    }
+
+    pub fn presale(&self) -> &[(usize, Decimal, Option<i64>)] {
+        self.extras.as_deref().map_or(&[], |x| &x.presale)
+    }
+
     pub fn gives_anything(&self) -> bool {
         self.discounts.iter().any(|(_, d)| !d.is_zero())
-            || !self.gifts.is_empty()
-            || !self.addons.is_empty()
-            || !self.presale.is_empty()
+            || !self.gifts().is_empty()
+            || !self.addons().is_empty()
+            || !self.presale().is_empty()
     }
 }
 

@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Note, Rules};
+use super::{Allowance, Effect, Extras, Gives, GroupLine, KindCtx, Miss, Note, Noun, Rules};
 use crate::money::scaled;
 
 /// A per-unit benefit in integers, for [`each_unit`]'s exact path.
@@ -127,6 +127,7 @@ pub(super) fn presale(
 ) -> Effect {
     let off = deducts - deposit;
     let mut effect = Effect::default();
+    let mut deposits = Vec::new();
     for g in group {
         let units = a.take(g.qty);
         if units == 0 {
@@ -137,10 +138,12 @@ pub(super) fn presale(
         // The deduction never exceeds what the units cost.
         let d = ctx.rules.round((off * n).min(g.unit() * n));
         effect.discounts.push((g.line, d));
-        effect.presale.push((g.line, ctx.rules.round(deposit * n), balance_by));
+        deposits.push((g.line, ctx.rules.round(deposit * n), balance_by));
     }
-    if effect.presale.is_empty() {
+    if deposits.is_empty() {
         effect.note = Some("limit or stock reached".into());
+    } else {
+        effect.extras = Some(Box::new(Extras { presale: deposits, ..Extras::default() }));
     }
     effect
 }
@@ -160,7 +163,7 @@ pub(super) fn group_buy(
             miss: Some(Miss {
                 missing: Decimal::from(missing),
                 money: false,
-                noun: "member",
+                noun: Noun::Member,
                 gives: Gives::GroupPrice(price),
             }),
             ..Effect::default()

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, runs, take};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, runs, take};
 use crate::ir::{UnitChoice, Value};
 
 fn units(group: &[GroupLine]) -> u64 {
@@ -26,7 +26,7 @@ fn per_line(group: &[GroupLine], amounts: SmallVec<[(usize, Decimal); 4]>, ctx: 
 fn short(have: u64, per_set: u64, gives: Gives) -> Effect {
     Effect {
         note: Some(Note::Units { have, of: per_set }),
-        miss: Some(Miss { missing: Decimal::from(per_set - have), money: false, noun: "item", gives }),
+        miss: Some(Miss { missing: Decimal::from(per_set - have), money: false, noun: Noun::Item, gives }),
         ..Effect::default()
     }
 }

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, bound, measure};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Noun, bound, measure};
 use crate::ir::{Threshold, ThresholdKind, Value};
 
 fn describe(value: &Value) -> Gives {
@@ -30,7 +30,7 @@ pub(super) fn tiers(
         Some(Miss {
             missing: bound(t) - have,
             money: t.kind == ThresholdKind::Spend,
-            noun: "item",
+            noun: Noun::Item,
             gives: describe(value),
         })
     });
@@ -69,7 +69,7 @@ pub(super) fn every(
     let miss = below_cap.then(|| Miss {
         missing: (times + Decimal::ONE) * every - spend,
         money: true,
-        noun: "item",
+        noun: Noun::Item,
         gives: Gives::AmountOff(amount),
     });
     if times.is_zero() {
