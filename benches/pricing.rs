@@ -5,64 +5,20 @@
 // A benchmark that cannot set up panics: nothing to measure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 
+mod workload;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use promo::runtime::input::{Cart, Customer, Line, State};
+use promo::runtime::input::{Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use rust_decimal::Decimal;
+use workload::{cart, ruleset_text};
 
 /// The allocator the `promo` binary runs with, so the figures are the server's. Remove these two
 /// lines to measure with the system allocator (the README gives both).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `n` promotions of mixed kinds over categories `c0..c99` and SKUs `S0..`, plus `dead`
-/// promotions on SKUs no cart has.
-fn ruleset_text(n: usize, dead: usize) -> String {
-    let mut s = String::from("settings { currency USD }\n");
-    for i in 0..n {
-        let c = i % 100;
-        let body = match i % 7 {
-            0 => format!("level item scope sku == \"S{}\" price 5.00", i % 200),
-            1 => format!("level item scope category == \"c{c}\" discount 10%"),
-            2 => format!("level store scope category == \"c{c}\" discount 5.00 when spend 50.00"),
-            3 => format!("level item scope category == \"c{c}\" buy 2 get 1 free"),
-            4 => format!("level store scope category == \"c{c}\" buy 3 for 20.00"),
-            5 => format!("level store scope category == \"c{c}\" gift \"G{i}\" worth 1.00 when spend 30.00"),
-            _ => format!("level item scope sku == \"S{}\" discount 1.50", i % 200),
-        };
-        s.push_str(&format!("promotion \"p{i}\" {{ {body} }}\n"));
-    }
-    for i in 0..dead {
-        s.push_str(&format!("promotion \"dead{i}\" {{ level item scope sku == \"NOPE-{i}\" discount 10% }}\n"));
-    }
-    s
-}
-
-fn cart(lines: usize) -> Cart {
-    Cart {
-        currency: None,
-        lines: (0..lines)
-            .map(|i| {
-                let mut attributes = BTreeMap::new();
-                attributes.insert("category".into(), serde_json::json!(format!("c{}", i % 100)));
-                attributes.insert("merchant".into(), serde_json::json!(format!("m{}", i % 4)));
-                Line {
-                    id: format!("l{i}").into(),
-                    sku: format!("S{i}").into(),
-                    unit_price: Decimal::new(1000 + (i as i64 * 37) % 9000, 2),
-                    quantity: 1 + (i as u32 % 3),
-                    attributes,
-                }
-            })
-            .collect(),
-        coupons: vec![],
-        choose: vec![],
-    }
-}
 
 fn pricing(c: &mut Criterion) {
     let (customer, state) = (Customer::default(), State::default());

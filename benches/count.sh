@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Instructions per pricing of the pricing benchmarks' carts, counted by callgrind inside
+# `price_prepared` only (set-up excluded). Counts do not vary with the host the way times do:
+# the README's instruction table comes from this script.
+#
+#   bash benches/count.sh            # the 20-line and 200-line cases
+#   bash benches/count.sh 100k 5     # one case, with its number of pricings
+#
+# Needs valgrind (Debian: apt-get install valgrind).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v valgrind >/dev/null; then
+    echo "count.sh needs valgrind (Debian: apt-get install valgrind)" >&2
+    exit 1
+fi
+
+# The release build with line tables, as `cargo bench` builds it.
+export CARGO_PROFILE_RELEASE_DEBUG=line-tables-only
+binary=$(cargo bench --bench instructions --no-run --message-format=json 2>/dev/null |
+    sed -n 's/.*"executable":"\([^"]*instructions[^"]*\)".*/\1/p' | tail -n 1)
+if [ -z "$binary" ]; then
+    echo "count.sh: could not build the instructions benchmark (run: cargo bench --bench instructions --no-run)" >&2
+    exit 1
+fi
+
+count() {
+    local name=$1 iterations=$2 out total
+    out=$(mktemp)
+    valgrind --tool=callgrind --callgrind-out-file="$out" \
+        --toggle-collect='promo_runtime::price::price_prepared*' \
+        "$binary" "$name" "$iterations" >/dev/null 2>"$out.log"
+    total=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out.log")
+    rm -f "$out" "$out.log"
+    if [ -z "$total" ]; then
+        echo "count.sh: callgrind reported no count for case $name" >&2
+        exit 1
+    fi
+    echo "$name: $((total / iterations)) instructions per pricing ($iterations pricings)"
+}
+
+if [ $# -gt 0 ]; then
+    count "$1" "${2:-10}"
+else
+    count 20 2000
+    count 200 20
+fi

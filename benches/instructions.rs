@@ -1,0 +1,73 @@
+//! Prices one of the pricing benchmarks' carts in a loop, for counting instructions under
+//! callgrind: counts, unlike times, do not vary with the host, so rounds of work on the pricing
+//! core are compared by them (README, Speed). `bash benches/count.sh` builds this, runs it under
+//! valgrind and prints the instructions per pricing.
+//!
+//! `instructions [20|200|100k] [ITERATIONS]` — the 20-line cart against 2 promotions, the
+//! 200-line cart against 1,000, or the same against 100,000 of which 99,000 never match.
+//! Run by `cargo bench` (which passes `--bench`), it prices each case once and says so.
+
+// A benchmark that cannot set up panics: nothing to measure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+mod workload;
+
+use promo::runtime::input::{Customer, State};
+use promo::runtime::{Prepared, price_prepared};
+use promo::scenario::compile_text;
+use workload::{cart, ruleset_text};
+
+/// The allocator the `promo` binary runs with, as in `pricing.rs`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The ruleset (promotions that match, promotions that never do) and cart size of a case.
+fn case(name: &str) -> Option<(usize, usize, usize)> {
+    match name {
+        "20" => Some((2, 0, 20)),
+        "200" => Some((1_000, 0, 200)),
+        "100k" => Some((1_000, 99_000, 200)),
+        _ => None,
+    }
+}
+
+/// Prices case `name` `iterations` times and prints the time per pricing. Callgrind counts only
+/// inside `price_prepared` (`--toggle-collect`), so setting up is not counted.
+fn run(name: &str, iterations: u32) {
+    let Some((promotions, dead, lines)) = case(name) else {
+        eprintln!("unknown case `{name}`: expected 20, 200 or 100k");
+        std::process::exit(2);
+    };
+    let prepared = Prepared::new(compile_text(&ruleset_text(promotions, dead)).unwrap());
+    let cart = cart(lines);
+    let (customer, state) = (Customer::default(), State::default());
+    let started = Instant::now();
+    for _ in 0..iterations {
+        black_box(price_prepared(black_box(&prepared), black_box(&cart), &customer, &state, 0).unwrap());
+    }
+    println!("{name}: {iterations} pricings, {:?} each", started.elapsed() / iterations.max(1));
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    match args.as_slice() {
+        // `cargo bench`: a quick pass over every case, so the loop is known to run.
+        [] => {
+            for name in ["20", "200", "100k"] {
+                run(name, 1);
+            }
+            println!("instruction counts: bash benches/count.sh (needs valgrind)");
+        }
+        [name] => run(name, 10),
+        [name, iterations, ..] => match iterations.parse() {
+            Ok(n) => run(name, n),
+            Err(_) => {
+                eprintln!("ITERATIONS must be a whole number, found `{iterations}`");
+                std::process::exit(2);
+            }
+        },
+    }
+}

@@ -1,0 +1,53 @@
+//! The rulesets and carts the pricing benchmarks price, shared by `pricing.rs` (criterion
+//! timings) and `instructions.rs` (a loop to count instructions under callgrind), so both measure
+//! the same work.
+
+use std::collections::BTreeMap;
+
+use promo::runtime::input::{Cart, Line};
+use rust_decimal::Decimal;
+
+/// `n` promotions of mixed kinds over categories `c0..c99` and SKUs `S0..`, plus `dead`
+/// promotions on SKUs no cart has.
+pub fn ruleset_text(n: usize, dead: usize) -> String {
+    let mut s = String::from("settings { currency USD }\n");
+    for i in 0..n {
+        let c = i % 100;
+        let body = match i % 7 {
+            0 => format!("level item scope sku == \"S{}\" price 5.00", i % 200),
+            1 => format!("level item scope category == \"c{c}\" discount 10%"),
+            2 => format!("level store scope category == \"c{c}\" discount 5.00 when spend 50.00"),
+            3 => format!("level item scope category == \"c{c}\" buy 2 get 1 free"),
+            4 => format!("level store scope category == \"c{c}\" buy 3 for 20.00"),
+            5 => format!("level store scope category == \"c{c}\" gift \"G{i}\" worth 1.00 when spend 30.00"),
+            _ => format!("level item scope sku == \"S{}\" discount 1.50", i % 200),
+        };
+        s.push_str(&format!("promotion \"p{i}\" {{ {body} }}\n"));
+    }
+    for i in 0..dead {
+        s.push_str(&format!("promotion \"dead{i}\" {{ level item scope sku == \"NOPE-{i}\" discount 10% }}\n"));
+    }
+    s
+}
+
+pub fn cart(lines: usize) -> Cart {
+    Cart {
+        currency: None,
+        lines: (0..lines)
+            .map(|i| {
+                let mut attributes = BTreeMap::new();
+                attributes.insert("category".into(), serde_json::json!(format!("c{}", i % 100)));
+                attributes.insert("merchant".into(), serde_json::json!(format!("m{}", i % 4)));
+                Line {
+                    id: format!("l{i}").into(),
+                    sku: format!("S{i}").into(),
+                    unit_price: Decimal::new(1000 + (i as i64 * 37) % 9000, 2),
+                    quantity: 1 + (i as u32 % 3),
+                    attributes,
+                }
+            })
+            .collect(),
+        coupons: vec![],
+        choose: vec![],
+    }
+}
