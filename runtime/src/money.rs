@@ -75,7 +75,8 @@ impl Fixed {
             }
         };
         // INVARIANT: `unit` is 10^decimals, at least 1.
-        let (mut whole, mut fraction) = (m / unit.unsigned_abs(), m % unit.unsigned_abs());
+        let unit = unit.unsigned_abs();
+        let (mut whole, mut fraction) = (m / unit, m % unit);
         for _ in 0..decimals {
             put(b'0' + (fraction % 10) as u8);
             fraction /= 10;

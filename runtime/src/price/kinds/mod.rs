@@ -229,18 +229,22 @@ impl Effect {
         Effect { extras: Some(Box::new(extras)), consumed, ..Effect::default() }
     }
 
+    /// The gifts the group earned.
     pub fn gifts(&self) -> &[GiftEffect] {
         self.extras.as_deref().map_or(&[], |x| &x.gifts)
     }
 
+    /// The add-on offers the group unlocked: (SKU, price, most units).
     pub fn addons(&self) -> &[(SymbolId, Decimal, Option<i64>)] {
         self.extras.as_deref().map_or(&[], |x| &x.addons)
     }
 
+    /// The presale deposits due: (line, deposit due now, balance due by).
     pub fn presale(&self) -> &[(usize, Decimal, Option<i64>)] {
         self.extras.as_deref().map_or(&[], |x| &x.presale)
     }
 
+    /// Whether the group got a discount, a gift, an add-on offer or a presale deposit.
     pub fn gives_anything(&self) -> bool {
         self.discounts.iter().any(|(_, d)| !d.is_zero())
             || !self.gifts().is_empty()
