@@ -1,11 +1,16 @@
 //! Quantity deals: M items for N, and buy N get M (cheapest units rewarded by default). Limits
 //! and stock count the units that get a discount (spec §3).
+//!
+//! Both are computed in integer minor units when every line's amount divides evenly into its
+//! units (always so on original prices): the same numbers as the decimal rule, which is kept for
+//! the rest (a progressive stage's leftover amount of 10.00 over 3 units, say).
 
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, runs, take};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, Rules, runs, take};
 use crate::ir::{UnitChoice, Value};
+use crate::money::scaled;
 
 fn units(group: &[GroupLine]) -> u64 {
     group.iter().map(|g| g.qty).sum()
@@ -31,6 +36,87 @@ fn short(have: u64, per_set: u64, gives: Gives) -> Effect {
     }
 }
 
+/// Runs of equal units in minor units: (index in group, unit price, count).
+type MinorRuns = SmallVec<[(usize, i128, u64); 4]>;
+
+/// [`runs`] in minor units, when every line's base is a whole number of minor units that divides
+/// evenly into its units (so each unit price is exact); `None` otherwise.
+fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option<MinorRuns> {
+    let mut runs = MinorRuns::with_capacity(group.len());
+    for (i, g) in group.iter().enumerate() {
+        let base = scaled(g.base, rules.minor_units)?;
+        let unit = match g.qty {
+            0 => 0,
+            qty => {
+                let qty = i128::from(qty);
+                if base % qty != 0 {
+                    return None;
+                }
+                base / qty
+            }
+        };
+        runs.push((i, unit, g.qty));
+    }
+    // Each run's index is its own: no two compare equal, so an unstable sort is deterministic.
+    runs.sort_unstable_by(|a, b| {
+        let by_price = if cheapest_first { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
+        by_price.then(a.0.cmp(&b.0))
+    });
+    Some(runs)
+}
+
+/// [`take`] of minor-unit runs.
+fn take_minor(runs: &[(usize, i128, u64)], mut k: u64) -> MinorRuns {
+    let mut out = MinorRuns::new();
+    for &(i, unit, count) in runs {
+        if k == 0 {
+            break;
+        }
+        let n = count.min(k);
+        out.push((i, unit, n));
+        k -= n;
+    }
+    out
+}
+
+/// An amount in minor units as a decimal.
+fn decimal(minor: i128, rules: Rules) -> Option<Decimal> {
+    Decimal::try_from_i128_with_scale(minor, rules.minor_units).ok()
+}
+
+/// The `sets` sets of `m` priciest units at `price` a set, in minor units: `None` when a value is
+/// not exact in them (or does not fit), for the decimal rule to decide.
+fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: Rules) -> Option<Effect> {
+    let chosen = take_minor(&minor_runs(group, false, rules)?, sets.checked_mul(m)?);
+    // A few lines share the discount on the stack; more take the decimal rule.
+    if chosen.len() > 8 {
+        return None;
+    }
+    let (mut ws, mut shares) = ([0i128; 8], [0i128; 8]);
+    let (ws, shares) = (ws.get_mut(..chosen.len())?, shares.get_mut(..chosen.len())?);
+    let mut value = 0i128;
+    for (w, &(_, unit, n)) in ws.iter_mut().zip(&chosen) {
+        *w = unit.checked_mul(i128::from(n))?;
+        if *w < 0 {
+            return None;
+        }
+        value = value.checked_add(*w)?;
+    }
+    let cost = scaled(price, rules.minor_units)?.checked_mul(i128::from(sets))?;
+    // Exact in minor units: the decimal rule's rounding changes nothing.
+    let total_off = value.checked_sub(cost)?;
+    if total_off <= 0 {
+        return Some(Effect::nothing("the multi-buy price is not lower"));
+    }
+    crate::allocate::split(total_off, ws, shares)?;
+    let discounts = chosen
+        .iter()
+        .zip(shares.iter())
+        .map(|(&(i, _, _), &s)| Some((group.get(i)?.line, decimal(s, rules)?)))
+        .collect::<Option<LineAmounts>>()?;
+    Some(Effect { discounts, consumed: sets * m, ..Effect::default() })
+}
+
 pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
     let m = u64::try_from(count).unwrap_or(u64::MAX).max(1);
     let have = units(group);
@@ -44,6 +130,16 @@ pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut A
         return Effect::nothing("limit or stock reached");
     }
     // The priciest units make the sets: what a shopper expects of "any 3 for 100".
+    if let Some(effect) = m_for_n_minor(m, sets, price, group, ctx.rules) {
+        // The integer rule gives what the decimal rule gives (tests run in debug builds).
+        debug_assert_eq!(effect, m_for_n_decimal(m, sets, price, group, ctx), "M for N in minor units");
+        return effect;
+    }
+    m_for_n_decimal(m, sets, price, group, ctx)
+}
+
+/// `sets` sets of `m` priciest units at `price` a set, in decimals.
+fn m_for_n_decimal(m: u64, sets: u64, price: Decimal, group: &[GroupLine], ctx: &KindCtx<'_>) -> Effect {
     let chosen = take(&runs(group, false), sets * m);
     let value: Decimal = chosen.iter().map(|(_, u, n)| *u * Decimal::from(*n)).sum();
     let Some(cost) = price.checked_mul(Decimal::from(sets)) else { return Effect::nothing("too many sets to price") };
@@ -80,7 +176,30 @@ pub(super) fn buy_get(
     if rewarded == 0 {
         return Effect::nothing("limit or stock reached");
     }
-    let chosen = take(&runs(group, choice == UnitChoice::Cheapest), rewarded);
+    let cheapest_first = choice == UnitChoice::Cheapest;
+    if at.is_none()
+        && let Some(effect) = free_units_minor(group, cheapest_first, rewarded, ctx.rules)
+    {
+        // The integer rule gives what the decimal rule gives (tests run in debug builds).
+        debug_assert_eq!(
+            effect,
+            rewarded_decimal(at, group, cheapest_first, rewarded, ctx),
+            "free units in minor units"
+        );
+        return effect;
+    }
+    rewarded_decimal(at, group, cheapest_first, rewarded, ctx)
+}
+
+/// `rewarded` units, chosen cheapest (or priciest) first, free or at `at`, in decimals.
+fn rewarded_decimal(
+    at: Option<&Value>,
+    group: &[GroupLine],
+    cheapest_first: bool,
+    rewarded: u64,
+    ctx: &KindCtx<'_>,
+) -> Effect {
+    let chosen = take(&runs(group, cheapest_first), rewarded);
     let off = |unit: Decimal| match at {
         None => unit,
         Some(Value::Percent(p)) => unit * (Decimal::ONE_HUNDRED - *p) / Decimal::ONE_HUNDRED,
@@ -93,4 +212,26 @@ pub(super) fn buy_get(
         return Effect::nothing("the rewarded units cost nothing already");
     }
     Effect { discounts, consumed: rewarded, ..Effect::default() }
+}
+
+/// `rewarded` units free, chosen cheapest (or priciest) first, in minor units: `None` when a unit
+/// price is not exact in them, for the decimal rule to decide.
+fn free_units_minor(group: &[GroupLine], cheapest_first: bool, rewarded: u64, rules: Rules) -> Option<Effect> {
+    let chosen = take_minor(&minor_runs(group, cheapest_first, rules)?, rewarded);
+    // Per group index, what its free units cost (a line is one run: at most one entry each).
+    let mut by_index: SmallVec<[i128; 4]> = smallvec::smallvec![0; group.len()];
+    for &(i, unit, n) in &chosen {
+        let slot = by_index.get_mut(i)?;
+        *slot = slot.checked_add(unit.checked_mul(i128::from(n))?)?;
+    }
+    let discounts = group
+        .iter()
+        .zip(by_index)
+        .filter(|(_, d)| *d != 0)
+        .map(|(g, d)| Some((g.line, decimal(d, rules)?)))
+        .collect::<Option<LineAmounts>>()?;
+    if discounts.is_empty() {
+        return Some(Effect::nothing("the rewarded units cost nothing already"));
+    }
+    Some(Effect { discounts, consumed: rewarded, ..Effect::default() })
 }
