@@ -39,6 +39,10 @@ pub struct ScopeIndex {
     attributes: Vec<AttrId>,
     /// Promotions whose scope requires no single value: checked on every line.
     unindexed: Vec<u32>,
+    /// Per promotion, whether its scope is exactly the value it is indexed by (`sku == "A"`,
+    /// `category in ["x", "y"]` and nothing else): a line it is a candidate for is in its scope,
+    /// with no condition left to check.
+    exact: Vec<bool>,
     /// Promotions that withdraw others before they start.
     pub(crate) withdrawing: Vec<u32>,
 }
@@ -63,6 +67,11 @@ impl ScopeIndex {
     pub fn new(ruleset: &CompiledRuleset) -> ScopeIndex {
         let mut index = ScopeIndex::default();
         let mut attributes = HashSet::new();
+        index.exact = ruleset
+            .promotions
+            .iter()
+            .map(|p| matches!(p.scope, Cond::Pred { .. }) && required(&p.scope).is_some())
+            .collect();
         for (i, p) in ruleset.promotions.iter().enumerate() {
             let i = i as u32;
             match required(&p.scope) {
@@ -81,6 +90,11 @@ impl ScopeIndex {
         index.attributes = attributes.into_iter().collect();
         index.attributes.sort_unstable();
         index
+    }
+
+    /// Whether promotion `i`'s scope holds on every line it is a [candidate](Self::candidates) for.
+    pub fn exact(&self, i: usize) -> bool {
+        self.exact.get(i).copied().unwrap_or(false)
     }
 
     /// Promotions that may match a line with `values` (a superset of those that do), ascending.

@@ -72,6 +72,12 @@ pub(crate) fn availability(
         for &i in &candidates {
             let i = i as usize;
             let Some(p) = r.promotions.get(i) else { continue };
+            // A scope that is its index entry holds on the lines the index gives it.
+            if prepared.index.exact(i) {
+                debug_assert_eq!(holds(&p.scope, values, &mut calls), Ok(true), "an exact index entry");
+                matches.push(key(i, l));
+                continue;
+            }
             match holds(&p.scope, values, &mut calls) {
                 Ok(true) => matches.push(key(i, l)),
                 Ok(false) => {}
