@@ -248,3 +248,41 @@ promotion "gift"  { level store scope all gift "G" worth 1.00 when spend 5.00 }
     // the 10.00 found), and the count is 2.
     assert_eq!(o.search.evaluated, 1);
 }
+
+/// Under parallel calculation the search's bound counts the promotions already chosen at what they
+/// give together, not at the sum of what each gives alone (spec/evaluation.md §5). Left without
+/// "sp", {five, four, two} give 11.00 alone but only 10.00 together (the line is clamped at zero):
+/// no more than the 10.00 found first, so that combination is not valued.
+#[test]
+fn parallel_search_bounds_what_is_chosen_by_its_value_together() {
+    let text = r#"
+settings { currency USD }
+promotion "sp"    { level item     scope sku == "A" price 1.00 }
+promotion "two"   { level item     scope sku == "A" discount 2.00 }
+promotion "five"  { level store    scope all discount 5.00 when spend 6.00 }
+promotion "four"  { level platform scope all discount 4.00 when spend 5.00 }
+"#;
+    let prepared = Prepared::new(promo::scenario::compile_text(text).unwrap());
+    let c = Cart {
+        currency: None,
+        lines: vec![Line {
+            id: "l1".into(),
+            sku: "A".into(),
+            unit_price: Decimal::new(1000, 2),
+            quantity: 1,
+            attributes: BTreeMap::new(),
+        }],
+        coupons: vec![],
+        choose: vec![],
+    };
+    let o = promo::runtime::price_prepared(&prepared, &c, &Customer::default(), &State::default(), 0).unwrap();
+    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
+    // 9.00 from the special price, the 5.00 cut to the 1.00 left, nothing left for the 4.00.
+    assert_eq!(applied, ["sp", "five"]);
+    assert_eq!(o.discount_total, Decimal::new(1000, 2));
+    assert_eq!(o.total, Decimal::ZERO);
+    assert!(o.search.complete);
+    // {sp, five, four} only; bounded by the sum of stand-alone gains (11.00 for {five, four,
+    // two}), the search would value that combination too, and the count would be 2.
+    assert_eq!(o.search.evaluated, 1);
+}

@@ -143,6 +143,7 @@ impl Pricing<'_> {
                 parallel,
                 monotone: parallel && raws.iter().all(|&(_, d)| d >= 0) && replays.iter().all(|r| r.gift_value >= 0),
                 left: &mut left,
+                chosen_value: (0, 0),
                 parts: Vec::new(),
                 best: None,
                 evaluated: 0,
@@ -407,19 +408,50 @@ struct Replay {
     gift_value: i128,
 }
 
-/// What is left of each line while a leaf is composed, in minor units.
-// INVARIANT: between leaves every slot holds its line's original amount.
+/// What is left of each line while a leaf is composed, in minor units; and, where adding a
+/// member never lowers a combination's value, the chosen members' discounts summed per line.
+// INVARIANT: between leaves every slot of `amounts` holds its line's original amount; between
+// components every slot of `sums` is zero.
 #[derive(Default)]
 struct Left {
     amounts: Vec<i128>,
     original: Vec<i128>,
     /// Lines changed by the leaf being composed, restored after it.
     touched: Vec<usize>,
+    /// Per line, the chosen members' discounts before clamping, summed.
+    sums: Vec<i128>,
 }
 
 impl Left {
     fn new(original: Vec<i128>) -> Left {
-        Left { amounts: original.clone(), original, touched: Vec::new() }
+        Left { amounts: original.clone(), sums: vec![0; original.len()], original, touched: Vec::new() }
+    }
+
+    /// Adds a member's discounts before clamping to the sums per line, and returns how much the
+    /// chosen members' discount grows by it.
+    ///
+    /// Exact where no discount is below zero: clamped in any order, a line's discounts then give
+    /// the smaller of its amount and their sum, so [`compose`](Self::compose) of the chosen
+    /// members is the sum over lines of `min(original, sum)` — kept here as members are chosen
+    /// instead of composed again at every leaf.
+    fn add(&mut self, raws: &[(usize, i128)]) -> i128 {
+        let mut grew = 0;
+        for &(l, d) in raws {
+            let (Some(sum), Some(&original)) = (self.sums.get_mut(l), self.original.get(l)) else { continue };
+            let before = (*sum).min(original).max(0);
+            *sum += d;
+            grew += (*sum).min(original).max(0) - before;
+        }
+        grew
+    }
+
+    /// Takes back what [`add`](Self::add) added.
+    fn remove(&mut self, raws: &[(usize, i128)]) {
+        for &(l, d) in raws {
+            if let Some(sum) = self.sums.get_mut(l) {
+                *sum -= d;
+            }
+        }
     }
 
     /// The value of promotions whose stand-alone discounts are `parts`, in the order
@@ -468,6 +500,8 @@ struct Search<'s, 'p> {
     /// the smaller of its amount and its discounts' sum, and gift values add up.
     monotone: bool,
     left: &'s mut Left,
+    /// Where `monotone`: the value of the chosen members, kept as they are chosen (`Left::add`).
+    chosen_value: Value,
     /// Scratch for a leaf's members in the order they are composed.
     parts: Vec<&'s Replay>,
     best: Option<(Value, Vec<usize>)>,
@@ -484,6 +518,18 @@ fn sub(a: Value, b: Value) -> Value {
 }
 
 impl Search<'_, '_> {
+    /// The value of the members at positions `chosen` composed afresh (parallel calculation).
+    fn composed(&mut self, chosen: &[usize]) -> Value {
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.clear();
+        parts.extend(chosen.iter().filter_map(|&pos| self.replays.get(pos)));
+        // The order `evaluate` applies them in: by stage, then by index.
+        parts.sort_unstable_by_key(|r| (r.stage, r.index));
+        let value = self.left.compose(parts.iter().copied(), self.raws);
+        self.parts = parts;
+        value
+    }
+
     /// The row of member `pos` in the clash matrix.
     fn row(&self, pos: usize) -> &[u64] {
         self.clash.get(pos * self.words..(pos + 1) * self.words).unwrap_or(&[])
@@ -528,7 +574,10 @@ impl Search<'_, '_> {
         // Upper bound: what is chosen plus every compatible undecided promotion, each at its
         // stand-alone gain (a promotion never gains more beside others than alone).
         // INVARIANT: every chosen position is below `k`.
-        let bound = add(gain, open);
+        // Where values only grow, what is chosen is counted at its value together, no more than
+        // the sum of its stand-alone gains (a line gives at most its amount), so the bound is
+        // tighter.
+        let bound = add(if self.monotone { self.chosen_value } else { gain }, open);
         if let Some((best, _)) = &self.best
             && bound <= *best
         {
@@ -539,14 +588,14 @@ impl Search<'_, '_> {
             let set = |members: &[usize]| -> Vec<usize> {
                 chosen.iter().filter_map(|&pos| members.get(pos).copied()).collect()
             };
-            if self.parallel {
-                let mut parts = std::mem::take(&mut self.parts);
-                parts.clear();
-                parts.extend(chosen.iter().filter_map(|&pos| self.replays.get(pos)));
-                // The order `evaluate` applies them in: by stage, then by index.
-                parts.sort_unstable_by_key(|r| (r.stage, r.index));
-                let value = self.left.compose(parts.iter().copied(), self.raws);
-                self.parts = parts;
+            if self.monotone {
+                let value = self.chosen_value;
+                debug_assert_eq!(value, self.composed(chosen), "the chosen members' value kept as they were chosen");
+                if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
+                    self.best = Some((value, set(self.members)));
+                }
+            } else if self.parallel {
+                let value = self.composed(chosen);
                 if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
                     self.best = Some((value, set(self.members)));
                 }
@@ -566,9 +615,19 @@ impl Search<'_, '_> {
         let rest = if compatible { sub(open, g) } else { open };
         if compatible {
             let (rest_chosen, blocks_any) = self.choose(blocked, chosen.len(), k, rest);
+            let before = self.chosen_value;
+            let replay = if self.monotone { self.replays.get(k) } else { None };
+            if let Some(r) = replay {
+                let raws = self.raws.get(r.raw.clone()).unwrap_or(&[]);
+                self.chosen_value = add(self.chosen_value, (self.left.add(raws), r.gift_value));
+            }
             chosen.push(k);
             self.visit(k + 1, chosen, add(gain, g), rest_chosen, blocked);
             chosen.pop();
+            if let Some(r) = replay {
+                self.left.remove(self.raws.get(r.raw.clone()).unwrap_or(&[]));
+                self.chosen_value = before;
+            }
             // Where adding a promotion never lowers a combination's value, leaving out one that
             // blocks nothing undecided cannot do better: every combination without it is matched
             // by the same with it, found first (and a tie does not replace the best).
