@@ -118,7 +118,7 @@ impl Pricing<'_> {
             replays.clear();
             raws.clear();
             if parallel {
-                for &Member { index: i, alone: e, gift_value, .. } in members {
+                for &Member { index: i, alone: e, gain: (_, gift_value), .. } in members {
                     let Some(p) = self.ruleset.promotions.get(i) else { continue };
                     let from = raws.len();
                     raws.extend(e.raw.iter().copied());
@@ -126,7 +126,8 @@ impl Pricing<'_> {
                         stage: stage(p),
                         index: i,
                         raw: from..raws.len(),
-                        gift_value: self.rules.minor(gift_value),
+                        // The gain's gift value is already in minor units.
+                        gift_value,
                     });
                 }
             }
@@ -177,7 +178,6 @@ impl Pricing<'_> {
                     index: i,
                     lines: a.lines(),
                     alone: e,
-                    gift_value: solo.gift_value,
                     gain: (e.discount_minor, self.rules.minor(solo.gift_value)),
                     traits,
                     forced: false,
@@ -377,8 +377,6 @@ struct Member<'e> {
     lines: &'e [usize],
     /// What it gives alone.
     alone: &'e PromotionResult,
-    /// The value of the gifts it gives alone.
-    gift_value: Decimal,
     /// Its stand-alone gain, in minor units.
     gain: Value,
     /// What deciding its conflicts reads.
