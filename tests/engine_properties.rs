@@ -211,19 +211,8 @@ fn a_component_wider_than_a_word_finds_the_best() {
     assert_eq!(o.switch_suggestions[0].saves, Decimal::new(8600, 2));
 }
 
-/// Under parallel calculation a promotion that conflicts with none still undecided is not also
-/// tried left out (spec/evaluation.md §5). Here the stand-alone gains overstate what they give
-/// together (the line is clamped at zero), so the bound alone cannot cut those branches: without
-/// the rule the search evaluates more combinations, and it chooses the same set either way.
-#[test]
-fn parallel_search_does_not_try_leaving_out_what_blocks_nothing() {
-    let text = r#"
-settings { currency USD }
-promotion "sp"    { level item  scope sku == "A" price 1.00 }
-promotion "two"   { level item  scope sku == "A" discount 2.00 }
-promotion "five"  { level store scope all discount 5.00 when spend 6.00 }
-promotion "gift"  { level store scope all gift "G" worth 1.00 when spend 5.00 }
-"#;
+/// The outcome of the ruleset `text` on a cart of one unit of SKU "A" at 10.00.
+fn price_one_line_of_a_at_ten(text: &str) -> promo::runtime::Outcome {
     let prepared = Prepared::new(promo::scenario::compile_text(text).unwrap());
     let c = Cart {
         currency: None,
@@ -237,7 +226,23 @@ promotion "gift"  { level store scope all gift "G" worth 1.00 when spend 5.00 }
         coupons: vec![],
         choose: vec![],
     };
-    let o = promo::runtime::price_prepared(&prepared, &c, &Customer::default(), &State::default(), 0).unwrap();
+    promo::runtime::price_prepared(&prepared, &c, &Customer::default(), &State::default(), 0).unwrap()
+}
+
+/// Under parallel calculation a promotion that conflicts with none still undecided is not also
+/// tried left out (spec/evaluation.md §5). Here the stand-alone gains overstate what they give
+/// together (the line is clamped at zero), so the bound alone cannot cut those branches: without
+/// the rule the search evaluates more combinations, and it chooses the same set either way.
+#[test]
+fn parallel_search_does_not_try_leaving_out_what_blocks_nothing() {
+    let text = r#"
+settings { currency USD }
+promotion "sp"    { level item  scope sku == "A" price 1.00 }
+promotion "two"   { level item  scope sku == "A" discount 2.00 }
+promotion "five"  { level store scope all discount 5.00 when spend 6.00 }
+promotion "gift"  { level store scope all gift "G" worth 1.00 when spend 5.00 }
+"#;
+    let o = price_one_line_of_a_at_ten(text);
     let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
     assert_eq!(applied, ["sp", "five"]);
     // 9.00 from the special price, then the 5.00 cut to the 1.00 left: the line costs 0.
@@ -262,20 +267,7 @@ promotion "two"   { level item     scope sku == "A" discount 2.00 }
 promotion "five"  { level store    scope all discount 5.00 when spend 6.00 }
 promotion "four"  { level platform scope all discount 4.00 when spend 5.00 }
 "#;
-    let prepared = Prepared::new(promo::scenario::compile_text(text).unwrap());
-    let c = Cart {
-        currency: None,
-        lines: vec![Line {
-            id: "l1".into(),
-            sku: "A".into(),
-            unit_price: Decimal::new(1000, 2),
-            quantity: 1,
-            attributes: BTreeMap::new(),
-        }],
-        coupons: vec![],
-        choose: vec![],
-    };
-    let o = promo::runtime::price_prepared(&prepared, &c, &Customer::default(), &State::default(), 0).unwrap();
+    let o = price_one_line_of_a_at_ten(text);
     let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
     // 9.00 from the special price, the 5.00 cut to the 1.00 left, nothing left for the 4.00.
     assert_eq!(applied, ["sp", "five"]);

@@ -311,23 +311,29 @@ pub(crate) fn bound(t: &Threshold) -> Decimal {
     }
 }
 
-/// Runs of equal units: (index in group, unit price, count). A group is a line or a few: inline.
-pub(crate) type Runs = SmallVec<[(usize, Decimal, u64); 4]>;
+/// Runs of equal units: (index in group, unit price, count), the price a decimal or (where the
+/// integer rules apply) minor units. A group is a line or a few: inline.
+pub(crate) type Runs<P = Decimal> = SmallVec<[(usize, P, u64); 4]>;
 
 /// Units of a group ordered for "cheapest"/"priciest" choices: (index in group, unit price),
 /// as runs of equal units, ordered by unit price then cart order.
 pub(crate) fn runs(group: &[GroupLine], cheapest_first: bool) -> Runs {
     let mut runs: Runs = group.iter().enumerate().map(|(i, g)| (i, g.unit(), g.qty)).collect();
+    order(&mut runs, cheapest_first);
+    runs
+}
+
+/// Orders runs by unit price (cheapest or priciest first), then cart order.
+pub(crate) fn order<P: Ord>(runs: &mut [(usize, P, u64)], cheapest_first: bool) {
     // Each run's index is its own: no two compare equal, so an unstable sort is deterministic.
     runs.sort_unstable_by(|a, b| {
         let by_price = if cheapest_first { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
         by_price.then(a.0.cmp(&b.0))
     });
-    runs
 }
 
 /// Takes `k` units from ordered runs: (index in group, unit price, count).
-pub(crate) fn take(runs: &[(usize, Decimal, u64)], mut k: u64) -> Runs {
+pub(crate) fn take<P: Copy>(runs: &[(usize, P, u64)], mut k: u64) -> Runs<P> {
     let mut out = Runs::new();
     for &(i, unit, count) in runs {
         if k == 0 {

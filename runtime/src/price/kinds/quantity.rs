@@ -8,7 +8,9 @@
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, Rules, runs, take};
+use super::{
+    Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, Rules, Runs, order, runs, take,
+};
 use crate::ir::{UnitChoice, Value};
 use crate::money::scaled;
 
@@ -36,13 +38,10 @@ fn short(have: u64, per_set: u64, gives: Gives) -> Effect {
     }
 }
 
-/// Runs of equal units in minor units: (index in group, unit price, count).
-type MinorRuns = SmallVec<[(usize, i128, u64); 4]>;
-
 /// [`runs`] in minor units, when every line's base is a whole number of minor units that divides
 /// evenly into its units (so each unit price is exact); `None` otherwise.
-fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option<MinorRuns> {
-    let mut runs = MinorRuns::with_capacity(group.len());
+fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option<Runs<i128>> {
+    let mut runs = Runs::with_capacity(group.len());
     for (i, g) in group.iter().enumerate() {
         let base = scaled(g.base, rules.minor_units)?;
         let unit = match g.qty {
@@ -57,26 +56,8 @@ fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option
         };
         runs.push((i, unit, g.qty));
     }
-    // Each run's index is its own: no two compare equal, so an unstable sort is deterministic.
-    runs.sort_unstable_by(|a, b| {
-        let by_price = if cheapest_first { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
-        by_price.then(a.0.cmp(&b.0))
-    });
+    order(&mut runs, cheapest_first);
     Some(runs)
-}
-
-/// [`take`] of minor-unit runs.
-fn take_minor(runs: &[(usize, i128, u64)], mut k: u64) -> MinorRuns {
-    let mut out = MinorRuns::new();
-    for &(i, unit, count) in runs {
-        if k == 0 {
-            break;
-        }
-        let n = count.min(k);
-        out.push((i, unit, n));
-        k -= n;
-    }
-    out
 }
 
 /// An amount in minor units as a decimal.
@@ -87,7 +68,7 @@ fn decimal(minor: i128, rules: Rules) -> Option<Decimal> {
 /// The `sets` sets of `m` priciest units at `price` a set, in minor units: `None` when a value is
 /// not exact in them (or does not fit), for the decimal rule to decide.
 fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: Rules) -> Option<Effect> {
-    let chosen = take_minor(&minor_runs(group, false, rules)?, sets.checked_mul(m)?);
+    let chosen = take(&minor_runs(group, false, rules)?, sets.checked_mul(m)?);
     // A few lines share the discount on the stack; more take the decimal rule.
     if chosen.len() > 8 {
         return None;
@@ -217,7 +198,7 @@ fn rewarded_decimal(
 /// `rewarded` units free, chosen cheapest (or priciest) first, in minor units: `None` when a unit
 /// price is not exact in them, for the decimal rule to decide.
 fn free_units_minor(group: &[GroupLine], cheapest_first: bool, rewarded: u64, rules: Rules) -> Option<Effect> {
-    let chosen = take_minor(&minor_runs(group, cheapest_first, rules)?, rewarded);
+    let chosen = take(&minor_runs(group, cheapest_first, rules)?, rewarded);
     // Per group index, what its free units cost (a line is one run: at most one entry each).
     let mut by_index: SmallVec<[i128; 4]> = smallvec::smallvec![0; group.len()];
     for &(i, unit, n) in &chosen {
