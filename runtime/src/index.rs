@@ -67,14 +67,13 @@ impl ScopeIndex {
     pub fn new(ruleset: &CompiledRuleset) -> ScopeIndex {
         let mut index = ScopeIndex::default();
         let mut attributes = HashSet::new();
-        index.exact = ruleset
-            .promotions
-            .iter()
-            .map(|p| matches!(p.scope, Cond::Pred { .. }) && required(&p.scope).is_some())
-            .collect();
+        index.exact = Vec::with_capacity(ruleset.promotions.len());
         for (i, p) in ruleset.promotions.iter().enumerate() {
             let i = i as u32;
-            match required(&p.scope) {
+            let indexed = required(&p.scope);
+            // Indexed by its only predicate: the index's answer is the scope's.
+            index.exact.push(indexed.is_some() && matches!(p.scope, Cond::Pred { .. }));
+            match indexed {
                 Some((attr, values)) => {
                     attributes.insert(attr);
                     for v in values {

@@ -28,6 +28,8 @@ fn note(e: &Effect) -> SmolStr {
 }
 
 /// `parts` one after another, in one allocation: the outcome writes a trace line per discount.
+/// The standard library's `concat` does the same through its generic join, which measured 40 %
+/// slower here (README, Speed).
 fn joined(parts: &[&str]) -> String {
     let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for part in parts {

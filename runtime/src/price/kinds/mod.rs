@@ -121,11 +121,12 @@ impl Rules {
             *w = exact(g.base)?;
         }
         crate::allocate::split(units, ws, shares)?;
-        group
-            .iter()
-            .zip(shares.iter())
-            .map(|(g, &s)| Decimal::try_from_i128_with_scale(s, self.minor_units).ok().map(|d| (g.line, d)))
-            .collect()
+        group.iter().zip(shares.iter()).map(|(g, &s)| Some((g.line, self.decimal(s)?))).collect()
+    }
+
+    /// An amount in minor units as a decimal; `None` when it does not fit one.
+    pub fn decimal(&self, minor: i128) -> Option<Decimal> {
+        Decimal::try_from_i128_with_scale(minor, self.minor_units).ok()
     }
 }
 

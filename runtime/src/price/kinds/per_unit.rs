@@ -89,7 +89,7 @@ fn each_unit(
         effect.consumed += units;
         let d = line
             .and_then(|((e, base), qty)| e.off(base, qty, i128::from(units), rules))
-            .and_then(|minor| Decimal::try_from_i128_with_scale(minor, rules.minor_units).ok())
+            .and_then(|minor| rules.decimal(minor))
             .unwrap_or_else(|| rules.round(per_unit(g.unit()) * Decimal::from(units)));
         if !d.is_zero() {
             effect.discounts.push((g.line, d));

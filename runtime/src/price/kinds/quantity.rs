@@ -60,28 +60,13 @@ fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option
     Some(runs)
 }
 
-/// An amount in minor units as a decimal.
-fn decimal(minor: i128, rules: Rules) -> Option<Decimal> {
-    Decimal::try_from_i128_with_scale(minor, rules.minor_units).ok()
-}
-
 /// The `sets` sets of `m` priciest units at `price` a set, in minor units: `None` when a value is
 /// not exact in them (or does not fit), for the decimal rule to decide.
 fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: Rules) -> Option<Effect> {
     let chosen = take(&minor_runs(group, false, rules)?, sets.checked_mul(m)?);
-    // A few lines share the discount on the stack; more take the decimal rule.
-    if chosen.len() > 8 {
-        return None;
-    }
-    let (mut ws, mut shares) = ([0i128; 8], [0i128; 8]);
-    let (ws, shares) = (ws.get_mut(..chosen.len())?, shares.get_mut(..chosen.len())?);
     let mut value = 0i128;
-    for (w, &(_, unit, n)) in ws.iter_mut().zip(&chosen) {
-        *w = unit.checked_mul(i128::from(n))?;
-        if *w < 0 {
-            return None;
-        }
-        value = value.checked_add(*w)?;
+    for &(_, unit, n) in &chosen {
+        value = value.checked_add(unit.checked_mul(i128::from(n))?)?;
     }
     let cost = scaled(price, rules.minor_units)?.checked_mul(i128::from(sets))?;
     // Exact in minor units: the decimal rule's rounding changes nothing.
@@ -89,12 +74,14 @@ fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: 
     if total_off <= 0 {
         return Some(Effect::nothing("the multi-buy price is not lower"));
     }
-    crate::allocate::split(total_off, ws, shares)?;
-    let discounts = chosen
+    // The sets' units share the discount by what they cost, as the decimal rule shares it.
+    let lines: SmallVec<[GroupLine; 4]> = chosen
         .iter()
-        .zip(shares.iter())
-        .map(|(&(i, _, _), &s)| Some((group.get(i)?.line, decimal(s, rules)?)))
-        .collect::<Option<LineAmounts>>()?;
+        .map(|&(i, unit, n)| {
+            Some(GroupLine { line: group.get(i)?.line, qty: n, base: rules.decimal(unit.checked_mul(i128::from(n))?)? })
+        })
+        .collect::<Option<_>>()?;
+    let discounts = rules.allocate(rules.decimal(total_off)?, &lines);
     Some(Effect { discounts, consumed: sets * m, ..Effect::default() })
 }
 
@@ -209,7 +196,7 @@ fn free_units_minor(group: &[GroupLine], cheapest_first: bool, rewarded: u64, ru
         .iter()
         .zip(by_index)
         .filter(|(_, d)| *d != 0)
-        .map(|(g, d)| Some((g.line, decimal(d, rules)?)))
+        .map(|(g, d)| Some((g.line, rules.decimal(d)?)))
         .collect::<Option<LineAmounts>>()?;
     if discounts.is_empty() {
         return Some(Effect::nothing("the rewarded units cost nothing already"));
