@@ -88,8 +88,12 @@ pub(crate) fn availability(
             }
         }
     }
-    // Each promotion with the lines in its scope, both ascending: one sort of integers, no map.
-    matches.sort_unstable();
+    // Each promotion with the lines in its scope, both ascending: the matches were found line by
+    // line, so a stable sort by promotion alone leaves each promotion's lines ascending. A radix
+    // sort does that in a pass or two over the matches, one per byte of the promotion indices
+    // that differs (a comparison sort cost five times more on a 200-line cart).
+    radsort::sort_by_key(&mut matches, |&m| (m >> 32) as u32);
+    debug_assert!(matches.is_sorted(), "matches by promotion, then line");
     let promotion = |m: &u64| (m >> 32) as usize;
     // Sized for the case where every match is its own promotion's: never grown.
     let mut scopes: Vec<(usize, ScopeLines)> = Vec::with_capacity(matches.len());

@@ -5,6 +5,7 @@ mod available;
 mod evaluate;
 mod kinds;
 pub mod outcome;
+mod per_line;
 mod report;
 mod search;
 mod stacking;
@@ -20,6 +21,7 @@ use crate::input::{Cart, Customer, State};
 use crate::ir::CompiledRuleset;
 use available::Availability;
 use kinds::Rules;
+use per_line::PerLine;
 
 impl Pricing<'_> {
     /// The merchant of line `l`, if its attributes name one.
@@ -48,7 +50,7 @@ pub(crate) struct Pricing<'a> {
     /// What deciding a conflict reads of each promotion in `relevant`, parallel to it.
     traits: Vec<stacking::Traits>,
     /// Per line, the positions in `relevant` of the promotions whose scope holds on it.
-    by_line: Vec<Vec<usize>>,
+    by_line: PerLine<usize>,
     /// Original line amounts.
     original: Vec<Decimal>,
     /// The same in minor units, as evaluations clamp and the search compares.
@@ -142,21 +144,10 @@ impl<'a> Pricing<'a> {
             }
         }
         let (relevant, available) = available::availability(prepared, &bound, state, at);
-        // Each line's list sized first: one allocation per line, none grown.
-        let mut counts = vec![0usize; cart.lines.len()];
-        for &l in available.iter().flat_map(|a| &a.in_scope) {
-            if let Some(n) = counts.get_mut(l) {
-                *n += 1;
-            }
-        }
-        let mut by_line: Vec<Vec<usize>> = counts.into_iter().map(Vec::with_capacity).collect();
-        for (k, a) in available.iter().enumerate() {
-            for &l in &a.in_scope {
-                if let Some(list) = by_line.get_mut(l) {
-                    list.push(k);
-                }
-            }
-        }
+        let by_line = PerLine::build(
+            cart.lines.len(),
+            available.iter().enumerate().flat_map(|(k, a)| a.in_scope.iter().map(move |&l| (l, k))),
+        );
         let rules = Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding };
         let original = bound.take_amounts();
         let original_minor = original.iter().map(|&d| rules.minor(d)).collect();

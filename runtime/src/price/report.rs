@@ -12,6 +12,7 @@ use super::available::Availability;
 use super::evaluate::{Evaluation, GroupLines, PromotionResult, Solo};
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
+use super::per_line::PerLine;
 use super::search::Alone;
 use super::stacking::{Traits, conflicts_by, stage};
 use crate::cond::holds;
@@ -127,14 +128,10 @@ impl Pricing<'_> {
         }
         let subtotal: Decimal = self.original.iter().sum();
         // Per line: (promotion index, discount), in stage order — built once.
-        let mut per_line: Vec<Vec<(usize, Decimal)>> = vec![Vec::new(); self.cart.lines.len()];
-        for r in &eval.results {
-            for &(l, d) in &r.lines {
-                if let Some(list) = per_line.get_mut(l) {
-                    list.push((r.index, d));
-                }
-            }
-        }
+        let per_line = PerLine::build(
+            self.cart.lines.len(),
+            eval.results.iter().flat_map(|r| r.lines.iter().map(move |&(l, d)| (l, (r.index, d)))),
+        );
         // INVARIANT: `choice.set` is ascending (the search sorts it).
         // By position in `relevant`: whether it is chosen (the lines' lists hold positions).
         // Both ascending: read in step, without a search.
@@ -178,7 +175,7 @@ impl Pricing<'_> {
         let mut lines = Vec::with_capacity(self.cart.lines.len());
         let zero = self.fix(Decimal::ZERO);
         for (l, line) in self.cart.lines.iter().enumerate() {
-            let applied = per_line.get(l).map_or(&[][..], Vec::as_slice);
+            let applied = per_line.get(l);
             let line_price = self.fix(self.original.get(l).copied().unwrap_or(Decimal::ZERO));
             let unit_price = self.fix(line.unit_price);
             // An untouched line sells at its unit price (already in the minor unit: binding checks it).
@@ -291,7 +288,7 @@ impl Pricing<'_> {
 
     /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
     fn candidates(&self, l: usize, c: &Context<'_>, memo: &mut Memo) -> Vec<Candidate> {
-        let on_line = self.by_line.get(l).map_or(&[][..], Vec::as_slice);
+        let on_line = self.by_line.get(l);
         let mut out = Vec::with_capacity(on_line.len());
         for &k in on_line {
             let (Some(&i), Some(a)) = (self.relevant.get(k), self.available.get(k)) else { continue };
@@ -373,7 +370,7 @@ impl Pricing<'_> {
         // be read up to the lowest found so far.
         let mut first: Option<usize> = None;
         for &l in a.lines() {
-            for &k in self.by_line.get(l).map_or(&[][..], Vec::as_slice) {
+            for &k in self.by_line.get(l) {
                 if first.is_some_and(|f| k >= f) {
                     break;
                 }
@@ -398,7 +395,7 @@ impl Pricing<'_> {
                 if !seen_lines.insert(l) {
                     continue;
                 }
-                for &k in self.by_line.get(l).map_or(&[][..], Vec::as_slice) {
+                for &k in self.by_line.get(l) {
                     if let Some(&q) = self.relevant.get(k)
                         && c.chosen_at.get(k).copied().unwrap_or(false)
                         && !component.contains(&q)
@@ -464,7 +461,7 @@ impl Pricing<'_> {
     fn flags(
         &self,
         lines: &[LineOutcome],
-        per_line: &[Vec<(usize, Decimal)>],
+        per_line: &PerLine<(usize, Decimal)>,
         total: Decimal,
         subtotal: Decimal,
     ) -> Vec<Flag> {
@@ -482,7 +479,7 @@ impl Pricing<'_> {
                     floors.push(f.bound);
                 }
             }
-            for &(i, _) in per_line.get(l).map_or(&[][..], Vec::as_slice) {
+            for &(i, _) in per_line.get(l) {
                 if let Some(f) = self.ruleset.promotions.get(i).and_then(|p| p.floor) {
                     floors.push(f);
                 }

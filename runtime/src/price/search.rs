@@ -79,7 +79,7 @@ impl Pricing<'_> {
                 forced_ok.push(f);
             }
         }
-        let Some(Components { order, bounds }) = components(&useful, self.by_line.len()) else {
+        let Some(Components { order, bounds }) = components(&useful, self.by_line.lines()) else {
             // No two share a line: each is alone in its component, and chosen (what the search
             // below finds for a component of one).
             let set: Vec<usize> = useful.iter().map(|m| m.index).collect();
@@ -91,7 +91,7 @@ impl Pricing<'_> {
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
         // Scratch reused by every component.
         let mut left = Left::default();
-        let mut rows = ClashRows::new(self.by_line.len());
+        let mut rows = ClashRows::new(self.by_line.lines());
         let (mut ids, mut gains, mut replays, mut raws, mut blocked, mut chosen) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (start, end) in bounds {
