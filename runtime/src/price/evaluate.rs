@@ -254,20 +254,18 @@ impl Pricing<'_> {
     /// set but not its `lines` (nothing reads a stand-alone result's lines; when the promotion is
     /// chosen, [`evaluate_chosen`](Self::evaluate_chosen) clamps it again and sets them).
     /// `a` is its availability (the caller holds it: no look-up).
-    pub(crate) fn evaluate_alone(&self, i: usize, a: &Availability) -> Solo {
-        let mut scratch = self.scratch.borrow_mut();
-        let Scratch { net, snapshot, group } = &mut *scratch;
+    pub(crate) fn evaluate_alone(&self, i: usize, a: &Availability, solo: &mut Solo) {
+        let scratch = &mut *self.scratch.borrow_mut();
         // `snapshot` is clear: the original amounts, whatever the calculation.
-        let result = self.apply_promotion(i, Some(a), snapshot, net, group, Lines::Summed);
-        net.clear();
-        let gift_value = gift_value(&result);
-        Solo { result: Some(result), gift_value }
+        let result = solo.result.insert(PromotionResult::default());
+        self.apply_promotion(i, Some(a), scratch, Lines::Summed, result);
+        scratch.net.clear();
+        solo.gift_value = gift_value(result);
     }
 
     /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
     pub(crate) fn evaluate(&self, set: &[usize]) -> Evaluation {
-        let mut scratch = self.scratch.borrow_mut();
-        let Scratch { net, snapshot, group } = &mut *scratch;
+        let scratch = &mut *self.scratch.borrow_mut();
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
         // In stage order, then source order.
         let ordered = self.in_stage_order(set);
@@ -279,30 +277,33 @@ impl Pricing<'_> {
                 // Parallel: every stage sees the original amounts; progressive: what earlier
                 // stages left.
                 if progressive {
-                    snapshot.copy_from(net);
+                    scratch.snapshot.copy_from(&scratch.net);
                 }
             }
-            let result = self.apply_promotion(i, self.avail(i), snapshot, net, group, Lines::Kept);
+            let mut result = PromotionResult::default();
+            self.apply_promotion(i, self.avail(i), scratch, Lines::Kept, &mut result);
             eval.push(result);
         }
-        net.clear();
-        snapshot.clear();
+        scratch.net.clear();
+        scratch.snapshot.clear();
         eval
     }
 
-    /// What promotion `i`, with availability `a` (none: it gives nothing), gives on `base`,
-    /// clamped to what is left in `net`.
+    /// What promotion `i`, with availability `a` (none: it gives nothing), gives on what the
+    /// scratch's `snapshot` holds, clamped to what is left in its `net`, written into `result`
+    /// (empty: `Default`). Written in place rather than returned: a result is large, and every
+    /// stand-alone evaluation's stays where the search and the report read it.
     fn apply_promotion(
         &self,
         i: usize,
         a: Option<&Availability>,
-        base: &Amounts,
-        net: &mut Amounts,
-        group: &mut Vec<GroupLine>,
+        scratch: &mut Scratch,
         lines: Lines,
-    ) -> PromotionResult {
-        let mut result = PromotionResult { index: i, ..PromotionResult::default() };
-        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), a) else { return result };
+        result: &mut PromotionResult,
+    ) {
+        let Scratch { net, snapshot: base, group } = scratch;
+        result.index = i;
+        let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), a) else { return };
         let ctx =
             KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
         // The groups are the same for every benefit: found once, moved into the last one's results.
@@ -341,8 +342,7 @@ impl Pricing<'_> {
             }
         }
         result.raw = raw;
-        self.clamp(&mut result, net, lines);
-        result
+        self.clamp(result, net, lines);
     }
 
     /// Cuts each of `result`'s discounts before clamping (`raw`) to what is left of its line in
@@ -384,23 +384,27 @@ impl Pricing<'_> {
         if self.ruleset.settings.calculation != Calculation::Parallel {
             return self.evaluate(set);
         }
-        let mut scratch = self.scratch.borrow_mut();
-        let Scratch { net, snapshot, group } = &mut *scratch;
+        let mut guard = self.scratch.borrow_mut();
+        let scratch = &mut *guard;
         let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
         for (_, i) in self.in_stage_order(set) {
             let result = match self.relevant.binary_search(&i).ok().and_then(|k| alone.take(k)) {
                 Some(mut result) => {
-                    self.clamp(&mut result, net, Lines::Kept);
+                    self.clamp(&mut result, &mut scratch.net, Lines::Kept);
                     result
                 }
                 // INVARIANT: the search chooses only promotions evaluated alone; were one not,
                 // evaluating it here gives the same (`snapshot` is clear: the original amounts).
-                None => self.apply_promotion(i, self.avail(i), snapshot, net, group, Lines::Kept),
+                None => {
+                    let mut result = PromotionResult::default();
+                    self.apply_promotion(i, self.avail(i), scratch, Lines::Kept, &mut result);
+                    result
+                }
             };
             eval.push(result);
         }
-        net.clear();
-        drop(scratch);
+        scratch.net.clear();
+        drop(guard);
         // The reuse is exact: every test that prices a cart checks it against a fresh evaluation.
         debug_assert_eq!(eval, self.evaluate(set), "the chosen set evaluated from its parts");
         eval

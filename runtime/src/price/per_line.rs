@@ -20,12 +20,14 @@ impl<T: Copy + Default> PerLine<T> {
         I: Iterator<Item = (usize, T)> + Clone,
     {
         // Each line's count, stored one place up so that a running sum makes them starts.
+        // Read by `for_each` (internal iteration): a flattened iterator runs its inner loops
+        // directly, where stepping it one entry at a time re-checks its state on every entry.
         let mut starts = vec![0usize; lines + 1];
-        for (l, _) in entries.clone() {
+        entries.clone().for_each(|(l, _)| {
             if let Some(count) = starts.get_mut(l + 1).filter(|_| l < lines) {
                 *count += 1;
             }
-        }
+        });
         for k in 1..starts.len() {
             let before = starts.get(k - 1).copied().unwrap_or(0);
             if let Some(start) = starts.get_mut(k) {
@@ -35,14 +37,14 @@ impl<T: Copy + Default> PerLine<T> {
         let mut items = vec![T::default(); starts.last().copied().unwrap_or(0)];
         // Where the next item of each line goes.
         let mut next = starts.clone();
-        for (l, item) in entries {
+        entries.for_each(|(l, item)| {
             if let Some(at) = next.get_mut(l).filter(|_| l < lines)
                 && let Some(slot) = items.get_mut(*at)
             {
                 *slot = item;
                 *at += 1;
             }
-        }
+        });
         PerLine { starts, items }
     }
 }

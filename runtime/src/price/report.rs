@@ -1,8 +1,6 @@
 //! From the chosen combination to the [`Outcome`]: lines with their candidates and allocations,
 //! discounts, gifts, add-ons, presale deposits, hints, switch suggestions, risk flags, trace.
 
-use std::borrow::Cow;
-
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smol_str::{SmolStr, SmolStrBuilder, format_smolstr};
@@ -21,11 +19,7 @@ use crate::money::Fixed;
 
 /// Why `e` gave a line nothing, in words.
 fn note(e: &Effect) -> SmolStr {
-    match e.note.map(|n| n.words()) {
-        None => SmolStr::new_static("gives this line nothing"),
-        Some(Cow::Borrowed(text)) => SmolStr::new_static(text),
-        Some(Cow::Owned(text)) => text.into(),
-    }
+    e.note.map_or(SmolStr::new_static("gives this line nothing"), |n| n.words())
 }
 
 /// `parts` one after another, in one allocation: the outcome writes a trace line per discount.
@@ -88,13 +82,15 @@ impl Pricing<'_> {
 
     pub(super) fn outcome(&self, at: i64) -> Outcome {
         let _ = at;
-        let mut alone = Alone(
-            self.relevant
-                .iter()
-                .zip(&self.available)
-                .map(|(&i, a)| if a.unavailable.is_none() { self.evaluate_alone(i, a) } else { Solo::default() })
-                .collect(),
-        );
+        // Each available promotion evaluated alone, its result written where it stays.
+        let mut solos: Vec<Solo> = Vec::with_capacity(self.relevant.len());
+        solos.resize_with(self.relevant.len(), Solo::default);
+        for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&mut solos) {
+            if a.unavailable.is_none() {
+                self.evaluate_alone(i, a, solo);
+            }
+        }
+        let mut alone = Alone(solos);
         let forced: Vec<usize> =
             self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
         let choice = self.best(&forced, &alone);

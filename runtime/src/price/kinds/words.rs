@@ -2,9 +2,9 @@
 //! as data while evaluations run (a search evaluates promotions thousands of times) and put into
 //! words only when the outcome shows them.
 
-use std::borrow::Cow;
-
 use rust_decimal::Decimal;
+
+use smol_str::{SmolStr, SmolStrBuilder};
 
 use crate::ir::{CompiledRuleset, SymbolId};
 
@@ -26,30 +26,30 @@ impl From<&'static str> for Note {
 }
 
 impl Note {
-    /// In words.
-    pub fn words(&self) -> Cow<'static, str> {
+    /// In words: inline, without an allocation, up to 23 bytes (a count of units always is).
+    pub fn words(&self) -> SmolStr {
         match *self {
-            Note::Text(text) => Cow::Borrowed(text),
-            Note::Units { have, of } => Cow::Owned(out_of("", have, of, " units")),
-            Note::Members { have, of } => Cow::Owned(out_of("the group has ", have, of, " members")),
+            Note::Text(text) => SmolStr::new_static(text),
+            Note::Units { have, of } => out_of("", have, of, " units"),
+            Note::Members { have, of } => out_of("the group has ", have, of, " members"),
         }
     }
 }
 
 /// `{before}{have} of {of}{after}`, written without the formatting machinery: a cart's outcome
 /// writes one for every group short of a set.
-fn out_of(before: &str, have: u64, of: u64, after: &str) -> String {
-    let mut text = String::with_capacity(before.len() + after.len() + 44);
+fn out_of(before: &str, have: u64, of: u64, after: &str) -> SmolStr {
+    let mut text = SmolStrBuilder::new();
     text.push_str(before);
     push_count(&mut text, have);
     text.push_str(" of ");
     push_count(&mut text, of);
     text.push_str(after);
-    text
+    text.finish()
 }
 
 /// Appends `n` in decimal digits.
-fn push_count(text: &mut String, mut n: u64) {
+fn push_count(text: &mut SmolStrBuilder, mut n: u64) {
     let mut digits = [b'0'; 20];
     let mut at = digits.len();
     loop {
