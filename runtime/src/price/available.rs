@@ -22,24 +22,33 @@ pub(crate) type ScopeLines = smallvec::SmallVec<[usize; 2]>;
 const RADIX_SORT_FROM: usize = 256;
 
 /// One promotion's availability for a cart.
+// Kept small (a pricing builds one per matching promotion, and copies it once): what few
+// promotions have is boxed, absent for the rest.
 #[derive(Debug, Clone)]
 pub(crate) struct Availability {
     /// Why it is not available; `None` when it is.
     pub unavailable: Option<SmolStr>,
     /// Lines in its scope (most promotions match a line or two of a cart: inline).
     pub in_scope: ScopeLines,
-    /// Lines in scope where another promotion withdraws it, with that promotion's index.
-    pub withdrawn: Vec<(usize, usize)>,
-    /// Lines it may apply to, when they are not all of `in_scope` (see [`lines`](Self::lines)).
-    fewer_lines: Option<Vec<usize>>,
+    /// Withdrawal on some of its lines, or a failed extension call.
+    rare: Option<Box<Rare>>,
     /// Units or uses it may still give.
     pub allowance: Allowance,
     /// Money it may still give.
     pub budget: Option<Decimal>,
     /// Group-buy members, this customer included.
     pub group_members: u64,
+}
+
+/// What few promotions' availability has.
+#[derive(Debug, Clone, Default)]
+struct Rare {
+    /// Lines in scope where another promotion withdraws it, with that promotion's index.
+    withdrawn: Vec<(usize, usize)>,
+    /// The lines in scope not withdrawn, when some are.
+    fewer_lines: Option<Vec<usize>>,
     /// The extension call that failed in its scope or eligibility (it is then unavailable).
-    pub extension_failure: Option<CallError>,
+    extension_failure: Option<CallError>,
 }
 
 fn when(at: i64) -> String {
@@ -49,7 +58,20 @@ fn when(at: i64) -> String {
 impl Availability {
     /// Lines it may apply to: in scope, not withdrawn (none when unavailable), ascending.
     pub fn lines(&self) -> &[usize] {
-        self.fewer_lines.as_deref().unwrap_or(&self.in_scope)
+        if self.unavailable.is_some() {
+            return &[];
+        }
+        self.rare.as_ref().and_then(|r| r.fewer_lines.as_deref()).unwrap_or(&self.in_scope)
+    }
+
+    /// Lines in scope where another promotion withdraws it, with that promotion's index.
+    pub fn withdrawn(&self) -> &[(usize, usize)] {
+        self.rare.as_ref().map_or(&[], |r| &r.withdrawn)
+    }
+
+    /// The extension call that failed in its scope or eligibility (it is then unavailable).
+    pub fn extension_failure(&self) -> Option<&CallError> {
+        self.rare.as_ref().and_then(|r| r.extension_failure.as_ref())
     }
 }
 
@@ -182,13 +204,10 @@ pub(crate) fn availability(
         .or_else(|| (stock_left == Some(0)).then(|| SmolStr::new_static("stock exhausted: withdrawn")))
         .or_else(|| budget.filter(|b| *b <= Decimal::ZERO).map(|_| SmolStr::new_static("budget exhausted: withdrawn")));
         // Most promotions may apply to every line in their scope: those keep no second list.
-        let fewer_lines = if unavailable.is_some() {
-            Some(Vec::new())
-        } else if withdrawn.is_empty() {
-            None
-        } else {
-            Some(in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect())
-        };
+        let fewer_lines = (!withdrawn.is_empty())
+            .then(|| in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect());
+        let rare = (!withdrawn.is_empty() || extension_failure.is_some())
+            .then(|| Box::new(Rare { withdrawn, fewer_lines, extension_failure }));
         let left = match (limit_left, stock_left) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -197,12 +216,10 @@ pub(crate) fn availability(
         available.push(Availability {
             unavailable,
             in_scope,
-            withdrawn,
-            fewer_lines,
+            rare,
             allowance: Allowance { left },
             budget,
             group_members: state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1,
-            extension_failure,
         });
     }
     (relevant, available)

@@ -101,7 +101,7 @@ impl Pricing<'_> {
         // A line for each chosen promotion's discount or gift, usually.
         let mut trace = Vec::with_capacity(choice.set.len() + 2);
         for (&i, a) in self.relevant.iter().zip(&self.available) {
-            if let Some(e) = &a.extension_failure {
+            if let Some(e) = a.extension_failure() {
                 trace.push(format!("`{}`: {e}; the promotion is not applied", self.name(i)));
             }
         }
@@ -291,7 +291,7 @@ impl Pricing<'_> {
             let promotion = self.name(i);
             let (applied, reason) = if let Some(why) = &a.unavailable {
                 (false, why.clone())
-            } else if let Some((_, q)) = a.withdrawn.iter().find(|(line, _)| *line == l) {
+            } else if let Some((_, q)) = a.withdrawn().iter().find(|(line, _)| *line == l) {
                 (
                     false,
                     format_smolstr!(
@@ -432,7 +432,7 @@ impl Pricing<'_> {
             let best: Option<&Miss> = r
                 .groups
                 .iter()
-                .filter_map(|(_, e)| e.miss.as_ref())
+                .filter_map(|(_, e)| e.miss.as_deref())
                 .filter(|m| m.missing > Decimal::ZERO)
                 .min_by(|a, b| a.missing.cmp(&b.missing));
             if let Some(m) = best {

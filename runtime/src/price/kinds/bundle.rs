@@ -25,7 +25,12 @@ pub(super) fn bundle(
     if complete == 0 || complete == u64::MAX {
         return Effect {
             note: Some("the cart does not hold a complete bundle".into()),
-            miss: Some(Miss { missing: Decimal::ONE, money: false, noun: Noun::Item, gives: Gives::Bundle(price) }),
+            miss: Some(Box::new(Miss {
+                missing: Decimal::ONE,
+                money: false,
+                noun: Noun::Item,
+                gives: Gives::Bundle(price),
+            })),
             ..Effect::default()
         };
     }

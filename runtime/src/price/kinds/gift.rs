@@ -12,7 +12,12 @@ fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: Gives) -> Option<Eff
     let need = bound(t);
     (have < need).then(|| Effect {
         note: Some("the threshold is not reached".into()),
-        miss: Some(Miss { missing: need - have, money: t.kind == ThresholdKind::Spend, noun: Noun::Item, gives }),
+        miss: Some(Box::new(Miss {
+            missing: need - have,
+            money: t.kind == ThresholdKind::Spend,
+            noun: Noun::Item,
+            gives,
+        })),
         ..Effect::default()
     })
 }

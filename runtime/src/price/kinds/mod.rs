@@ -214,8 +214,9 @@ pub(crate) struct Effect {
     pub extras: Option<Box<Extras>>,
     /// Units or uses consumed.
     pub consumed: u64,
-    /// What the group has not reached (nothing given) or the next tier (something given).
-    pub miss: Option<Miss>,
+    /// What the group has not reached (nothing given) or the next tier (something given): boxed,
+    /// as most groups have none and every evaluation moves an effect.
+    pub miss: Option<Box<Miss>>,
     /// Why nothing was given, when nothing was.
     pub note: Option<Note>,
 }

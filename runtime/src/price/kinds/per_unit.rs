@@ -160,12 +160,12 @@ pub(super) fn group_buy(
         let missing = size - ctx.group_members;
         return Effect {
             note: Some(Note::Members { have: ctx.group_members, of: size }),
-            miss: Some(Miss {
+            miss: Some(Box::new(Miss {
                 missing: Decimal::from(missing),
                 money: false,
                 noun: Noun::Member,
                 gives: Gives::GroupPrice(price),
-            }),
+            })),
             ..Effect::default()
         };
     }

@@ -33,7 +33,7 @@ fn per_line(group: &[GroupLine], amounts: SmallVec<[(usize, Decimal); 4]>, ctx: 
 fn short(have: u64, per_set: u64, gives: Gives) -> Effect {
     Effect {
         note: Some(Note::Units { have, of: per_set }),
-        miss: Some(Miss { missing: Decimal::from(per_set - have), money: false, noun: Noun::Item, gives }),
+        miss: Some(Box::new(Miss { missing: Decimal::from(per_set - have), money: false, noun: Noun::Item, gives })),
         ..Effect::default()
     }
 }

@@ -27,12 +27,12 @@ pub(super) fn tiers(
     let next = steps.iter().enumerate().find(|(i, (_, t))| reached.is_none_or(|r| *i > r) && t.is_some());
     let miss = next.and_then(|(_, (value, t))| {
         let t = t.as_ref()?;
-        Some(Miss {
+        Some(Box::new(Miss {
             missing: bound(t) - have,
             money: t.kind == ThresholdKind::Spend,
             noun: Noun::Item,
             gives: describe(value),
-        })
+        }))
     });
     let Some(r) = reached else {
         return Effect { note: Some("the threshold is not reached".into()), miss, ..Effect::default() };
@@ -66,11 +66,13 @@ pub(super) fn every(
         times = times.min(Decimal::from(cap));
     }
     let below_cap = cap.is_none_or(|c| times < Decimal::from(c));
-    let miss = below_cap.then(|| Miss {
-        missing: (times + Decimal::ONE) * every - spend,
-        money: true,
-        noun: Noun::Item,
-        gives: Gives::AmountOff(amount),
+    let miss = below_cap.then(|| {
+        Box::new(Miss {
+            missing: (times + Decimal::ONE) * every - spend,
+            money: true,
+            noun: Noun::Item,
+            gives: Gives::AmountOff(amount),
+        })
     });
     if times.is_zero() {
         return Effect { note: Some("the threshold is not reached".into()), miss, ..Effect::default() };
