@@ -115,6 +115,29 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 
+    /// A thread keeps its buffer of stand-alone results from one pricing to the next: what an
+    /// earlier pricing (a larger cart, the other calculation) left in it must not change the next.
+    #[test]
+    fn a_pricing_does_not_see_the_one_before_it(
+        before in proptest::collection::vec(line(), 1..8),
+        lines in proptest::collection::vec(line(), 1..4),
+        mode in 0usize..2,
+    ) {
+        let r = &rulesets()[mode];
+        // Without the coupon its promotion is not available: not evaluated alone, so whatever the
+        // buffer held at its place would stay there.
+        let c = cart(&lines, false);
+        let fresh = {
+            let (r, c) = (r.clone(), c.clone());
+            std::thread::spawn(move || serde_json::to_string(&price(&r, &c, &Customer::default(), &State::default(), 0).unwrap()).unwrap())
+                .join()
+                .unwrap()
+        };
+        price(&rulesets()[1 - mode], &cart(&before, true), &Customer::default(), &State::default(), 0).unwrap();
+        let after = serde_json::to_string(&price(r, &c, &Customer::default(), &State::default(), 0).unwrap()).unwrap();
+        prop_assert_eq!(fresh, after);
+    }
+
     #[test]
     fn never_worse_than_any_single_promotion(lines in proptest::collection::vec(line(), 1..7), coupon in any::<bool>(), mode in 0usize..2) {
         let r = &rulesets()[mode];

@@ -82,8 +82,9 @@ impl Pricing<'_> {
 
     pub(super) fn outcome(&self, at: i64) -> Outcome {
         let _ = at;
-        // Each available promotion evaluated alone, its result written where it stays.
-        let mut solos: Vec<Solo> = Vec::with_capacity(self.relevant.len());
+        // Each available promotion evaluated alone, its result written where it stays: in this
+        // thread's buffer from the pricing before, when there was one.
+        let mut solos = Alone::reused();
         solos.resize_with(self.relevant.len(), Solo::default);
         for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&mut solos) {
             if a.unavailable.is_none() {
@@ -260,7 +261,7 @@ impl Pricing<'_> {
         if !choice.complete {
             trace.push(format!("search stopped after {} combinations: the best found is used", choice.evaluated));
         }
-        Outcome {
+        let outcome = Outcome {
             currency: self.ruleset.settings.currency.as_str().into(),
             subtotal: self.fix(subtotal),
             discount_total: self.fix(discount_total),
@@ -275,7 +276,11 @@ impl Pricing<'_> {
             flags,
             search: SearchReport { evaluated: choice.evaluated, complete: choice.complete },
             trace,
-        }
+        };
+        // The report's views of the stand-alone results end here: their buffer is kept.
+        drop(alone_at);
+        alone.keep_for_reuse();
+        outcome
     }
 
     fn line_id(&self, l: usize) -> SmolStr {

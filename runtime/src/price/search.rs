@@ -18,7 +18,35 @@ pub const SEARCH_BUDGET: u64 = 4096;
 #[derive(Debug, Default)]
 pub(crate) struct Alone(pub Vec<Solo>);
 
+/// The largest buffer of stand-alone results a thread keeps between pricings (in results): a
+/// cart of a few thousand matching promotions, some 900 KB.
+const KEPT_RESULTS: usize = 4096;
+
+thread_local! {
+    /// This thread's buffer of stand-alone results, empty, from its last pricing: a large cart's
+    /// is too large for the allocator's small pages, and allocating it afresh for every pricing
+    /// costs page faults as the allocator returns it to the system and takes it back.
+    static BUFFER: std::cell::RefCell<Vec<Solo>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Alone {
+    /// An empty buffer for stand-alone results: this thread's from its last pricing, if any.
+    pub fn reused() -> Vec<Solo> {
+        let mut solos = BUFFER.with(|b| b.take());
+        solos.clear();
+        solos
+    }
+
+    /// Empties the results and keeps their buffer for this thread's next pricing (unless it is
+    /// larger than [`KEPT_RESULTS`]).
+    pub fn keep_for_reuse(self) {
+        let mut solos = self.0;
+        solos.clear();
+        if solos.capacity() <= KEPT_RESULTS {
+            BUFFER.with(|b| b.replace(solos));
+        }
+    }
+
     /// What the promotion at position `k` of `relevant` gave alone, if it is available and its
     /// result was not taken.
     pub fn at(&self, k: usize) -> Option<&PromotionResult> {
