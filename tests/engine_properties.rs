@@ -301,3 +301,48 @@ promotion "four"  { level platform scope all discount 4.00 when spend 5.00 }
     // two}), the search would value that combination too, and the count would be 2.
     assert_eq!(o.search.evaluated, 1);
 }
+
+/// A cart large enough (300 scope matches) that availability groups its matches by promotion
+/// with the radix sort: each line gets exactly its own category's promotion, and the money adds
+/// up (debug builds also check the matches come out ordered by promotion, then line).
+#[test]
+fn a_large_cart_groups_each_promotions_lines() {
+    let text = r#"
+settings { currency USD }
+promotion "c0" { level item scope category == "c0" discount 10% }
+promotion "c1" { level item scope category == "c1" discount 20% }
+promotion "c2" { level item scope category == "c2" discount 30% }
+"#;
+    let prepared = Prepared::new(promo::scenario::compile_text(text).unwrap());
+    let c = Cart {
+        currency: None,
+        lines: (0..300)
+            .map(|i| {
+                let mut attributes = BTreeMap::new();
+                attributes.insert("category".into(), serde_json::json!(format!("c{}", i % 3)));
+                Line {
+                    id: format!("l{i}").into(),
+                    sku: format!("S{i}").into(),
+                    unit_price: Decimal::new(200, 2),
+                    quantity: 1,
+                    attributes,
+                }
+            })
+            .collect(),
+        coupons: vec![],
+        choose: vec![],
+    };
+    let o = promo::runtime::price_prepared(&prepared, &c, &Customer::default(), &State::default(), 0).unwrap();
+    for (i, line) in o.lines.iter().enumerate() {
+        let k = i % 3;
+        assert_eq!(line.candidates.len(), 1, "line {i}");
+        assert_eq!(line.candidates[0].promotion, format!("c{k}"), "line {i}");
+        assert_eq!(line.allocations.len(), 1, "line {i}");
+        // 2.00 at 10 %, 20 % or 30 % off.
+        assert_eq!(line.final_line_price, Decimal::new(200 - 20 * (k as i64 + 1), 2), "line {i}");
+    }
+    // 100 lines each: 20.00 + 40.00 + 60.00 off 600.00.
+    assert_eq!(o.subtotal, Decimal::new(60000, 2));
+    assert_eq!(o.discount_total, Decimal::new(12000, 2));
+    assert_eq!(o.total, Decimal::new(48000, 2));
+}
