@@ -31,12 +31,37 @@ pub(crate) struct PromotionResult {
     pub consumed: u64,
 }
 
+impl PromotionResult {
+    /// Empties the result for another evaluation, keeping its lists' allocations: a thread's
+    /// stand-alone results are refilled by every pricing (`search.rs`, `Alone::reused`).
+    fn reset(&mut self) {
+        // Every field named: a field added later cannot be left over from the last pricing.
+        let PromotionResult { index, groups, lines, raw, discount, discount_minor, consumed } = self;
+        *index = 0;
+        groups.clear();
+        lines.clear();
+        raw.clear();
+        *discount = Decimal::ZERO;
+        *discount_minor = 0;
+        *consumed = 0;
+    }
+}
+
 /// One promotion evaluated alone: its result (until the chosen set's evaluation takes it) and
 /// what its gifts are worth.
 #[derive(Debug, Default)]
 pub(crate) struct Solo {
     pub result: Option<PromotionResult>,
     pub gift_value: Decimal,
+}
+
+impl Solo {
+    /// No result: the promotion is not available (a result left by the thread's last pricing
+    /// is dropped).
+    pub fn clear(&mut self) {
+        self.result = None;
+        self.gift_value = Decimal::ZERO;
+    }
 }
 
 /// An amount per line in minor units (line index, amount), inline for a line or two.
@@ -256,8 +281,10 @@ impl Pricing<'_> {
     /// `a` is its availability (the caller holds it: no look-up).
     pub(crate) fn evaluate_alone(&self, i: usize, a: &Availability, solo: &mut Solo) {
         let scratch = &mut *self.scratch.borrow_mut();
-        // `snapshot` is clear: the original amounts, whatever the calculation.
-        let result = solo.result.insert(PromotionResult::default());
+        // `snapshot` is clear: the original amounts, whatever the calculation. A result left by
+        // the thread's last pricing is emptied and refilled, its lists' allocations kept.
+        let result = solo.result.get_or_insert_with(PromotionResult::default);
+        result.reset();
         self.apply_promotion(i, Some(a), scratch, Lines::Summed, result);
         scratch.net.clear();
         solo.gift_value = gift_value(result);

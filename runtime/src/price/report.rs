@@ -7,7 +7,7 @@ use smol_str::{SmolStr, SmolStrBuilder, format_smolstr};
 
 use super::Pricing;
 use super::available::Availability;
-use super::evaluate::{Evaluation, GroupLines, PromotionResult, Solo};
+use super::evaluate::{Evaluation, GroupLines, PromotionResult};
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::per_line::PerLine;
@@ -84,11 +84,12 @@ impl Pricing<'_> {
         let _ = at;
         // Each available promotion evaluated alone, its result written where it stays: in this
         // thread's buffer from the pricing before, when there was one.
-        let mut solos = Alone::reused();
-        solos.resize_with(self.relevant.len(), Solo::default);
+        let mut solos = Alone::reused(self.relevant.len());
         for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&mut solos) {
             if a.unavailable.is_none() {
                 self.evaluate_alone(i, a, solo);
+            } else {
+                solo.clear();
             }
         }
         let mut alone = Alone(solos);

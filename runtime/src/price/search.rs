@@ -30,20 +30,21 @@ thread_local! {
 }
 
 impl Alone {
-    /// An empty buffer for stand-alone results: this thread's from its last pricing, if any.
-    pub fn reused() -> Vec<Solo> {
+    /// A buffer of `n` stand-alone results to fill: this thread's from its last pricing, if
+    /// any, with the results it held (each is emptied as it is refilled, keeping its lists'
+    /// allocations; [`Solo::clear`] empties one that is not).
+    pub fn reused(n: usize) -> Vec<Solo> {
         let mut solos = BUFFER.with(|b| b.take());
-        solos.clear();
+        solos.truncate(n);
+        solos.resize_with(n, Solo::default);
         solos
     }
 
-    /// Empties the results and keeps their buffer for this thread's next pricing (unless it is
-    /// larger than [`KEPT_RESULTS`]).
+    /// Keeps the results' buffer, with the results, for this thread's next pricing (unless it
+    /// is larger than [`KEPT_RESULTS`]).
     pub fn keep_for_reuse(self) {
-        let mut solos = self.0;
-        solos.clear();
-        if solos.capacity() <= KEPT_RESULTS {
-            BUFFER.with(|b| b.replace(solos));
+        if self.0.capacity() <= KEPT_RESULTS {
+            BUFFER.with(|b| b.replace(self.0));
         }
     }
 
