@@ -190,18 +190,28 @@ pub(crate) struct Scratch {
     snapshot: Amounts,
     /// The group a kind is given, refilled for each group.
     group: Vec<GroupLine>,
+    /// The groups of the promotion being evaluated, refilled for each promotion: read in place
+    /// (a nested small vector returned and moved is copied through the stack every time).
+    groups: Groups,
 }
 
 impl Scratch {
     /// Scratch for a cart of `lines` lines.
     pub fn new(lines: usize) -> RefCell<Scratch> {
-        RefCell::new(Scratch { net: Amounts::new(lines), snapshot: Amounts::new(lines), group: Vec::new() })
+        RefCell::new(Scratch {
+            net: Amounts::new(lines),
+            snapshot: Amounts::new(lines),
+            group: Vec::new(),
+            groups: Groups::new(),
+        })
     }
 }
 
 impl Pricing<'_> {
-    /// The groups promotion `p` measures on its available lines `a` (spec §2), in cart order.
-    fn groups(&self, p: &Promotion, a: &Availability) -> Groups {
+    /// The groups promotion `p` measures on its available lines `a` (spec §2), in cart order,
+    /// into `groups` (emptied first).
+    fn groups(&self, p: &Promotion, a: &Availability, groups: &mut Groups) {
+        groups.clear();
         // A bundle is one (virtual) product: at item level, all its lines are one group.
         let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
         // The key that groups line `l`, or `None` when the promotion does not measure it.
@@ -223,9 +233,11 @@ impl Pricing<'_> {
         };
         // One line is one group, when the promotion measures it.
         if let &[l] = a.lines() {
-            return key(l).map(|_| smallvec::smallvec![smallvec::smallvec![l]]).unwrap_or_default();
+            if key(l).is_some() {
+                groups.push(smallvec::smallvec![l]);
+            }
+            return;
         }
-        let mut groups = Groups::new();
         for &l in a.lines() {
             let Some(k) = key(l) else { continue };
             // A group's key is its first line's: no list of keys beside the groups.
@@ -234,7 +246,6 @@ impl Pricing<'_> {
                 None => groups.push(smallvec::smallvec![l]),
             }
         }
-        groups
     }
 
     fn original(&self, l: usize) -> Decimal {
@@ -328,20 +339,22 @@ impl Pricing<'_> {
         lines: Lines,
         result: &mut PromotionResult,
     ) {
-        let Scratch { net, snapshot: base, group } = scratch;
+        let Scratch { net, snapshot: base, group, groups } = scratch;
         result.index = i;
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), a) else { return };
         let ctx =
             KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
-        // The groups are the same for every benefit: found once, moved into the last one's results.
-        let mut groups = self.groups(p, a);
-        let mut raw = MinorAmounts::with_capacity(a.lines().len());
+        // The groups are the same for every benefit: found once.
+        self.groups(p, a, groups);
+        // Filled where it stays: a small vector built on the stack and moved is read back before
+        // its writes have settled (a stall the time profile shows).
+        let raw = &mut result.raw;
+        raw.reserve_exact(a.lines().len());
         result.groups.reserve_exact(groups.len() * p.benefits.len());
-        for (b, benefit) in p.benefits.iter().enumerate() {
+        for benefit in &p.benefits {
             let mut allowance = a.allowance;
             let mut consumed = 0;
-            let these = if b + 1 == p.benefits.len() { std::mem::take(&mut groups) } else { groups.clone() };
-            for lines in these {
+            for lines in groups.iter() {
                 group.clear();
                 group.extend(lines.iter().map(|&l| GroupLine {
                     line: l,
@@ -354,7 +367,7 @@ impl Pricing<'_> {
                 for &(l, d) in &effect.discounts {
                     raw.push((l, self.rules.minor(d)));
                 }
-                result.groups.push((lines, effect));
+                result.groups.push((lines.clone(), effect));
             }
             result.consumed = result.consumed.max(consumed);
         }
@@ -365,10 +378,9 @@ impl Pricing<'_> {
             let weights: Vec<Decimal> = raw.iter().map(|(_, d)| self.decimal(*d)).collect();
             let capped = self.rules.round(budget.max(Decimal::ZERO));
             if let Ok(shares) = crate::allocate::allocate(capped, &weights, self.rules.minor_units) {
-                raw = raw.iter().map(|(l, _)| *l).zip(shares.into_iter().map(|s| self.rules.minor(s))).collect();
+                *raw = raw.iter().map(|(l, _)| *l).zip(shares.into_iter().map(|s| self.rules.minor(s))).collect();
             }
         }
-        result.raw = raw;
         self.clamp(result, net, lines);
     }
 
