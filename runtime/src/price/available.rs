@@ -126,14 +126,28 @@ pub(crate) fn availability(
     }
     debug_assert!(matches.is_sorted(), "matches by promotion, then line");
     let promotion = |m: &u64| (m >> 32) as usize;
+    // Each promotion's availability, its lines in scope first; the rest is decided below. Every
+    // list is filled where it stays: a small vector built on the stack and moved into a larger
+    // value is read back before its writes have settled (a stall the time profile showed).
     // Sized for the case where every match is its own promotion's: never grown.
-    let mut scopes: Vec<(usize, ScopeLines)> = Vec::with_capacity(matches.len());
-    scopes.extend(
-        matches.chunk_by(|a, b| promotion(a) == promotion(b)).filter_map(|run| {
-            Some((promotion(run.first()?), run.iter().map(|&m| (m & 0xffff_ffff) as usize).collect()))
-        }),
-    );
-    let scope_of = |q: usize| scopes.binary_search_by_key(&q, |(i, _)| *i).ok().and_then(|k| scopes.get(k));
+    let mut relevant = Vec::with_capacity(matches.len());
+    let mut available: Vec<Availability> = Vec::with_capacity(matches.len());
+    for run in matches.chunk_by(|a, b| promotion(a) == promotion(b)) {
+        let Some(i) = run.first().map(promotion).filter(|&i| i < r.promotions.len()) else { continue };
+        relevant.push(i);
+        available.push(Availability {
+            unavailable: None,
+            in_scope: ScopeLines::new(),
+            rare: None,
+            allowance: Allowance { left: None },
+            budget: None,
+            group_members: 1,
+        });
+        if let Some(a) = available.last_mut() {
+            a.in_scope.extend(run.iter().map(|&m| (m & 0xffff_ffff) as usize));
+        }
+    }
+    let scope_of = |q: usize| relevant.binary_search(&q).ok().and_then(|k| available.get(k)).map(|a| &a.in_scope);
     // Promotions withdrawing others: from `start − D` until their end, on the lines in their scope.
     let withdrawing: Vec<usize> = prepared
         .index
@@ -145,29 +159,32 @@ pub(crate) fn availability(
             _ => false,
         })
         .collect();
-    // Decided before the scopes are moved into the availabilities: it reads the scopes of others.
-    let withdrawn: Vec<Vec<(usize, usize)>> = scopes
-        .iter()
-        .map(|(i, in_scope)| {
-            let i = *i;
-            if withdrawing.is_empty() {
-                return Vec::new();
-            }
-            in_scope
-                .iter()
-                .filter_map(|&l| {
-                    withdrawing
-                        .iter()
-                        .find(|&&q| q != i && scope_of(q).is_some_and(|(_, s)| s.contains(&l)))
-                        .map(|&q| (l, q))
-                })
-                .collect()
-        })
-        .collect();
-    let mut relevant = Vec::with_capacity(scopes.len());
-    let mut available = Vec::with_capacity(scopes.len());
-    for ((i, in_scope), withdrawn) in scopes.into_iter().zip(withdrawn) {
+    // Decided before any availability is written: it reads the scopes of others. None at all,
+    // nearly always.
+    let withdrawn: Vec<Vec<(usize, usize)>> = if withdrawing.is_empty() {
+        Vec::new()
+    } else {
+        relevant
+            .iter()
+            .zip(&available)
+            .map(|(&i, a)| {
+                a.in_scope
+                    .iter()
+                    .filter_map(|&l| {
+                        withdrawing
+                            .iter()
+                            .find(|&&q| q != i && scope_of(q).is_some_and(|s| s.contains(&l)))
+                            .map(|&q| (l, q))
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let mut withdrawn = withdrawn.into_iter();
+    for (&i, a) in relevant.iter().zip(&mut available) {
         let Some(p) = r.promotions.get(i) else { continue };
+        let withdrawn = withdrawn.next().unwrap_or_default();
+        let in_scope = &a.in_scope;
         let stock_left =
             p.stock.map(|s| state.stock_left.get(p.name.as_str()).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
         let limit_left = p.limit.map(|(n, per)| {
@@ -212,15 +229,11 @@ pub(crate) fn availability(
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        relevant.push(i);
-        available.push(Availability {
-            unavailable,
-            in_scope,
-            rare,
-            allowance: Allowance { left },
-            budget,
-            group_members: state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1,
-        });
+        a.unavailable = unavailable;
+        a.rare = rare;
+        a.allowance = Allowance { left };
+        a.budget = budget;
+        a.group_members = state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1;
     }
     (relevant, available)
 }
