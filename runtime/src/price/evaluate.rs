@@ -252,12 +252,12 @@ impl Pricing<'_> {
         self.original.get(l).copied().unwrap_or(Decimal::ZERO)
     }
 
-    fn original_minor(&self, l: usize) -> i128 {
+    pub(super) fn original_minor(&self, l: usize) -> i128 {
         self.original_minor.get(l).copied().unwrap_or(0)
     }
 
     /// An amount in minor units as a decimal.
-    fn decimal(&self, minor: i128) -> Decimal {
+    pub(super) fn decimal(&self, minor: i128) -> Decimal {
         // INVARIANT: amounts are bounded far below 10^28 (ARCHITECTURE rule 5), so they fit.
         Decimal::try_from_i128_with_scale(minor, self.rules.minor_units).unwrap_or(Decimal::ZERO)
     }

@@ -182,14 +182,30 @@ impl Pricing<'_> {
             } else {
                 let allocations: Vec<Allocation> =
                     applied.iter().map(|&(i, d)| Allocation { promotion: self.name(i), amount: self.fix(d) }).collect();
-                let discount: Decimal = applied.iter().map(|(_, d)| *d).sum();
-                let final_line_price = line_price - discount;
-                let final_unit_price = if discount.is_zero() {
+                // In minor units (every amount here is already rounded to them): sums and one
+                // integer division, rounded once by the currency's rule, not a decimal division.
+                let discount: i128 = applied.iter().map(|(_, d)| self.rules.minor(*d)).sum();
+                let final_line_price = self.original_minor(l) - discount;
+                let quantity = i128::from(line.quantity.max(1));
+                let final_unit_price = if discount == 0 {
                     unit_price
                 } else {
-                    self.rules.round(final_line_price / Decimal::from(line.quantity.max(1)))
+                    self.rules.rounding.divide(final_line_price, quantity).map_or_else(
+                        || self.rules.round(self.decimal(final_line_price) / Decimal::from(quantity)),
+                        |u| self.decimal(u),
+                    )
                 };
-                (allocations, self.fix(discount), self.fix(final_line_price), self.fix(final_unit_price))
+                let (discount, final_line_price) = (self.decimal(discount), self.decimal(final_line_price));
+                debug_assert_eq!(
+                    final_unit_price,
+                    if discount.is_zero() {
+                        unit_price
+                    } else {
+                        self.fix(self.rules.round(final_line_price / Decimal::from(quantity)))
+                    },
+                    "the final unit price in integers is the decimal rule's"
+                );
+                (allocations, discount, final_line_price, self.fix(final_unit_price))
             };
             lines.push(LineOutcome {
                 id: line.id.clone(),
@@ -485,6 +501,10 @@ impl Pricing<'_> {
                 if let Some(f) = self.ruleset.promotions.get(i).and_then(|p| p.floor) {
                     floors.push(f);
                 }
+            }
+            // Nearly always none: no division for them.
+            if floors.is_empty() {
+                continue;
             }
             let unit = line.final_line_price / Decimal::from(line.quantity.max(1));
             for f in floors {
