@@ -306,78 +306,81 @@ impl Pricing<'_> {
 
     /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
     fn candidates(&self, l: usize, c: &Context<'_>, memo: &mut Memo) -> Vec<Candidate> {
-        let on_line = self.by_line.get(l);
-        let mut out = Vec::with_capacity(on_line.len());
-        for &k in on_line {
-            let (Some(&i), Some(a)) = (self.relevant.get(k), self.available.get(k)) else { continue };
-            let promotion = self.name(i);
-            let (applied, reason) = if let Some(why) = &a.unavailable {
-                (false, why.clone())
-            } else if let Some((_, q)) = a.withdrawn().iter().find(|(line, _)| *line == l) {
-                (
-                    false,
-                    format_smolstr!(
-                        "withdrawn by `{}`, which withdraws other promotions on its products",
-                        self.name(*q)
-                    ),
-                )
-            } else if c.chosen_at.get(k).copied().unwrap_or(false) {
-                match c.result_at.get(k).copied().flatten() {
-                    Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
-                        Some((_, d)) => {
-                            // Inline up to 23 bytes (amounts below a million): no allocation.
-                            let mut text = SmolStrBuilder::new();
-                            text.push_str(self.shown(*d).text().as_str());
-                            text.push_str(" off this line");
-                            (true, text.finish())
-                        }
-                        None => match self.effect_on(r.groups.as_slice(), l) {
-                            Some(e) if !e.gifts().is_empty() => (true, SmolStr::new_static("earns a gift")),
-                            Some(e) if !e.addons().is_empty() => (true, SmolStr::new_static("unlocks an add-on")),
-                            Some(e) => (false, note(e)),
-                            None => (false, SmolStr::new_static("gives this line nothing")),
-                        },
-                    },
-                    None => (false, SmolStr::new_static("gives this line nothing")),
-                }
-            } else {
-                let alone_effect = c.alone_at.get(k).copied().flatten().and_then(|r| self.effect_on(&r.groups, l));
-                match (alone_effect, c.clashing.get(k).copied().flatten()) {
-                    // Nothing to give here even alone: say why, whatever else applies.
-                    (Some(e), _) if !e.gives_anything() => (false, note(e)),
-                    // The same words for every promotion `q` pushes out: written once.
-                    (_, Some(q)) => (
-                        false,
-                        memo.conflicts
-                            .entry(q)
-                            .or_insert_with(|| {
-                                let why = if c.forced.contains(&q) {
-                                    "which the customer chose"
-                                } else {
-                                    "which saves the customer more"
-                                };
-                                SmolStr::from(joined(&["conflicts with `", &self.name(q), "`, ", why]))
-                            })
-                            .clone(),
-                    ),
-                    (_, None) => {
-                        // It could apply, but the customer saves more without it (progressive
-                        // thresholds, clamping): say by how much.
-                        let with = *memo.left_out.entry(i).or_insert_with(|| self.total_with(i, c));
-                        let without = self.money(c.eval.discount);
-                        (
-                            false,
-                            format_smolstr!(
-                                "left out: the customer saves {without} without it and {} with it",
-                                self.shown(with)
-                            ),
-                        )
+        // Collected from a mapped slice, so each candidate is written straight into the list
+        // (pushed one by one, each would be built on the stack and copied: the time profile
+        // showed the copies stall).
+        self.by_line.get(l).iter().map(|&k| self.candidate(l, k, c, memo)).collect()
+    }
+
+    /// The promotion at position `k` of `relevant` as a candidate of line `l`.
+    fn candidate(&self, l: usize, k: usize, c: &Context<'_>, memo: &mut Memo) -> Candidate {
+        // INVARIANT: a line's list holds positions in `relevant` (and `available`, parallel to it).
+        let (Some(&i), Some(a)) = (self.relevant.get(k), self.available.get(k)) else {
+            return Candidate { promotion: SmolStr::default(), applied: false, reason: SmolStr::default() };
+        };
+        let promotion = self.name(i);
+        let (applied, reason) = if let Some(why) = &a.unavailable {
+            (false, why.clone())
+        } else if let Some((_, q)) = a.withdrawn().iter().find(|(line, _)| *line == l) {
+            (
+                false,
+                format_smolstr!("withdrawn by `{}`, which withdraws other promotions on its products", self.name(*q)),
+            )
+        } else if c.chosen_at.get(k).copied().unwrap_or(false) {
+            match c.result_at.get(k).copied().flatten() {
+                Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
+                    Some((_, d)) => {
+                        // Inline up to 23 bytes (amounts below a million): no allocation.
+                        let mut text = SmolStrBuilder::new();
+                        text.push_str(self.shown(*d).text().as_str());
+                        text.push_str(" off this line");
+                        (true, text.finish())
                     }
+                    None => match self.effect_on(r.groups.as_slice(), l) {
+                        Some(e) if !e.gifts().is_empty() => (true, SmolStr::new_static("earns a gift")),
+                        Some(e) if !e.addons().is_empty() => (true, SmolStr::new_static("unlocks an add-on")),
+                        Some(e) => (false, note(e)),
+                        None => (false, SmolStr::new_static("gives this line nothing")),
+                    },
+                },
+                None => (false, SmolStr::new_static("gives this line nothing")),
+            }
+        } else {
+            let alone_effect = c.alone_at.get(k).copied().flatten().and_then(|r| self.effect_on(&r.groups, l));
+            match (alone_effect, c.clashing.get(k).copied().flatten()) {
+                // Nothing to give here even alone: say why, whatever else applies.
+                (Some(e), _) if !e.gives_anything() => (false, note(e)),
+                // The same words for every promotion `q` pushes out: written once.
+                (_, Some(q)) => (
+                    false,
+                    memo.conflicts
+                        .entry(q)
+                        .or_insert_with(|| {
+                            let why = if c.forced.contains(&q) {
+                                "which the customer chose"
+                            } else {
+                                "which saves the customer more"
+                            };
+                            SmolStr::from(joined(&["conflicts with `", &self.name(q), "`, ", why]))
+                        })
+                        .clone(),
+                ),
+                (_, None) => {
+                    // It could apply, but the customer saves more without it (progressive
+                    // thresholds, clamping): say by how much.
+                    let with = *memo.left_out.entry(i).or_insert_with(|| self.total_with(i, c));
+                    let without = self.money(c.eval.discount);
+                    (
+                        false,
+                        format_smolstr!(
+                            "left out: the customer saves {without} without it and {} with it",
+                            self.shown(with)
+                        ),
+                    )
                 }
-            };
-            out.push(Candidate { promotion, applied, reason });
-        }
-        out
+            }
+        };
+        Candidate { promotion, applied, reason }
     }
 
     /// The first chosen promotion that clashes with `i` (one must share a line with it).
