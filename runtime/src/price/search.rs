@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::Pricing;
 use super::evaluate::{PromotionResult, Solo};
-use super::stacking::{Stage, StageSets, Traits, conflicts, conflicts_by, stage};
+use super::stacking::{Stage, StageSets, Traits, conflicts, conflicts_by};
 use crate::ir::Calculation;
 
 /// Complete combinations evaluated at most for each group of promotions that share lines; past it
@@ -150,12 +150,12 @@ impl Pricing<'_> {
             replays.clear();
             raws.clear();
             if parallel {
-                for &Member { index: i, alone: e, gain: (_, gift_value), .. } in members {
-                    let Some(p) = self.ruleset.promotions.get(i) else { continue };
+                for &Member { index: i, alone: e, gain: (_, gift_value), traits, .. } in members {
                     let from = raws.len();
                     raws.extend(e.raw.iter().copied());
                     replays.push(Replay {
-                        stage: stage(p),
+                        // From the traits read once: not the ruleset's promotion, away in memory.
+                        stage: traits.stage(),
                         index: i,
                         raw: from..raws.len(),
                         // The gain's gift value is already in minor units.

@@ -74,6 +74,11 @@ impl Traits {
     pub fn plain(&self) -> bool {
         !self.exclusive && !self.says_stacks
     }
+
+    /// When it applies ([`stage`] of the promotion, read once).
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
 }
 
 /// Up to 64 [`plain`](Traits::plain) promotions as bit sets by stage, so the conflicts of each
