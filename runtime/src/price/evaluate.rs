@@ -133,6 +133,12 @@ impl Evaluation {
     }
 }
 
+/// Whether no line has two of the discounts `raw` (checked pair by pair, so only for a few: a
+/// longer list is taken as possibly repeating one).
+fn gives_each_line_once(raw: &[(usize, i128)]) -> bool {
+    raw.len() <= 8 && raw.iter().enumerate().all(|(x, (l, _))| raw.iter().skip(x + 1).all(|(m, _)| m != l))
+}
+
 /// What the lines an evaluation touches cost so far, in minor units, one slot per cart line
 /// (`None`: untouched, so its original amount), reused from one evaluation to the next.
 #[derive(Debug, Default)]
@@ -388,6 +394,16 @@ impl Pricing<'_> {
     /// `net` — no line below zero — and sets its `discount` (and, when `lines` says so, its
     /// `lines`) from what is left.
     fn clamp(&self, result: &mut PromotionResult, net: &mut Amounts, lines: Lines) {
+        // Alone (nothing touched yet) and each line given once — one benefit, whose groups part
+        // the lines: each discount is cut to its line's original amount, with no table of what
+        // is left.
+        if lines == Lines::Summed && net.touched.is_empty() && gives_each_line_once(&result.raw) {
+            let discount = result.raw.iter().map(|&(l, d)| d.min(self.original_minor(l)).max(0)).sum::<i128>();
+            result.lines.clear();
+            result.discount = self.decimal(discount);
+            result.discount_minor = discount;
+            return;
+        }
         result.lines.clear();
         if lines == Lines::Kept {
             result.lines.reserve_exact(result.raw.len());
