@@ -47,8 +47,8 @@ impl PromotionResult {
     }
 }
 
-/// One promotion evaluated alone: its result (until the chosen set's evaluation takes it) and
-/// what its gifts are worth.
+/// One promotion evaluated alone: its result (for a chosen promotion, clamped in place by the
+/// chosen set's evaluation) and what its gifts are worth alone.
 #[derive(Debug, Default)]
 pub(crate) struct Solo {
     pub result: Option<PromotionResult>,
@@ -432,36 +432,90 @@ impl Pricing<'_> {
     }
 
     /// [`evaluate`](Self::evaluate) of the chosen `set`, reusing what each promotion gave alone
-    /// (taken out of `alone`) where that is exact: in parallel calculation every promotion
-    /// measures the original amounts, so only the clamping depends on the others, and it is
-    /// replayed here in the same order. Progressive calculation evaluates the set afresh.
-    pub(crate) fn evaluate_chosen(&self, set: &[usize], alone: &mut super::search::Alone) -> Evaluation {
+    /// where that is exact: in parallel calculation every promotion measures the original
+    /// amounts, so only the clamping depends on the others, and it is replayed here in the same
+    /// order, on each result where it is kept in `alone` (not moved out of it). Progressive
+    /// calculation evaluates the set afresh.
+    pub(crate) fn evaluate_chosen(&self, set: &[usize], alone: &mut super::search::Alone) -> ChosenEvaluation {
         if self.ruleset.settings.calculation != Calculation::Parallel {
-            return self.evaluate(set);
+            let Evaluation { results, discount, gift_value } = self.evaluate(set);
+            return ChosenEvaluation { placed: Placed::Owned(results), discount, gift_value };
         }
         let mut guard = self.scratch.borrow_mut();
         let scratch = &mut *guard;
-        let mut eval = Evaluation { results: Vec::with_capacity(set.len()), ..Evaluation::default() };
+        let mut positions = Vec::with_capacity(set.len());
+        let (mut discount, mut gifts) = (Decimal::ZERO, Decimal::ZERO);
         for (_, i) in self.in_stage_order(set) {
-            let result = match self.relevant.binary_search(&i).ok().and_then(|k| alone.take(k)) {
-                Some(mut result) => {
-                    self.clamp(&mut result, &mut scratch.net, Lines::Kept);
+            // INVARIANT: the search chooses only promotions of `relevant` that are available, so
+            // each has its stand-alone result (`snapshot` is clear: the original amounts, what
+            // evaluating one afresh here would measure).
+            let Some(k) = self.relevant.binary_search(&i).ok() else { continue };
+            let Some(solo) = alone.0.get_mut(k) else { continue };
+            let result = match &mut solo.result {
+                Some(result) => {
+                    self.clamp(result, &mut scratch.net, Lines::Kept);
                     result
                 }
-                // INVARIANT: the search chooses only promotions evaluated alone; were one not,
-                // evaluating it here gives the same (`snapshot` is clear: the original amounts).
                 None => {
-                    let mut result = PromotionResult::default();
-                    self.apply_promotion(i, self.avail(i), scratch, Lines::Kept, &mut result);
+                    let result = solo.result.insert(PromotionResult::default());
+                    self.apply_promotion(i, self.avail(i), scratch, Lines::Kept, result);
                     result
                 }
             };
-            eval.push(result);
+            // As `Evaluation::push` adds them.
+            if !result.discount.is_zero() {
+                discount += result.discount;
+            }
+            if result.groups.iter().any(|(_, e)| !e.gifts().is_empty()) {
+                gifts += gift_value(result);
+            }
+            positions.push(k);
         }
         scratch.net.clear();
         drop(guard);
+        let chosen = ChosenEvaluation { placed: Placed::InAlone(positions), discount, gift_value: gifts };
         // The reuse is exact: every test that prices a cart checks it against a fresh evaluation.
-        debug_assert_eq!(eval, self.evaluate(set), "the chosen set evaluated from its parts");
-        eval
+        debug_assert_eq!(
+            Evaluation {
+                results: chosen.results(alone).into_iter().cloned().collect(),
+                discount: chosen.discount,
+                gift_value: chosen.gift_value
+            },
+            self.evaluate(set),
+            "the chosen set evaluated from its parts"
+        );
+        chosen
+    }
+}
+
+/// The chosen set evaluated ([`Pricing::evaluate_chosen`]).
+#[derive(Debug)]
+pub(crate) struct ChosenEvaluation {
+    /// Where its results are.
+    placed: Placed,
+    /// Σ discounts.
+    pub discount: Decimal,
+    /// Σ gift values.
+    pub gift_value: Decimal,
+}
+
+/// Where the results of the chosen set are.
+#[derive(Debug)]
+enum Placed {
+    /// Each where it was evaluated alone: positions in `relevant` (and the stand-alone results),
+    /// in the order they applied (parallel calculation).
+    InAlone(Vec<usize>),
+    /// Evaluated afresh, in the order they applied (progressive calculation).
+    Owned(Vec<PromotionResult>),
+}
+
+impl ChosenEvaluation {
+    /// The results, in the order they applied; `alone` is the stand-alone results the
+    /// evaluation was given.
+    pub fn results<'a>(&'a self, alone: &'a super::search::Alone) -> Vec<&'a PromotionResult> {
+        match &self.placed {
+            Placed::InAlone(positions) => positions.iter().filter_map(|&k| alone.at(k)).collect(),
+            Placed::Owned(results) => results.iter().collect(),
+        }
     }
 }

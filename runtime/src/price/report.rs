@@ -7,7 +7,7 @@ use smol_str::{SmolStr, SmolStrBuilder, format_smolstr};
 
 use super::Pricing;
 use super::available::Availability;
-use super::evaluate::{Evaluation, GroupLines, PromotionResult};
+use super::evaluate::{ChosenEvaluation, GroupLines, PromotionResult};
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::per_line::PerLine;
@@ -48,7 +48,7 @@ struct Context<'c> {
     /// By position in `relevant`: for a promotion not chosen, the first chosen one that clashes
     /// with it (computed once: candidates on every line and the hints ask).
     clashing: &'c [Option<usize>],
-    eval: &'c Evaluation,
+    eval: &'c ChosenEvaluation,
     /// By position in `relevant`: whether it is chosen, what it gave in the chosen set, and
     /// what it gave alone (looked up once per promotion, not once per line that asks).
     chosen_at: &'c [bool],
@@ -100,6 +100,9 @@ impl Pricing<'_> {
         // promotions' stand-alone results are taken into the evaluation of the choice.
         let free = (!forced.is_empty()).then(|| self.best(&[], &alone));
         let eval = self.evaluate_chosen(&choice.set, &mut alone);
+        let alone = alone;
+        // The chosen set's results in the order they applied (kept where they were evaluated).
+        let chosen_results = eval.results(&alone);
         // A line for each chosen promotion's discount or gift, usually.
         let mut trace = Vec::with_capacity(choice.set.len() + 2);
         for (&i, a) in self.relevant.iter().zip(&self.available) {
@@ -128,7 +131,7 @@ impl Pricing<'_> {
         // Per line: (promotion index, discount), in stage order — built once.
         let per_line = PerLine::build(
             self.cart.lines.len(),
-            eval.results.iter().flat_map(|r| r.lines.iter().map(move |&(l, d)| (l, (r.index, d)))),
+            chosen_results.iter().flat_map(|r| r.lines.iter().map(move |&(l, d)| (l, (r.index, d)))),
         );
         // INVARIANT: `choice.set` is ascending (the search sorts it).
         // By position in `relevant`: whether it is chosen (the lines' lists hold positions).
@@ -153,7 +156,7 @@ impl Pricing<'_> {
             })
             .collect();
         let mut result_at: Vec<Option<&PromotionResult>> = vec![None; self.relevant.len()];
-        for r in &eval.results {
+        for &r in &chosen_results {
             if let Ok(k) = self.relevant.binary_search(&r.index)
                 && let Some(slot) = result_at.get_mut(k)
             {
@@ -220,11 +223,11 @@ impl Pricing<'_> {
                 final_unit_price,
             });
         }
-        let mut discounts = Vec::with_capacity(eval.results.len());
+        let mut discounts = Vec::with_capacity(chosen_results.len());
         let mut gifts = Vec::new();
         let mut addons = Vec::new();
         let mut presale = Vec::new();
-        for r in &eval.results {
+        for &r in &chosen_results {
             let Some(p) = self.ruleset.promotions.get(r.index) else { continue };
             if !r.discount.is_zero() {
                 discounts.push(PromotionDiscount {

@@ -2,8 +2,6 @@
 //! separately; within a component, branch and bound over include/exclude, bounded by each
 //! promotion's stand-alone gain, evaluating at most [`SEARCH_BUDGET`] complete combinations.
 
-use rust_decimal::Decimal;
-
 use super::Pricing;
 use super::evaluate::{PromotionResult, Solo};
 use super::stacking::{Stage, StageSets, Traits, conflicts, conflicts_by};
@@ -48,17 +46,11 @@ impl Alone {
         }
     }
 
-    /// What the promotion at position `k` of `relevant` gave alone, if it is available and its
-    /// result was not taken.
+    /// What the promotion at position `k` of `relevant` gave alone, if it is available. Once the
+    /// chosen set is evaluated, a chosen promotion's result is what it gave in that set
+    /// (`Pricing::evaluate_chosen` clamps it where it is).
     pub fn at(&self, k: usize) -> Option<&PromotionResult> {
         self.0.get(k).and_then(|s| s.result.as_ref())
-    }
-
-    /// Takes what the promotion at position `k` of `relevant` gave alone (it then gives nothing).
-    pub fn take(&mut self, k: usize) -> Option<PromotionResult> {
-        let s = self.0.get_mut(k)?;
-        s.gift_value = Decimal::ZERO;
-        s.result.take()
     }
 }
 
