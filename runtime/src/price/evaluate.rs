@@ -110,6 +110,16 @@ enum Lines {
     Summed,
 }
 
+/// Adds what `result` gave to a set's sums: its discount, and what its gifts are worth.
+fn add_value(discount: &mut Decimal, gifts: &mut Decimal, result: &PromotionResult) {
+    if !result.discount.is_zero() {
+        *discount += result.discount;
+    }
+    if result.groups.iter().any(|(_, e)| !e.gifts().is_empty()) {
+        *gifts += gift_value(result);
+    }
+}
+
 /// What the gifts of `result` are worth.
 fn gift_value(result: &PromotionResult) -> Decimal {
     result.groups.iter().flat_map(|(_, e)| e.gifts()).map(|g| g.worth * Decimal::from(g.quantity)).sum()
@@ -123,12 +133,7 @@ impl Evaluation {
 
     /// Adds what one promotion gave: its result, its discount and its gifts' value.
     fn push(&mut self, result: PromotionResult) {
-        if !result.discount.is_zero() {
-            self.discount += result.discount;
-        }
-        if result.groups.iter().any(|(_, e)| !e.gifts().is_empty()) {
-            self.gift_value += gift_value(&result);
-        }
+        add_value(&mut self.discount, &mut self.gift_value, &result);
         self.results.push(result);
     }
 }
@@ -462,13 +467,7 @@ impl Pricing<'_> {
                     result
                 }
             };
-            // As `Evaluation::push` adds them.
-            if !result.discount.is_zero() {
-                discount += result.discount;
-            }
-            if result.groups.iter().any(|(_, e)| !e.gifts().is_empty()) {
-                gifts += gift_value(result);
-            }
+            add_value(&mut discount, &mut gifts, result);
             positions.push(k);
         }
         scratch.net.clear();

@@ -97,10 +97,9 @@ impl Pricing<'_> {
             self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
         let choice = self.best(&forced, &alone);
         // Without the customer's choice, for a switch suggestion: searched before the chosen
-        // promotions' stand-alone results are taken into the evaluation of the choice.
+        // promotions' stand-alone results are clamped in place by the evaluation of the choice.
         let free = (!forced.is_empty()).then(|| self.best(&[], &alone));
         let eval = self.evaluate_chosen(&choice.set, &mut alone);
-        let alone = alone;
         // The chosen set's results in the order they applied (kept where they were evaluated).
         let chosen_results = eval.results(&alone);
         // A line for each chosen promotion's discount or gift, usually.
