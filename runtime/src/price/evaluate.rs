@@ -518,3 +518,22 @@ impl ChosenEvaluation {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::gives_each_line_once;
+
+    #[test]
+    fn a_promotion_alone_is_clamped_directly_only_when_no_line_repeats() {
+        // One benefit over two groups: each line once.
+        assert!(gives_each_line_once(&[(0, 500), (3, 250)]));
+        assert!(gives_each_line_once(&[]));
+        // Two benefits on the same line: their sum must be cut to the line, through the table.
+        assert!(!gives_each_line_once(&[(0, 500), (3, 250), (0, 700)]));
+        assert!(!gives_each_line_once(&[(2, 1), (2, 1)]));
+        // Past eight entries the pairwise check is not made: taken as possibly repeating.
+        let many: Vec<(usize, i128)> = (0..9).map(|l| (l, 100)).collect();
+        assert!(!gives_each_line_once(&many));
+        assert!(gives_each_line_once(&many[..8]));
+    }
+}
