@@ -6,6 +6,7 @@ mod evaluate;
 mod kinds;
 pub mod outcome;
 mod per_line;
+mod reason;
 mod report;
 mod search;
 mod stacking;

@@ -5,6 +5,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;
 
+pub use super::reason::{Note, Reason};
+
 /// The priced cart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
@@ -71,7 +73,7 @@ pub struct Candidate {
     /// Whether it gave this line anything.
     pub applied: bool,
     /// Why (not).
-    pub reason: SmolStr,
+    pub reason: Reason,
 }
 
 /// A promotion's share of a discount on a line.

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
-use smol_str::{SmolStr, SmolStrBuilder, format_smolstr};
+use smol_str::SmolStr;
 
 use super::Pricing;
 use super::available::Availability;
@@ -17,9 +17,9 @@ use crate::cond::holds;
 use crate::ir::FloorBound;
 use crate::money::Fixed;
 
-/// Why `e` gave a line nothing, in words.
-fn note(e: &Effect) -> SmolStr {
-    e.note.map_or(SmolStr::new_static("gives this line nothing"), |n| n.words())
+/// Why `e` gave a line nothing.
+fn note(e: &Effect) -> Reason {
+    e.note.map_or(Reason::GivesNothing, Reason::Short)
 }
 
 /// `parts` one after another, in one allocation: the outcome writes a trace line per discount.
@@ -38,8 +38,6 @@ fn joined(parts: &[&str]) -> String {
 struct Memo {
     /// Per promotion left out, the cart's discount with it.
     left_out: FxHashMap<usize, Decimal>,
-    /// Per chosen promotion pushing others out, the reason they give.
-    conflicts: FxHashMap<usize, SmolStr>,
 }
 
 /// What the candidates of every line are judged against.
@@ -318,67 +316,39 @@ impl Pricing<'_> {
     fn candidate(&self, l: usize, k: usize, c: &Context<'_>, memo: &mut Memo) -> Candidate {
         // INVARIANT: a line's list holds positions in `relevant` (and `available`, parallel to it).
         let (Some(&i), Some(a)) = (self.relevant.get(k), self.available.get(k)) else {
-            return Candidate { promotion: SmolStr::default(), applied: false, reason: SmolStr::default() };
+            return Candidate { promotion: SmolStr::default(), applied: false, reason: Reason::GivesNothing };
         };
         let promotion = self.name(i);
         let (applied, reason) = if let Some(why) = &a.unavailable {
-            (false, why.clone())
+            (false, Reason::Unavailable(why.clone()))
         } else if let Some((_, q)) = a.withdrawn().iter().find(|(line, _)| *line == l) {
-            (
-                false,
-                format_smolstr!("withdrawn by `{}`, which withdraws other promotions on its products", self.name(*q)),
-            )
+            (false, Reason::WithdrawnBy(self.name(*q)))
         } else if c.chosen_at.get(k).copied().unwrap_or(false) {
             match c.result_at.get(k).copied().flatten() {
                 Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
-                    Some((_, d)) => {
-                        // Inline up to 23 bytes (amounts below a million): no allocation.
-                        let mut text = SmolStrBuilder::new();
-                        text.push_str(self.shown(*d).text().as_str());
-                        text.push_str(" off this line");
-                        (true, text.finish())
-                    }
+                    Some((_, d)) => (true, Reason::Off(self.fix(*d))),
                     None => match self.effect_on(r.groups.as_slice(), l) {
-                        Some(e) if !e.gifts().is_empty() => (true, SmolStr::new_static("earns a gift")),
-                        Some(e) if !e.addons().is_empty() => (true, SmolStr::new_static("unlocks an add-on")),
+                        Some(e) if !e.gifts().is_empty() => (true, Reason::EarnsGift),
+                        Some(e) if !e.addons().is_empty() => (true, Reason::UnlocksAddon),
                         Some(e) => (false, note(e)),
-                        None => (false, SmolStr::new_static("gives this line nothing")),
+                        None => (false, Reason::GivesNothing),
                     },
                 },
-                None => (false, SmolStr::new_static("gives this line nothing")),
+                None => (false, Reason::GivesNothing),
             }
         } else {
             let alone_effect = c.alone_at.get(k).copied().flatten().and_then(|r| self.effect_on(&r.groups, l));
             match (alone_effect, c.clashing.get(k).copied().flatten()) {
                 // Nothing to give here even alone: say why, whatever else applies.
                 (Some(e), _) if !e.gives_anything() => (false, note(e)),
-                // The same words for every promotion `q` pushes out: written once.
-                (_, Some(q)) => (
-                    false,
-                    memo.conflicts
-                        .entry(q)
-                        .or_insert_with(|| {
-                            let why = if c.forced.contains(&q) {
-                                "which the customer chose"
-                            } else {
-                                "which saves the customer more"
-                            };
-                            SmolStr::from(joined(&["conflicts with `", &self.name(q), "`, ", why]))
-                        })
-                        .clone(),
-                ),
+                (_, Some(q)) => {
+                    (false, Reason::ConflictsWith { promotion: self.name(q), customer_chose: c.forced.contains(&q) })
+                }
                 (_, None) => {
                     // It could apply, but the customer saves more without it (progressive
                     // thresholds, clamping): say by how much.
                     let with = *memo.left_out.entry(i).or_insert_with(|| self.total_with(i, c));
-                    let without = self.money(c.eval.discount);
-                    (
-                        false,
-                        format_smolstr!(
-                            "left out: the customer saves {without} without it and {} with it",
-                            self.shown(with)
-                        ),
-                    )
+                    (false, Reason::LeftOut { without: self.fix(c.eval.discount), with: self.fix(with) })
                 }
             }
         };

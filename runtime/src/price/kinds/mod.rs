@@ -13,7 +13,8 @@ use smallvec::SmallVec;
 
 use crate::ir::{Benefit, CompiledRuleset, SymbolId, Threshold, ThresholdKind, Value};
 use crate::money::Rounding;
-pub(crate) use words::{Gives, Note};
+pub(crate) use words::Gives;
+pub use words::Note;
 
 /// An amount per line (line index, amount). Most groups are a line or two, so most lists stay
 /// inline, without an allocation per promotion and group.

@@ -10,13 +10,23 @@ use crate::ir::{CompiledRuleset, SymbolId};
 
 /// Why a group got nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Note {
+pub enum Note {
     /// Fixed words.
     Text(&'static str),
-    /// `have` units of the `of` one set needs.
-    Units { have: u64, of: u64 },
-    /// A group buy with `have` of its `of` members.
-    Members { have: u64, of: u64 },
+    /// `have` units of the `of` one set needs: "1 of 3 units".
+    Units {
+        /// Units the group has.
+        have: u64,
+        /// Units a set needs.
+        of: u64,
+    },
+    /// A group buy with `have` of its `of` members: "the group has 2 of 5 members".
+    Members {
+        /// Members the group has.
+        have: u64,
+        /// Members it needs.
+        of: u64,
+    },
 }
 
 impl From<&'static str> for Note {
@@ -27,7 +37,7 @@ impl From<&'static str> for Note {
 
 impl Note {
     /// In words: inline, without an allocation, up to 23 bytes (a count of units always is).
-    pub fn words(&self) -> SmolStr {
+    pub(crate) fn words(&self) -> SmolStr {
         match *self {
             Note::Text(text) => SmolStr::new_static(text),
             Note::Units { have, of } => out_of("", have, of, " units"),

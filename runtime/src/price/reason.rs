@@ -1,0 +1,176 @@
+//! Why a candidate promotion did or did not apply to a line: kept as data while a cart is priced
+//! (a large cart has thousands of candidates) and put into words only when shown or serialised.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smol_str::SmolStr;
+
+pub use super::kinds::Note;
+use crate::money::Fixed;
+
+/// Why a candidate applied to a line, or did not. It is shown (`Display`) and serialised as its
+/// words, e.g. `"12.50 off this line"`; a reason read back from a stored outcome is those words
+/// ([`Reason::Words`]). Two reasons are equal when their words are.
+#[derive(Debug, Clone)]
+pub enum Reason {
+    /// Its discount on the line, in the currency's minor unit: "12.50 off this line".
+    Off(Decimal),
+    /// It gives the line no discount but the line earns a gift.
+    EarnsGift,
+    /// It gives the line no discount but the line unlocks an add-on.
+    UnlocksAddon,
+    /// It gives the line nothing, and says why in the kind's words.
+    Short(Note),
+    /// It gives the line nothing.
+    GivesNothing,
+    /// It is not available: out of its dates, stock, eligibility or limits (the words say which).
+    Unavailable(SmolStr),
+    /// The named promotion withdraws other promotions on this line's products.
+    WithdrawnBy(SmolStr),
+    /// It conflicts with the named chosen promotion, which the customer chose or which saves the
+    /// customer more.
+    ConflictsWith {
+        /// The chosen promotion.
+        promotion: SmolStr,
+        /// Whether the customer chose it.
+        customer_chose: bool,
+    },
+    /// It could apply, but the customer saves `without` without it and only `with` with it
+    /// (progressive thresholds, clamping), both in the currency's minor unit.
+    LeftOut {
+        /// The cart's discount without it.
+        without: Decimal,
+        /// The cart's discount with it.
+        with: Decimal,
+    },
+    /// Words read back from a stored outcome.
+    Words(SmolStr),
+}
+
+/// `d` as the outcome writes it: with the decimals it has (amounts here are in the minor unit).
+fn amount(d: Decimal) -> impl fmt::Display {
+    Fixed(d, d.scale())
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Off(d) => write!(f, "{} off this line", amount(*d)),
+            Reason::EarnsGift => f.write_str("earns a gift"),
+            Reason::UnlocksAddon => f.write_str("unlocks an add-on"),
+            Reason::Short(note) => f.write_str(&note.words()),
+            Reason::GivesNothing => f.write_str("gives this line nothing"),
+            Reason::Unavailable(why) | Reason::Words(why) => f.write_str(why),
+            Reason::WithdrawnBy(by) => {
+                write!(f, "withdrawn by `{by}`, which withdraws other promotions on its products")
+            }
+            Reason::ConflictsWith { promotion, customer_chose } => {
+                let why = if *customer_chose { "which the customer chose" } else { "which saves the customer more" };
+                write!(f, "conflicts with `{promotion}`, {why}")
+            }
+            Reason::LeftOut { without, with } => {
+                write!(f, "left out: the customer saves {} without it and {} with it", amount(*without), amount(*with))
+            }
+        }
+    }
+}
+
+impl Reason {
+    /// Whether these are its words, compared as they are written, without building them.
+    pub fn says(&self, words: &str) -> bool {
+        /// Takes what is written off the front of `rest`, failing at the first difference.
+        struct Match<'w> {
+            rest: &'w str,
+        }
+        impl fmt::Write for Match<'_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.rest = self.rest.strip_prefix(s).ok_or(fmt::Error)?;
+                Ok(())
+            }
+        }
+        let mut m = Match { rest: words };
+        fmt::write(&mut m, format_args!("{self}")).is_ok() && m.rest.is_empty()
+    }
+}
+
+impl PartialEq for Reason {
+    fn eq(&self, other: &Reason) -> bool {
+        self.says(&other.to_string())
+    }
+}
+
+impl Eq for Reason {}
+
+impl PartialEq<str> for Reason {
+    fn eq(&self, other: &str) -> bool {
+        self.says(other)
+    }
+}
+
+impl PartialEq<&str> for Reason {
+    fn eq(&self, other: &&str) -> bool {
+        self.says(other)
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Reason, D::Error> {
+        SmolStr::deserialize(deserializer).map(Reason::Words)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_is_written_in_the_words_the_outcome_always_had() {
+        let cases = [
+            (Reason::Off(Decimal::new(1250, 2)), "12.50 off this line"),
+            (Reason::Off(Decimal::new(-5, 0)), "-5 off this line"),
+            (Reason::EarnsGift, "earns a gift"),
+            (Reason::UnlocksAddon, "unlocks an add-on"),
+            (Reason::Short(Note::Units { have: 1, of: 3 }), "1 of 3 units"),
+            (Reason::GivesNothing, "gives this line nothing"),
+            (Reason::Unavailable("ended at 2026-01-01".into()), "ended at 2026-01-01"),
+            (
+                Reason::WithdrawnBy("Flash".into()),
+                "withdrawn by `Flash`, which withdraws other promotions on its products",
+            ),
+            (
+                Reason::ConflictsWith { promotion: "A".into(), customer_chose: true },
+                "conflicts with `A`, which the customer chose",
+            ),
+            (
+                Reason::ConflictsWith { promotion: "B".into(), customer_chose: false },
+                "conflicts with `B`, which saves the customer more",
+            ),
+            (
+                Reason::LeftOut { without: Decimal::new(4000, 2), with: Decimal::new(3550, 2) },
+                "left out: the customer saves 40.00 without it and 35.50 with it",
+            ),
+        ];
+        for (reason, words) in cases {
+            assert_eq!(reason.to_string(), words);
+            assert_eq!(serde_json::to_string(&reason).unwrap(), serde_json::to_string(words).unwrap());
+            // Read back, it is its words, and equal to the reason it was written from.
+            let back: Reason = serde_json::from_str(&serde_json::to_string(&reason).unwrap()).unwrap();
+            assert!(matches!(&back, Reason::Words(w) if w == words), "{back:?}");
+            assert_eq!(back, reason);
+            assert_eq!(reason, words);
+        }
+        assert_ne!(Reason::EarnsGift, Reason::UnlocksAddon);
+        // A prefix or a longer text is not its words.
+        assert!(!Reason::EarnsGift.says("earns a"));
+        assert!(!Reason::EarnsGift.says("earns a gift!"));
+        assert!(!Reason::Off(Decimal::new(1250, 2)).says("12.5 off this line"));
+    }
+}
