@@ -6,10 +6,10 @@ mod evaluate;
 mod kinds;
 pub mod outcome;
 mod per_line;
-mod reason;
 mod report;
 mod search;
 mod stacking;
+mod words;
 
 use rust_decimal::Decimal;
 

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;
 
-pub use super::reason::{Note, Reason};
+pub use super::words::{Note, Reason, Step};
 
 /// The priced cart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,7 +37,7 @@ pub struct Outcome {
     /// How the best combination was found.
     pub search: SearchReport,
     /// A readable account, step by step.
-    pub trace: Vec<String>,
+    pub trace: Vec<Step>,
 }
 
 /// One line, priced.

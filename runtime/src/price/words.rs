@@ -1,5 +1,6 @@
-//! Why a candidate promotion did or did not apply to a line: kept as data while a cart is priced
-//! (a large cart has thousands of candidates) and put into words only when shown or serialised.
+//! What the outcome says in words — why a candidate promotion did or did not apply to a line, and
+//! the trace's steps — kept as data while a cart is priced (a large cart has thousands of
+//! candidates) and put into words only when shown or serialised.
 
 use std::fmt;
 
@@ -77,53 +78,109 @@ impl fmt::Display for Reason {
     }
 }
 
-impl Reason {
-    /// Whether these are its words, compared as they are written, without building them.
-    pub fn says(&self, words: &str) -> bool {
-        /// Takes what is written off the front of `rest`, failing at the first difference.
-        struct Match<'w> {
-            rest: &'w str,
+/// Whether `shown`, written out, is `words`: compared as it is written, without building it.
+fn says(shown: &dyn fmt::Display, words: &str) -> bool {
+    /// Takes what is written off the front of `rest`, failing at the first difference.
+    struct Match<'w> {
+        rest: &'w str,
+    }
+    impl fmt::Write for Match<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.rest = self.rest.strip_prefix(s).ok_or(fmt::Error)?;
+            Ok(())
         }
-        impl fmt::Write for Match<'_> {
-            fn write_str(&mut self, s: &str) -> fmt::Result {
-                self.rest = self.rest.strip_prefix(s).ok_or(fmt::Error)?;
-                Ok(())
+    }
+    let mut m = Match { rest: words };
+    fmt::write(&mut m, format_args!("{shown}")).is_ok() && m.rest.is_empty()
+}
+
+/// What a type kept as data and shown in words shares: it is serialised as its words, read back
+/// as its `Words` variant, and equal to another (or to a text) when their words are.
+macro_rules! said_in_words {
+    ($type:ident) => {
+        impl $type {
+            /// Whether these are its words, compared as they are written, without building them.
+            pub fn says(&self, words: &str) -> bool {
+                says(self, words)
             }
         }
-        let mut m = Match { rest: words };
-        fmt::write(&mut m, format_args!("{self}")).is_ok() && m.rest.is_empty()
-    }
+
+        impl PartialEq for $type {
+            fn eq(&self, other: &$type) -> bool {
+                self.says(&other.to_string())
+            }
+        }
+
+        impl Eq for $type {}
+
+        impl PartialEq<str> for $type {
+            fn eq(&self, other: &str) -> bool {
+                self.says(other)
+            }
+        }
+
+        impl PartialEq<&str> for $type {
+            fn eq(&self, other: &&str) -> bool {
+                self.says(other)
+            }
+        }
+
+        impl Serialize for $type {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<$type, D::Error> {
+                Deserialize::deserialize(deserializer).map($type::Words)
+            }
+        }
+    };
 }
 
-impl PartialEq for Reason {
-    fn eq(&self, other: &Reason) -> bool {
-        self.says(&other.to_string())
-    }
+said_in_words!(Reason);
+said_in_words!(Step);
+
+/// A step of the trace, the outcome's readable account. It is shown and serialised as its words,
+/// e.g. "`Shoes 10%` (item): −12.00"; a step read back from a stored outcome is those words
+/// ([`Step::Words`]). Two steps are equal when their words are.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// A chosen promotion's discount, in the currency's minor unit: "`Shoes 10%` (item): −12.00".
+    Discount {
+        /// The promotion.
+        promotion: SmolStr,
+        /// Its stage: `item`, `store`, `platform` or `coupon`.
+        stage: SmolStr,
+        /// Its whole discount.
+        amount: Decimal,
+    },
+    /// A gift earned: "`Mug with tea` : gift 1 × MUG worth 5.00".
+    Gift {
+        /// The promotion.
+        promotion: SmolStr,
+        /// Units.
+        quantity: i64,
+        /// The gift's SKU.
+        sku: SmolStr,
+        /// Value per unit, in the currency's minor unit.
+        worth: Decimal,
+    },
+    /// Any other step (an extension that failed, a better choice than the customer's, a search
+    /// stopped by its budget), in words; and every step read back from a stored outcome.
+    Words(String),
 }
 
-impl Eq for Reason {}
-
-impl PartialEq<str> for Reason {
-    fn eq(&self, other: &str) -> bool {
-        self.says(other)
-    }
-}
-
-impl PartialEq<&str> for Reason {
-    fn eq(&self, other: &&str) -> bool {
-        self.says(other)
-    }
-}
-
-impl Serialize for Reason {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Reason {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Reason, D::Error> {
-        SmolStr::deserialize(deserializer).map(Reason::Words)
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Discount { promotion, stage, amount: a } => write!(f, "`{promotion}` ({stage}): −{}", amount(*a)),
+            Step::Gift { promotion, quantity, sku, worth } => {
+                write!(f, "`{promotion}`: gift {quantity} × {sku} worth {}", amount(*worth))
+            }
+            Step::Words(words) => f.write_str(words),
+        }
     }
 }
 
@@ -172,5 +229,27 @@ mod tests {
         assert!(!Reason::EarnsGift.says("earns a"));
         assert!(!Reason::EarnsGift.says("earns a gift!"));
         assert!(!Reason::Off(Decimal::new(1250, 2)).says("12.5 off this line"));
+    }
+
+    #[test]
+    fn a_step_is_written_in_the_words_the_trace_always_had() {
+        let cases = [
+            (
+                Step::Discount { promotion: "Shoes 10%".into(), stage: "item".into(), amount: Decimal::new(1200, 2) },
+                "`Shoes 10%` (item): −12.00",
+            ),
+            (
+                Step::Gift { promotion: "Mug".into(), quantity: 2, sku: "MUG".into(), worth: Decimal::new(500, 2) },
+                "`Mug`: gift 2 × MUG worth 5.00",
+            ),
+            (Step::Words("search stopped".into()), "search stopped"),
+        ];
+        for (step, words) in cases {
+            assert_eq!(step.to_string(), words);
+            let back: Step = serde_json::from_str(&serde_json::to_string(&step).unwrap()).unwrap();
+            assert!(matches!(&back, Step::Words(w) if w == words), "{back:?}");
+            assert_eq!(back, step);
+            assert_eq!(step, words);
+        }
     }
 }
