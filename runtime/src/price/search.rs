@@ -126,13 +126,14 @@ impl Pricing<'_> {
                 left = Left::new(self.original_minor.clone());
             }
             // Forced first, then by stand-alone gain (best first), then source order. The
-            // positions are sorted, then the members gathered: a member is some 80 bytes to move.
+            // positions are sorted, then the members referred to in that order: a member is some
+            // 80 bytes to move, and a copy is read back before its writes settle.
             positions.sort_unstable_by_key(|&u| {
                 useful.get(u).map(|m| (std::cmp::Reverse(m.forced), std::cmp::Reverse(m.gain), m.index))
             });
             sorted.clear();
-            sorted.extend(positions.iter().filter_map(|&u| useful.get(u).copied()));
-            let members: &[Member<'_>] = &sorted;
+            sorted.extend(positions.iter().filter_map(|&u| useful.get(u)));
+            let members: &[&Member<'_>] = &sorted;
             let n = members.len();
             ids.clear();
             ids.extend(members.iter().map(|m| m.index));
@@ -142,7 +143,7 @@ impl Pricing<'_> {
             replays.clear();
             raws.clear();
             if parallel {
-                for &Member { index: i, alone: e, gain: (_, gift_value), traits, .. } in members {
+                for &&Member { index: i, alone: e, gain: (_, gift_value), traits, .. } in members {
                     let from = raws.len();
                     raws.extend(e.raw.iter().copied());
                     replays.push(Replay {
@@ -312,7 +313,7 @@ impl ClashRows {
     /// Fills the rows of `members` and returns the words in a row. Two members clash when the
     /// stacking rules say they conflict and they share a line: each pair is decided once, with a
     /// few word operations for the lines.
-    fn build(&mut self, pricing: &Pricing<'_>, members: &[Member<'_>]) -> usize {
+    fn build(&mut self, pricing: &Pricing<'_>, members: &[&Member<'_>]) -> usize {
         let mut count = 0usize;
         for m in members {
             for &l in m.lines {
@@ -361,7 +362,7 @@ impl ClashRows {
     /// list (the usual case), whose `count` lines are numbered in `line_bit`: each member's row
     /// is the members on its lines, masked by the stages it conflicts with — word operations per
     /// member and line, not per pair.
-    fn build_plain(&mut self, pricing: &Pricing<'_>, members: &[Member<'_>], count: usize) {
+    fn build_plain(&mut self, pricing: &Pricing<'_>, members: &[&Member<'_>], count: usize) {
         // Per line (by its number), the members on it.
         self.line_sets.clear();
         self.line_sets.resize(count, 0u64);
