@@ -129,9 +129,11 @@ pub(crate) fn availability(
     // Each promotion's availability, its lines in scope first; the rest is decided below. Every
     // list is filled where it stays: a small vector built on the stack and moved into a larger
     // value is read back before its writes have settled (a stall the time profile showed).
-    // Sized for the case where every match is its own promotion's: never grown.
-    let mut relevant = Vec::with_capacity(matches.len());
-    let mut available: Vec<Availability> = Vec::with_capacity(matches.len());
+    // Sized for the promotions matched, counted first: sized for the matches (on the 200-line
+    // benchmark cart, 2,300 for 1,000 promotions), the list would take more than twice the memory.
+    let promotions = matches.chunk_by(|a, b| promotion(a) == promotion(b)).count();
+    let mut relevant = Vec::with_capacity(promotions);
+    let mut available: Vec<Availability> = Vec::with_capacity(promotions);
     for run in matches.chunk_by(|a, b| promotion(a) == promotion(b)) {
         let Some(i) = run.first().map(promotion).filter(|&i| i < r.promotions.len()) else { continue };
         relevant.push(i);
