@@ -84,16 +84,25 @@ pub(crate) struct Evaluation {
     pub gift_value: Decimal,
 }
 
+/// A promotion of a set, with its stage and its place in the set. Ordered as promotions apply:
+/// by stage, then by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Staged {
+    stage: Stage,
+    index: usize,
+    place: usize,
+}
+
 /// Promotions with their stages, in the order they apply.
 enum StageOrder {
-    One(Option<(Stage, usize)>),
-    Many(std::vec::IntoIter<(Stage, usize)>),
+    One(Option<Staged>),
+    Many(std::vec::IntoIter<Staged>),
 }
 
 impl Iterator for StageOrder {
-    type Item = (Stage, usize);
+    type Item = Staged;
 
-    fn next(&mut self) -> Option<(Stage, usize)> {
+    fn next(&mut self) -> Option<Staged> {
         match self {
             StageOrder::One(one) => one.take(),
             StageOrder::Many(many) => many.next(),
@@ -276,25 +285,42 @@ impl Pricing<'_> {
     /// `set` with each promotion's stage, in the order they apply: by stage, then by index. A
     /// set of one (every stand-alone evaluation) needs no list.
     fn in_stage_order(&self, set: &[usize]) -> StageOrder {
-        let staged = |i: usize| self.ruleset.promotions.get(i).map(|p| (stage(p), i));
+        let staged = |place: usize, i: usize| {
+            self.ruleset.promotions.get(i).map(|p| Staged { stage: stage(p), index: i, place })
+        };
         match set {
-            [one] => StageOrder::One(staged(*one)),
+            [one] => StageOrder::One(staged(0, *one)),
             _ => {
-                let mut staged_set: Vec<(Stage, usize)> = Vec::with_capacity(set.len());
-                staged_set.extend(set.iter().filter_map(|&i| staged(i)));
+                let mut staged_set: Vec<Staged> = Vec::with_capacity(set.len());
+                staged_set.extend(set.iter().enumerate().filter_map(|(place, &i)| staged(place, i)));
                 if !set.is_sorted() {
                     staged_set.sort_unstable();
                     return StageOrder::Many(staged_set.into_iter());
                 }
                 // Ascending already (the chosen set): a pass per stage keeps each in index order.
-                let mut ordered: Vec<(Stage, usize)> = Vec::with_capacity(staged_set.len());
+                let mut ordered: Vec<Staged> = Vec::with_capacity(staged_set.len());
                 for stage in Stage::ALL {
-                    ordered.extend(staged_set.iter().filter(|(s, _)| *s == stage));
+                    ordered.extend(staged_set.iter().filter(|s| s.stage == stage));
                 }
                 debug_assert_eq!(ordered.len(), staged_set.len(), "every stage is in `Stage::ALL`");
                 StageOrder::Many(ordered.into_iter())
             }
         }
+    }
+
+    /// The position in `relevant` of each promotion of `set`, if it is there. The chosen set is
+    /// ascending, like `relevant`: both are read in step, without a search per promotion.
+    fn places_in_relevant(&self, set: &[usize]) -> Vec<Option<usize>> {
+        if !set.is_sorted() {
+            return set.iter().map(|i| self.relevant.binary_search(i).ok()).collect();
+        }
+        let mut relevant = self.relevant.iter().enumerate().peekable();
+        set.iter()
+            .map(|&i| {
+                while relevant.next_if(|&(_, &r)| r < i).is_some() {}
+                relevant.next_if(|&(_, &r)| r == i).map(|(k, _)| k)
+            })
+            .collect()
     }
 
     /// Promotion `i` evaluated alone, for the search and the report: its result's `discount` is
@@ -320,7 +346,7 @@ impl Pricing<'_> {
         let ordered = self.in_stage_order(set);
         let progressive = self.ruleset.settings.calculation == Calculation::Progressive;
         let mut current = None;
-        for (at, i) in ordered {
+        for Staged { stage: at, index: i, .. } in ordered {
             if current != Some(at) {
                 current = Some(at);
                 // Parallel: every stage sees the original amounts; progressive: what earlier
@@ -449,12 +475,13 @@ impl Pricing<'_> {
         let mut guard = self.scratch.borrow_mut();
         let scratch = &mut *guard;
         let mut positions = Vec::with_capacity(set.len());
+        let places = self.places_in_relevant(set);
         let (mut discount, mut gifts) = (Decimal::ZERO, Decimal::ZERO);
-        for (_, i) in self.in_stage_order(set) {
+        for Staged { index: i, place, .. } in self.in_stage_order(set) {
             // INVARIANT: the search chooses only promotions of `relevant` that are available, so
             // each has its stand-alone result (`snapshot` is clear: the original amounts, what
             // evaluating one afresh here would measure).
-            let Some(k) = self.relevant.binary_search(&i).ok() else { continue };
+            let Some(k) = places.get(place).copied().flatten() else { continue };
             let Some(solo) = alone.0.get_mut(k) else { continue };
             let result = match &mut solo.result {
                 Some(result) => {
@@ -509,6 +536,15 @@ enum Placed {
 }
 
 impl ChosenEvaluation {
+    /// The positions in `relevant` of the chosen promotions, when each result is where it was
+    /// evaluated alone (parallel calculation).
+    pub fn positions(&self) -> Option<&[usize]> {
+        match &self.placed {
+            Placed::InAlone(positions) => Some(positions),
+            Placed::Owned(_) => None,
+        }
+    }
+
     /// The results, in the order they applied; `alone` is the stand-alone results the
     /// evaluation was given.
     pub fn results<'a>(&'a self, alone: &'a super::search::Alone) -> Vec<&'a PromotionResult> {

@@ -142,10 +142,16 @@ impl Pricing<'_> {
             })
             .collect();
         let mut result_at: Vec<Option<&PromotionResult>> = vec![None; self.relevant.len()];
-        for &r in &chosen_results {
-            if let Ok(k) = self.relevant.binary_search(&r.index)
-                && let Some(slot) = result_at.get_mut(k)
-            {
+        // Where each chosen result is in `alone`, its position is known; evaluated afresh
+        // (progressive calculation), it is looked up.
+        let placed: Vec<(usize, &PromotionResult)> = match eval.positions() {
+            Some(positions) => positions.iter().filter_map(|&k| Some((k, alone.at(k)?))).collect(),
+            None => {
+                chosen_results.iter().filter_map(|&r| Some((self.relevant.binary_search(&r.index).ok()?, r))).collect()
+            }
+        };
+        for (k, r) in placed {
+            if let Some(slot) = result_at.get_mut(k) {
                 *slot = Some(r);
             }
         }
