@@ -113,6 +113,7 @@ impl Pricing<'_> {
         let mut rows = ClashRows::new(self.by_line.lines());
         let (mut sorted, mut ids, mut gains, mut replays, mut raws, mut blocked, mut chosen) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut best_at = Vec::new();
         for (start, end) in bounds {
             let Some(positions) = order.get_mut(start..end) else { continue };
             // A promotion that shares no line with another is chosen: what the search would
@@ -172,6 +173,7 @@ impl Pricing<'_> {
                 chosen_value: (0, 0),
                 parts: Vec::new(),
                 best: None,
+                best_at: std::mem::take(&mut best_at),
                 evaluated: 0,
                 budget: SEARCH_BUDGET,
             };
@@ -183,9 +185,10 @@ impl Pricing<'_> {
             if search.evaluated >= search.budget {
                 choice.complete = false;
             }
-            if let Some((_, set)) = search.best {
-                choice.set.extend(set);
+            if search.best.is_some() {
+                choice.set.extend(search.best_at.iter().filter_map(|&pos| ids.get(pos).copied()));
             }
+            best_at = search.best_at;
         }
         choice.set.sort_unstable();
         choice
@@ -527,7 +530,9 @@ struct Search<'s, 'p> {
     chosen_value: Value,
     /// Scratch for a leaf's members in the order they are composed.
     parts: Vec<&'s Replay>,
-    best: Option<(Value, Vec<usize>)>,
+    /// The value of the best combination found, and its members (positions, ascending).
+    best: Option<Value>,
+    best_at: Vec<usize>,
     evaluated: u64,
     budget: u64,
 }
@@ -601,33 +606,28 @@ impl Search<'_, '_> {
         // the sum of its stand-alone gains (a line gives at most its amount), so the bound is
         // tighter.
         let bound = add(if self.monotone { self.chosen_value } else { gain }, open);
-        if let Some((best, _)) = &self.best
-            && bound <= *best
+        if let Some(best) = self.best
+            && bound <= best
         {
             return;
         }
         let Some(&i) = self.members.get(k) else {
             self.evaluated += 1;
-            let set = |members: &[usize]| -> Vec<usize> {
-                chosen.iter().filter_map(|&pos| members.get(pos).copied()).collect()
-            };
-            if self.monotone {
-                let value = self.chosen_value;
-                debug_assert_eq!(value, self.composed(chosen), "the chosen members' value kept as they were chosen");
-                if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
-                    self.best = Some((value, set(self.members)));
-                }
+            let value = if self.monotone {
+                let kept = self.chosen_value;
+                debug_assert_eq!(kept, self.composed(chosen), "the chosen members' value kept as they were chosen");
+                kept
             } else if self.parallel {
-                let value = self.composed(chosen);
-                if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
-                    self.best = Some((value, set(self.members)));
-                }
+                self.composed(chosen)
             } else {
-                let set = set(self.members);
-                let value = self.pricing.minor_value(&self.pricing.evaluate(&set));
-                if self.best.as_ref().is_none_or(|(b, _)| value > *b) {
-                    self.best = Some((value, set));
-                }
+                let set: Vec<usize> = chosen.iter().filter_map(|&pos| self.members.get(pos).copied()).collect();
+                self.pricing.minor_value(&self.pricing.evaluate(&set))
+            };
+            // A tie does not replace the best: the first found is kept.
+            if self.best.is_none_or(|b| value > b) {
+                self.best = Some(value);
+                self.best_at.clear();
+                self.best_at.extend_from_slice(chosen);
             }
             return;
         };
