@@ -18,6 +18,9 @@ pub struct Prepared {
     pub binder: crate::bind::Binder,
     /// Its extension functions, compiled.
     pub sandbox: crate::extension::Sandbox,
+    /// Per promotion, what deciding its conflicts reads: worked out once per ruleset, not once
+    /// per cart for every promotion that matches.
+    pub(crate) traits: Vec<crate::price::Traits>,
 }
 
 impl Prepared {
@@ -26,7 +29,8 @@ impl Prepared {
         let index = ScopeIndex::new(&ruleset);
         let binder = crate::bind::Binder::new(&ruleset);
         let sandbox = crate::extension::Sandbox::new(&ruleset);
-        Prepared { ruleset, index, binder, sandbox }
+        let traits = ruleset.promotions.iter().map(crate::price::Traits::of).collect();
+        Prepared { ruleset, index, binder, sandbox, traits }
     }
 }
 

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::Pricing;
 use super::available::Availability;
 use super::kinds::{Effect, GroupLine, KindCtx, LineAmounts, apply};
-use super::stacking::{Stage, stage};
+use super::stacking::Stage;
 use crate::ir::{Benefit, Calculation, Level, Promotion};
 
 /// What one promotion gave.
@@ -285,9 +285,7 @@ impl Pricing<'_> {
     /// `set` with each promotion's stage, in the order they apply: by stage, then by index. A
     /// set of one (every stand-alone evaluation) needs no list.
     fn in_stage_order(&self, set: &[usize]) -> StageOrder {
-        let staged = |place: usize, i: usize| {
-            self.ruleset.promotions.get(i).map(|p| Staged { stage: stage(p), index: i, place })
-        };
+        let staged = |place: usize, i: usize| self.traits.get(i).map(|t| Staged { stage: t.stage(), index: i, place });
         match set {
             [one] => StageOrder::One(staged(0, *one)),
             _ => {

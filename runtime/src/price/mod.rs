@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 pub use outcome::Outcome;
 pub use search::SEARCH_BUDGET;
+pub(crate) use stacking::Traits;
 
 use crate::bind::{InputError, bind_with};
 use crate::index::Prepared;
@@ -42,14 +43,14 @@ impl Pricing<'_> {
 /// Everything about one cart that every evaluation shares.
 pub(crate) struct Pricing<'a> {
     ruleset: &'a CompiledRuleset,
+    /// Per promotion of the ruleset, its stacking traits (`Prepared::traits`).
+    traits: &'a [stacking::Traits],
     sandbox: &'a crate::extension::Sandbox,
     cart: &'a Cart,
     rules: Rules,
     /// Promotions whose scope matches a line, ascending; `available` is parallel to it.
     relevant: Vec<usize>,
     available: Vec<Availability>,
-    /// What deciding a conflict reads of each promotion in `relevant`, parallel to it.
-    traits: Vec<stacking::Traits>,
     /// Per line, the positions in `relevant` of the promotions whose scope holds on it.
     by_line: PerLine<usize>,
     /// Original line amounts.
@@ -152,12 +153,9 @@ impl<'a> Pricing<'a> {
         let rules = Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding };
         let original = bound.take_amounts();
         let original_minor = original.iter().map(|&d| rules.minor(d)).collect();
-        // INVARIANT: parallel to `relevant`, whose every index is a promotion of the ruleset.
-        let mut traits = Vec::with_capacity(relevant.len());
-        traits.extend(relevant.iter().filter_map(|&i| ruleset.promotions.get(i).map(stacking::Traits::of)));
         Ok(Pricing {
             ruleset,
-            traits,
+            traits: &prepared.traits,
             sandbox: &prepared.sandbox,
             cart,
             rules,

@@ -135,9 +135,9 @@ impl Pricing<'_> {
             .relevant
             .iter()
             .zip(&self.available)
-            .zip(&self.traits)
             .zip(&chosen_at)
-            .map(|(((&i, a), &t), &is_chosen)| {
+            .map(|((&i, a), &is_chosen)| {
+                let t = self.traits.get(i).copied()?;
                 (a.unavailable.is_none() && !is_chosen).then(|| self.clashing_chosen((i, a), t, &chosen_at)).flatten()
             })
             .collect();
@@ -371,7 +371,8 @@ impl Pricing<'_> {
                 if first.is_some_and(|f| k >= f) {
                     break;
                 }
-                let (Some(&q), Some(&tq)) = (self.relevant.get(k), self.traits.get(k)) else { continue };
+                let Some(&q) = self.relevant.get(k) else { continue };
+                let Some(&tq) = self.traits.get(q) else { continue };
                 if chosen_at.get(k).copied().unwrap_or(false) && q != i && conflicts_by(self.ruleset, (i, t), (q, tq)) {
                     first = Some(k);
                     break;

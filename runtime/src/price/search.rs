@@ -4,7 +4,7 @@
 
 use super::Pricing;
 use super::evaluate::{PromotionResult, Solo};
-use super::stacking::{Stage, StageSets, Traits, conflicts, conflicts_by};
+use super::stacking::{Stage, StageSets, Traits, conflicts_by};
 use crate::ir::Calculation;
 
 /// Complete combinations evaluated at most for each group of promotions that share lines; past it
@@ -84,7 +84,8 @@ impl Pricing<'_> {
     /// Whether `i` and `j` cannot both apply.
     pub(crate) fn clash(&self, i: usize, j: usize) -> bool {
         // The stacking rules first: they are cheaper than merging two lists of lines.
-        conflicts(self.ruleset, i, j) && self.shares_line(i, j)
+        let (Some(&a), Some(&b)) = (self.traits.get(i), self.traits.get(j)) else { return false };
+        conflicts_by(self.ruleset, (i, a), (j, b)) && self.shares_line(i, j)
     }
 
     /// The best set containing `forced` (those that are available and do not clash with an
@@ -198,8 +199,8 @@ impl Pricing<'_> {
     fn useful<'s>(&'s self, alone: &'s Alone) -> Vec<Member<'s>> {
         // `alone` is parallel to `relevant`: read in step, without a search.
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
-        for (((&i, a), &traits), solo) in self.relevant.iter().zip(&self.available).zip(&self.traits).zip(&alone.0) {
-            let Some(e) = &solo.result else { continue };
+        for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&alone.0) {
+            let (Some(e), Some(&traits)) = (&solo.result, self.traits.get(i)) else { continue };
             let gives = e.groups.iter().any(|(_, g)| g.gives_anything());
             if a.unavailable.is_none() && !a.lines().is_empty() && gives {
                 useful.push(Member {

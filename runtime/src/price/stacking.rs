@@ -120,13 +120,8 @@ impl StageSets {
     }
 }
 
-/// Whether promotions `i` and `j`, sharing a line, may not both apply.
-pub(crate) fn conflicts(r: &CompiledRuleset, i: usize, j: usize) -> bool {
-    let (Some(p), Some(q)) = (r.promotions.get(i), r.promotions.get(j)) else { return false };
-    conflicts_by(r, (i, Traits::of(p)), (j, Traits::of(q)))
-}
-
-/// [`conflicts`] with each promotion's [`Traits`] read already.
+/// Whether promotions `i` and `j`, sharing a line, may not both apply, from each one's [`Traits`]
+/// (read once per ruleset, `Prepared::traits`).
 #[inline]
 pub(crate) fn conflicts_by(r: &CompiledRuleset, (i, a): (usize, Traits), (j, b): (usize, Traits)) -> bool {
     if i == j {
