@@ -21,6 +21,9 @@ pub struct Prepared {
     /// Per promotion, what deciding its conflicts reads: worked out once per ruleset, not once
     /// per cart for every promotion that matches.
     pub(crate) traits: Vec<crate::price::Traits>,
+    /// Per promotion, whether it is available whenever its scope matches: no dates, coupon,
+    /// limit, stock or budget, and every customer eligible.
+    pub(crate) unconditional: Vec<bool>,
 }
 
 impl Prepared {
@@ -30,7 +33,19 @@ impl Prepared {
         let binder = crate::bind::Binder::new(&ruleset);
         let sandbox = crate::extension::Sandbox::new(&ruleset);
         let traits = ruleset.promotions.iter().map(crate::price::Traits::of).collect();
-        Prepared { ruleset, index, binder, sandbox, traits }
+        let unconditional = ruleset
+            .promotions
+            .iter()
+            .map(|p| {
+                p.window.is_none()
+                    && p.coupon.is_none()
+                    && p.limit.is_none()
+                    && p.stock.is_none()
+                    && p.budget.is_none()
+                    && matches!(p.eligible, crate::ir::Cond::All)
+            })
+            .collect();
+        Prepared { ruleset, index, binder, sandbox, traits, unconditional }
     }
 }
 

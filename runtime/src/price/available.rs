@@ -183,7 +183,23 @@ pub(crate) fn availability(
             .collect()
     };
     let mut withdrawn = withdrawn.into_iter();
+    // Nothing withdrawn, no extension call failed, no group buy has members: then a promotion
+    // available whenever it matches (`Prepared::unconditional`) is what its placeholder says —
+    // available, no allowance or budget, the customer its group's only member — and its
+    // promotion need not be read.
+    let plain_cart = withdrawing.is_empty() && failed.is_empty() && state.group_members.is_empty();
     for (&i, a) in relevant.iter().zip(&mut available) {
+        if plain_cart && prepared.unconditional.get(i).copied().unwrap_or(false) {
+            debug_assert!(
+                a.unavailable.is_none()
+                    && a.rare.is_none()
+                    && a.allowance.left.is_none()
+                    && a.budget.is_none()
+                    && a.group_members == 1,
+                "an unconditional promotion's availability is its placeholder"
+            );
+            continue;
+        }
         let Some(p) = r.promotions.get(i) else { continue };
         let withdrawn = withdrawn.next().unwrap_or_default();
         let in_scope = &a.in_scope;
