@@ -192,6 +192,28 @@ fn failing_closed_holds_under_not() {
 }
 
 #[test]
+fn a_failed_call_in_a_scope_fails_closed() {
+    // Nothing else conditions the promotion (no dates, eligibility, limits): only its scope's
+    // failed call keeps it from applying.
+    let r = compile(
+        r#"
+promotion "Scoped: 20% off" {
+  level item
+  scope sku == "BOOK" and ratio(0) > 0
+  discount 20%
+}
+"#,
+    );
+    let o = priced(&r, &customer(2500, 6));
+    let scoped = candidate(&o, "Scoped: 20% off");
+    assert!(!scoped.applied);
+    assert!(scoped.reason.to_string().contains("extension `ratio` trapped"), "{}", scoped.reason);
+    assert!(o.trace.iter().any(|t| t.to_string().contains("`Scoped: 20% off`")), "{:#?}", o.trace);
+    assert_eq!(o.discount_total, money("5.00"), "only the other promotion prices");
+    assert_eq!(o.total, money("55.00"));
+}
+
+#[test]
 fn a_module_without_its_export_at_run_time_fails_closed() {
     // The compiler refuses such a module (spec/conformance/extensions.promo); a compiled ruleset
     // whose module was replaced afterwards is caught when the call is prepared.
