@@ -189,6 +189,8 @@ pub(crate) fn availability(
     // promotion need not be read.
     let plain_cart = withdrawing.is_empty() && failed.is_empty() && state.group_members.is_empty();
     for (&i, a) in relevant.iter().zip(&mut available) {
+        // INVARIANT: with no promotion withdrawing, `withdrawn` is empty, so a promotion skipped
+        // here takes nothing from it that the next one would be given.
         if plain_cart && prepared.unconditional.get(i).copied().unwrap_or(false) {
             debug_assert!(
                 a.unavailable.is_none()
