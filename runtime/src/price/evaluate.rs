@@ -307,8 +307,9 @@ impl Pricing<'_> {
     }
 
     /// The position in `relevant` of each promotion of `set`, if it is there. The chosen set is
-    /// ascending, like `relevant`: both are read in step, without a search per promotion.
-    fn places_in_relevant(&self, set: &[usize]) -> Vec<Option<usize>> {
+    /// ascending (the search sorts it), like `relevant`: both are read in step, without a search
+    /// per promotion.
+    pub(super) fn places_in_relevant(&self, set: &[usize]) -> Vec<Option<usize>> {
         if !set.is_sorted() {
             return set.iter().map(|i| self.relevant.binary_search(i).ok()).collect();
         }

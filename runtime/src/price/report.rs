@@ -119,18 +119,13 @@ impl Pricing<'_> {
             self.cart.lines.len(),
             chosen_results.iter().flat_map(|r| r.lines.iter().map(move |&(l, d)| (l, (r.index, d)))),
         );
-        // INVARIANT: `choice.set` is ascending (the search sorts it).
         // By position in `relevant`: whether it is chosen (the lines' lists hold positions).
-        // Both ascending: read in step, without a search.
-        let mut chosen = choice.set.iter().peekable();
-        let chosen_at: Vec<bool> = self
-            .relevant
-            .iter()
-            .map(|&i| {
-                while chosen.next_if(|&&c| c < i).is_some() {}
-                chosen.next_if(|&&c| c == i).is_some()
-            })
-            .collect();
+        let mut chosen_at = vec![false; self.relevant.len()];
+        for k in self.places_in_relevant(&choice.set).into_iter().flatten() {
+            if let Some(slot) = chosen_at.get_mut(k) {
+                *slot = true;
+            }
+        }
         let clashing: Vec<Option<usize>> = self
             .relevant
             .iter()
@@ -144,15 +139,22 @@ impl Pricing<'_> {
         let mut result_at: Vec<Option<&PromotionResult>> = vec![None; self.relevant.len()];
         // Where each chosen result is in `alone`, its position is known; evaluated afresh
         // (progressive calculation), it is looked up.
-        let placed: Vec<(usize, &PromotionResult)> = match eval.positions() {
-            Some(positions) => positions.iter().filter_map(|&k| Some((k, alone.at(k)?))).collect(),
-            None => {
-                chosen_results.iter().filter_map(|&r| Some((self.relevant.binary_search(&r.index).ok()?, r))).collect()
+        match eval.positions() {
+            Some(positions) => {
+                for &k in positions {
+                    if let Some(slot) = result_at.get_mut(k) {
+                        *slot = alone.at(k);
+                    }
+                }
             }
-        };
-        for (k, r) in placed {
-            if let Some(slot) = result_at.get_mut(k) {
-                *slot = Some(r);
+            None => {
+                for &r in &chosen_results {
+                    if let Ok(k) = self.relevant.binary_search(&r.index)
+                        && let Some(slot) = result_at.get_mut(k)
+                    {
+                        *slot = Some(r);
+                    }
+                }
             }
         }
         let alone_at: Vec<Option<&PromotionResult>> = (0..self.relevant.len()).map(|k| alone.at(k)).collect();
