@@ -101,7 +101,7 @@ impl Pricing<'_> {
                 forced_ok.push(f);
             }
         }
-        let Some(Components { mut order, bounds }) = components(&useful, self.by_line.lines()) else {
+        let Some(Components { order, bounds }) = components(&useful, self.by_line.lines()) else {
             // No two share a line: each is alone in its component, and chosen (what the search
             // below finds for a component of one).
             let set: Vec<usize> = useful.iter().map(|m| m.index).collect();
@@ -116,7 +116,7 @@ impl Pricing<'_> {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut best_at = Vec::new();
         for (start, end) in bounds {
-            let Some(positions) = order.get_mut(start..end) else { continue };
+            let Some(positions) = order.get(start..end) else { continue };
             // A promotion that shares no line with another is chosen: what the search would
             // find after its one complete combination (a value is never below zero).
             if let [only] = positions {
@@ -127,14 +127,15 @@ impl Pricing<'_> {
             if parallel && left.original.is_empty() {
                 left = Left::new(self.original_minor.clone());
             }
-            // Forced first, then by stand-alone gain (best first), then source order. The
-            // positions are sorted, then the members referred to in that order: a member is some
-            // 80 bytes to move, and a copy is read back before its writes settle.
-            positions.sort_unstable_by_key(|&u| {
-                useful.get(u).map(|m| (std::cmp::Reverse(m.forced), std::cmp::Reverse(m.gain), m.index))
-            });
+            // Forced first, then by stand-alone gain (best first), then source order. References
+            // to the members are sorted, not the members (some 80 bytes each to move, and a copy
+            // is read back before its writes settle), compared field by field in place (a key
+            // built per comparison would copy two 128-bit amounts each time).
             sorted.clear();
             sorted.extend(positions.iter().filter_map(|&u| useful.get(u)));
+            sorted.sort_unstable_by(|a: &&Member<'_>, b: &&Member<'_>| {
+                b.forced.cmp(&a.forced).then_with(|| b.gain.cmp(&a.gain)).then(a.index.cmp(&b.index))
+            });
             let members: &[&Member<'_>] = &sorted;
             let n = members.len();
             ids.clear();
