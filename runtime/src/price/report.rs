@@ -373,9 +373,13 @@ impl Pricing<'_> {
                 if first.is_some_and(|f| k >= f) {
                     break;
                 }
+                // Whether it is chosen first: most are not, and then nothing else is read.
+                if !chosen_at.get(k).copied().unwrap_or(false) {
+                    continue;
+                }
                 let Some(&q) = self.relevant.get(k) else { continue };
                 let Some(&tq) = self.traits.get(q) else { continue };
-                if chosen_at.get(k).copied().unwrap_or(false) && q != i && conflicts_by(self.ruleset, (i, t), (q, tq)) {
+                if q != i && conflicts_by(self.ruleset, (i, t), (q, tq)) {
                     first = Some(k);
                     break;
                 }
