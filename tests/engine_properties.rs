@@ -234,6 +234,39 @@ fn a_component_wider_than_a_word_finds_the_best() {
     assert_eq!(o.switch_suggestions[0].saves, Decimal::new(8600, 2));
 }
 
+/// A component whose values pass what 64 bits hold: a hundred lines at the 10^15 bound, two
+/// promotions on all of them. The search adds and compares such values in 128 bits (it uses 64
+/// only where every value it can reach fits), and chooses exactly.
+#[test]
+fn a_search_beyond_64_bits_chooses_exactly() {
+    let text = "settings { currency USD }\n\
+        promotion \"all at 0.01\" { level item scope all price 0.01 }\n\
+        promotion \"all 90% off\" { level item scope all discount 90% }\n";
+    let prepared = Prepared::new(promo::scenario::compile_text(text).unwrap());
+    let c = Cart {
+        currency: None,
+        lines: (0..100)
+            .map(|k| Line {
+                id: format!("l{k}").into(),
+                sku: format!("S{k}").into(),
+                // 10^15, the largest line amount Promo prices: 10^17 cents, 10^19 for the cart.
+                unit_price: Decimal::new(1_000_000_000_000_000, 0),
+                quantity: 1,
+                attributes: BTreeMap::new(),
+            })
+            .collect(),
+        coupons: vec![],
+        choose: vec![],
+    };
+    let o = promo::runtime::price_prepared(&prepared, &c, &Customer::default(), &State::default(), 0).unwrap();
+    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
+    // 100 × (10^15 − 0.01) off, against 100 × 0.9 × 10^15: the special price saves more.
+    assert_eq!(applied, ["all at 0.01"]);
+    assert_eq!(o.discount_total, "99999999999999999.00".parse::<Decimal>().unwrap());
+    assert_eq!(o.total, Decimal::new(100, 2));
+    assert!(o.search.complete);
+}
+
 /// The outcome of the ruleset `text` on a cart of one unit of SKU "A" at 10.00.
 fn price_one_line_of_a_at_ten(text: &str) -> promo::runtime::Outcome {
     let prepared = Prepared::new(promo::scenario::compile_text(text).unwrap());

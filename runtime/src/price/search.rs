@@ -114,6 +114,9 @@ impl Pricing<'_> {
         let mut rows = ClashRows::new(self.by_line.lines());
         let (mut sorted, mut ids, mut gains, mut replays, mut raws, mut blocked, mut chosen) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut narrow_gains: Vec<(i64, i64)> = Vec::new();
+        // The cart's amount in minor units, bounding what a combination's discount can reach.
+        let cart_minor: i128 = self.original_minor.iter().map(|o| o.abs()).sum();
         let mut best_at = Vec::new();
         for (start, end) in bounds {
             let Some(positions) = order.get(start..end) else { continue };
@@ -141,8 +144,6 @@ impl Pricing<'_> {
             ids.clear();
             ids.extend(members.iter().map(|m| m.index));
             let words = rows.build(self, members);
-            gains.clear();
-            gains.extend(members.iter().map(|m| m.gain));
             replays.clear();
             raws.clear();
             if parallel {
@@ -159,38 +160,40 @@ impl Pricing<'_> {
                     });
                 }
             }
-            let open = gains.iter().fold((0, 0), |acc, g| add(acc, *g));
-            let mut search = Search {
+            let monotone = parallel && raws.iter().all(|&(_, d)| d >= 0) && replays.iter().all(|r| r.gift_value >= 0);
+            let component = Component {
                 pricing: self,
                 members: &ids,
                 clash: &rows.clash,
                 words,
                 forced: &forced_ok,
-                gains: &gains,
                 replays: &replays,
                 raws: &raws,
                 parallel,
-                monotone: parallel && raws.iter().all(|&(_, d)| d >= 0) && replays.iter().all(|r| r.gift_value >= 0),
-                left: &mut left,
-                chosen_value: (0, 0),
-                parts: Vec::new(),
-                best: None,
-                best_at: std::mem::take(&mut best_at),
-                evaluated: 0,
-                budget: SEARCH_BUDGET,
+                monotone,
             };
             chosen.clear();
             blocked.clear();
             blocked.resize((n + 1) * words, 0u64);
-            search.visit(0, &mut chosen, (0, 0), open, &mut blocked);
-            choice.evaluated += search.evaluated;
-            if search.evaluated >= search.budget {
+            let scratch = (&mut left, &mut best_at, &mut chosen, blocked.as_mut_slice());
+            // Every member's stand-alone gain summed: what the search starts with as open.
+            let open: Value = members.iter().fold((0, 0), |acc, m| add(acc, m.gain));
+            let (evaluated, found) = if monotone && fits_narrow(open, cart_minor) {
+                narrow_gains.clear();
+                narrow_gains.extend(members.iter().map(|m| narrow::<i64>(m.gain)));
+                explore(&component, &narrow_gains, narrow(open), scratch)
+            } else {
+                gains.clear();
+                gains.extend(members.iter().map(|m| m.gain));
+                explore(&component, &gains, open, scratch)
+            };
+            choice.evaluated += evaluated;
+            if evaluated >= SEARCH_BUDGET {
                 choice.complete = false;
             }
-            if search.best.is_some() {
-                choice.set.extend(search.best_at.iter().filter_map(|&pos| ids.get(pos).copied()));
+            if found {
+                choice.set.extend(best_at.iter().filter_map(|&pos| ids.get(pos).copied()));
             }
-            best_at = search.best_at;
         }
         choice.set.sort_unstable();
         choice
@@ -419,6 +422,41 @@ struct Member<'e> {
 /// value. Exact: every amount the engine computes is in the minor unit.
 type Value = (i128, i128);
 
+/// The integer a component's search adds and compares values in, in minor units: `i64` where
+/// every value the search can reach fits one ([`fits_narrow`]: nearly always, and then its sums
+/// and comparisons are half the work), `i128` otherwise.
+trait Amount: Copy + Ord + Default + std::fmt::Debug + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> {
+    /// `x`, which the search has checked fits.
+    fn narrow(x: i128) -> Self;
+}
+
+impl Amount for i128 {
+    fn narrow(x: i128) -> i128 {
+        x
+    }
+}
+
+impl Amount for i64 {
+    fn narrow(x: i128) -> i64 {
+        // INVARIANT: a search in `i64` runs only where every value fits (`fits_narrow`).
+        debug_assert!(i64::try_from(x).is_ok(), "{x} fits the narrow search");
+        i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
+    }
+}
+
+/// The largest total that lets a search run in `i64`: two such totals added stay below `i64::MAX`.
+const NARROW_LIMIT: i128 = 1 << 61;
+
+/// Whether a monotone search whose members' stand-alone gains sum to `open`, on a cart of
+/// `cart_minor` minor units, reaches only values that fit an `i64`. Where the search is monotone
+/// every gain is at least zero, so each value it adds or compares is at most one of: a sum of
+/// gains (at most `open`), a combination's value (its discount at most the cart's amount, its
+/// gift value at most `open`'s), or one of each added for a bound. Each total at most
+/// [`NARROW_LIMIT`] keeps them all below 2^62.
+fn fits_narrow(open: Value, cart_minor: i128) -> bool {
+    (0..=NARROW_LIMIT).contains(&open.0) && (0..=NARROW_LIMIT).contains(&open.1) && cart_minor <= NARROW_LIMIT
+}
+
 /// Sets bit `pos` of the bit set `bits`.
 fn set_bit(bits: Option<&mut [u64]>, pos: usize) {
     if let Some(word) = bits.and_then(|b| b.get_mut(pos / 64)) {
@@ -509,7 +547,8 @@ impl Left {
     }
 }
 
-struct Search<'s, 'p> {
+/// A component to search: its members and what the search reads of them.
+struct Component<'s, 'p> {
     pricing: &'s Pricing<'p>,
     members: &'s [usize],
     /// Which members (by position) clash: row `x` is the bit set `clash[x * words..][..words]`.
@@ -517,7 +556,6 @@ struct Search<'s, 'p> {
     /// Words in a bit set of members.
     words: usize,
     forced: &'s [usize],
-    gains: &'s [Value],
     /// Parallel calculation: per member (by position), what it gave alone, so a combination's
     /// value is composed (exact there) instead of evaluated.
     replays: &'s [Replay],
@@ -527,49 +565,86 @@ struct Search<'s, 'p> {
     /// calculation, with no stand-alone discount or gift value below zero. Each line then gives
     /// the smaller of its amount and its discounts' sum, and gift values add up.
     monotone: bool,
+}
+
+/// Searches `component` whose members' stand-alone gains are `gains`, summing to `open`, in
+/// `V`; `scratch` is what is left of each line, the best combination's members (positions,
+/// ascending: written), the chosen members and the blocked sets (level 0 clear). Returns the
+/// combinations evaluated and whether a best one was found.
+fn explore<V: Amount>(
+    component: &Component<'_, '_>,
+    gains: &[(V, V)],
+    open: (V, V),
+    (left, best_at, chosen, blocked): (&mut Left, &mut Vec<usize>, &mut Vec<usize>, &mut [u64]),
+) -> (u64, bool) {
+    let mut search = Search {
+        c: component,
+        gains,
+        left,
+        chosen_value: (V::default(), V::default()),
+        parts: Vec::new(),
+        best: None,
+        best_at: std::mem::take(best_at),
+        evaluated: 0,
+        budget: SEARCH_BUDGET,
+    };
+    search.visit(0, chosen, (V::default(), V::default()), open, blocked);
+    *best_at = search.best_at;
+    (search.evaluated, search.best.is_some())
+}
+
+/// The branch and bound over one component, its values in `V`.
+struct Search<'s, 'p, V> {
+    c: &'s Component<'s, 'p>,
+    gains: &'s [(V, V)],
     left: &'s mut Left,
     /// Where `monotone`: the value of the chosen members, kept as they are chosen (`Left::add`).
-    chosen_value: Value,
+    chosen_value: (V, V),
     /// Scratch for a leaf's members in the order they are composed.
     parts: Vec<&'s Replay>,
     /// The value of the best combination found, and its members (positions, ascending).
-    best: Option<Value>,
+    best: Option<(V, V)>,
     best_at: Vec<usize>,
     evaluated: u64,
     budget: u64,
 }
 
-fn add(a: Value, b: Value) -> Value {
+fn add<V: Amount>(a: (V, V), b: (V, V)) -> (V, V) {
     (a.0 + b.0, a.1 + b.1)
 }
 
-fn sub(a: Value, b: Value) -> Value {
+fn sub<V: Amount>(a: (V, V), b: (V, V)) -> (V, V) {
     (a.0 - b.0, a.1 - b.1)
 }
 
-impl Search<'_, '_> {
+/// A value in minor units as the search's integer.
+fn narrow<V: Amount>((d, g): Value) -> (V, V) {
+    (V::narrow(d), V::narrow(g))
+}
+
+impl<V: Amount> Search<'_, '_, V> {
     /// The value of the members at positions `chosen` composed afresh (parallel calculation).
     fn composed(&mut self, chosen: &[usize]) -> Value {
         let mut parts = std::mem::take(&mut self.parts);
         parts.clear();
-        parts.extend(chosen.iter().filter_map(|&pos| self.replays.get(pos)));
+        parts.extend(chosen.iter().filter_map(|&pos| self.c.replays.get(pos)));
         // The order `evaluate` applies them in: by stage, then by index.
         parts.sort_unstable_by_key(|r| (r.stage, r.index));
-        let value = self.left.compose(parts.iter().copied(), self.raws);
+        let value = self.left.compose(parts.iter().copied(), self.c.raws);
         self.parts = parts;
         value
     }
 
     /// The row of member `pos` in the clash matrix.
     fn row(&self, pos: usize) -> &[u64] {
-        self.clash.get(pos * self.words..(pos + 1) * self.words).unwrap_or(&[])
+        self.c.clash.get(pos * self.c.words..(pos + 1) * self.c.words).unwrap_or(&[])
     }
 
     /// Writes into `blocked` level `chosen + 1` what level `chosen` blocks and member `k`'s
     /// clashes, and returns `open` less the gains of the undecided members (after `k`) it newly
     /// blocks, and whether it blocks any.
-    fn choose(&self, blocked: &mut [u64], chosen: usize, k: usize, mut open: Value) -> (Value, bool) {
-        let w = self.words;
+    fn choose(&self, blocked: &mut [u64], chosen: usize, k: usize, mut open: (V, V)) -> ((V, V), bool) {
+        let w = self.c.words;
         let mut blocks_any = false;
         let Some((below, above)) = blocked.get_mut(chosen * w..(chosen + 2) * w).map(|s| s.split_at_mut(w)) else {
             return (open, blocks_any);
@@ -597,7 +672,7 @@ impl Search<'_, '_> {
     /// summed; level `chosen.len()` of `blocked` (`words` words a level) is the bit set of the
     /// members that clash with a chosen one; `open` is the stand-alone gains of the undecided
     /// members (from `k` on) that nothing chosen blocks.
-    fn visit(&mut self, k: usize, chosen: &mut Vec<usize>, gain: Value, open: Value, blocked: &mut [u64]) {
+    fn visit(&mut self, k: usize, chosen: &mut Vec<usize>, gain: (V, V), open: (V, V), blocked: &mut [u64]) {
         if self.evaluated >= self.budget {
             return;
         }
@@ -607,23 +682,27 @@ impl Search<'_, '_> {
         // Where values only grow, what is chosen is counted at its value together, no more than
         // the sum of its stand-alone gains (a line gives at most its amount), so the bound is
         // tighter.
-        let bound = add(if self.monotone { self.chosen_value } else { gain }, open);
+        let bound = add(if self.c.monotone { self.chosen_value } else { gain }, open);
         if let Some(best) = self.best
             && bound <= best
         {
             return;
         }
-        let Some(&i) = self.members.get(k) else {
+        let Some(&i) = self.c.members.get(k) else {
             self.evaluated += 1;
-            let value = if self.monotone {
+            let value = if self.c.monotone {
                 let kept = self.chosen_value;
-                debug_assert_eq!(kept, self.composed(chosen), "the chosen members' value kept as they were chosen");
+                debug_assert_eq!(
+                    kept,
+                    narrow(self.composed(chosen)),
+                    "the chosen members' value kept as they were chosen"
+                );
                 kept
-            } else if self.parallel {
-                self.composed(chosen)
+            } else if self.c.parallel {
+                narrow(self.composed(chosen))
             } else {
-                let set: Vec<usize> = chosen.iter().filter_map(|&pos| self.members.get(pos).copied()).collect();
-                self.pricing.minor_value(&self.pricing.evaluate(&set))
+                let set: Vec<usize> = chosen.iter().filter_map(|&pos| self.c.members.get(pos).copied()).collect();
+                narrow(self.c.pricing.minor_value(&self.c.pricing.evaluate(&set)))
             };
             // A tie does not replace the best: the first found is kept.
             if self.best.is_none_or(|b| value > b) {
@@ -633,7 +712,7 @@ impl Search<'_, '_> {
             }
             return;
         };
-        let level = chosen.len() * self.words;
+        let level = chosen.len() * self.c.words;
         let compatible = blocked.get(level + k / 64).is_some_and(|&w| w & (1 << (k % 64)) == 0);
         let g = self.gains.get(k).copied().unwrap_or_default();
         // Member `k` is decided either way: it leaves the undecided members.
@@ -641,26 +720,26 @@ impl Search<'_, '_> {
         if compatible {
             let (rest_chosen, blocks_any) = self.choose(blocked, chosen.len(), k, rest);
             let before = self.chosen_value;
-            let replay = if self.monotone { self.replays.get(k) } else { None };
+            let replay = if self.c.monotone { self.c.replays.get(k) } else { None };
             if let Some(r) = replay {
-                let raws = self.raws.get(r.raw.clone()).unwrap_or(&[]);
-                self.chosen_value = add(self.chosen_value, (self.left.add(raws), r.gift_value));
+                let raws = self.c.raws.get(r.raw.clone()).unwrap_or(&[]);
+                self.chosen_value = add(self.chosen_value, narrow((self.left.add(raws), r.gift_value)));
             }
             chosen.push(k);
             self.visit(k + 1, chosen, add(gain, g), rest_chosen, blocked);
             chosen.pop();
             if let Some(r) = replay {
-                self.left.remove(self.raws.get(r.raw.clone()).unwrap_or(&[]));
+                self.left.remove(self.c.raws.get(r.raw.clone()).unwrap_or(&[]));
                 self.chosen_value = before;
             }
             // Where adding a promotion never lowers a combination's value, leaving out one that
             // blocks nothing undecided cannot do better: every combination without it is matched
             // by the same with it, found first (and a tie does not replace the best).
-            if self.monotone && !blocks_any {
+            if self.c.monotone && !blocks_any {
                 return;
             }
         }
-        if !self.forced.contains(&i) || !compatible {
+        if !self.c.forced.contains(&i) || !compatible {
             self.visit(k + 1, chosen, gain, rest, blocked);
         }
     }
