@@ -44,20 +44,53 @@ impl Exact {
         })
     }
 
-    /// What `units` of that line are given, in minor units, rounded once by `rules`.
+    /// What `units` of that line are given, in minor units, rounded once by `rules`: in 64-bit
+    /// arithmetic where every value and product fits (one machine multiplication each), in 128
+    /// bits otherwise. Where both give a value it is the same: the arithmetic is exact.
     fn off(self, base: i128, qty: i128, units: i128, rules: Rules) -> Option<i128> {
-        let round = |num: i128, den: i128| rules.rounding.divide(num, den);
+        self.off_in::<i64>(base, qty, units, rules).or_else(|| self.off_in::<i128>(base, qty, units, rules))
+    }
+
+    /// [`off`](Self::off) in `T`: `None` when a value or a product does not fit one.
+    fn off_in<T: Minor>(self, base: i128, qty: i128, units: i128, rules: Rules) -> Option<i128> {
+        let n = |x: i128| T::try_from(x).ok();
+        let (base, qty, units) = (n(base)?, n(qty)?, n(units)?);
+        let round = |num: T, den: T| rules.rounding.divide(num.into(), den.into());
         match self {
             // (base / qty − p) × units
-            Exact::Price(p) => round(units.checked_mul(base.checked_sub(p.checked_mul(qty)?)?)?, qty),
+            Exact::Price(p) => round(units.checked_mul(base.checked_sub(n(p)?.checked_mul(qty)?)?)?, qty),
             // base / qty × mantissa / den × units
             Exact::Share { mantissa, den } => {
-                round(units.checked_mul(base)?.checked_mul(mantissa)?, qty.checked_mul(den)?)
+                round(units.checked_mul(base)?.checked_mul(n(mantissa)?)?, qty.checked_mul(n(den)?)?)
             }
             // min(a, base / qty) × units
-            Exact::AmountOff(a) if a.checked_mul(qty)? <= base => a.checked_mul(units),
+            Exact::AmountOff(a) if n(a)?.checked_mul(qty)? <= base => n(a)?.checked_mul(units).map(Into::into),
             Exact::AmountOff(_) => round(units.checked_mul(base)?, qty),
         }
+    }
+}
+
+/// The integers [`Exact::off`] computes in.
+trait Minor: Copy + Ord + Into<i128> + TryFrom<i128> {
+    fn checked_mul(self, other: Self) -> Option<Self>;
+    fn checked_sub(self, other: Self) -> Option<Self>;
+}
+
+impl Minor for i64 {
+    fn checked_mul(self, other: i64) -> Option<i64> {
+        i64::checked_mul(self, other)
+    }
+    fn checked_sub(self, other: i64) -> Option<i64> {
+        i64::checked_sub(self, other)
+    }
+}
+
+impl Minor for i128 {
+    fn checked_mul(self, other: i128) -> Option<i128> {
+        i128::checked_mul(self, other)
+    }
+    fn checked_sub(self, other: i128) -> Option<i128> {
+        i128::checked_sub(self, other)
     }
 }
 
@@ -170,4 +203,45 @@ pub(super) fn group_buy(
         };
     }
     each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Exact, Rules};
+    use crate::money::Rounding;
+
+    const BENEFITS: [Exact; 4] = [
+        Exact::Price(399),
+        Exact::Share { mantissa: 125, den: 1000 },
+        Exact::AmountOff(150),
+        Exact::AmountOff(100_000),
+    ];
+
+    #[test]
+    fn a_unit_discount_is_the_same_in_64_and_128_bits() {
+        for rounding in [Rounding::HalfUp, Rounding::HalfEven, Rounding::Down, Rounding::Up] {
+            let rules = Rules { minor_units: 2, rounding };
+            for e in BENEFITS {
+                for (base, qty, units) in [(1_999, 1, 1), (3_333, 3, 2), (10_001, 7, 7), (0, 2, 1), (5, 3, 3)] {
+                    let narrow = e.off_in::<i64>(base, qty, units, rules);
+                    assert!(narrow.is_some(), "{e:?} on {base}/{qty}×{units} fits 64 bits");
+                    assert_eq!(narrow, e.off_in::<i128>(base, qty, units, rules), "{e:?} on {base}/{qty}×{units}");
+                    assert_eq!(narrow, e.off(base, qty, units, rules));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_unit_discount_past_64_bits_is_worked_out_in_128() {
+        let rules = Rules { minor_units: 2, rounding: Rounding::HalfUp };
+        // 12.5 % of a line of 5 × 10^17 minor units: the product 6.25 × 10^19 passes 64 bits.
+        let share = Exact::Share { mantissa: 125, den: 1000 };
+        let base = 500_000_000_000_000_000;
+        assert_eq!(share.off_in::<i64>(base, 1, 1, rules), None);
+        assert_eq!(share.off(base, 1, 1, rules), Some(62_500_000_000_000_000));
+        // Two units at a special price: (10^19 / 2 − 399) × 2 passes 64 bits in the base alone.
+        let price = Exact::Price(399);
+        assert_eq!(price.off(10_000_000_000_000_000_000, 2, 2, rules), Some(9_999_999_999_999_999_202));
+    }
 }
