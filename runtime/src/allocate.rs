@@ -187,7 +187,7 @@ fn mul(a: i128, b: i128) -> Option<i128> {
 
 /// `n / d` and `n % d` (`d > 0`), in 64 bits when both fit: one machine division instead of
 /// two 128-bit library calls.
-fn div_rem(n: i128, d: i128) -> Option<(i128, i128)> {
+pub(crate) fn div_rem(n: i128, d: i128) -> Option<(i128, i128)> {
     match (i64::try_from(n), i64::try_from(d)) {
         (Ok(n), Ok(d)) if d > 0 => Some((i128::from(n / d), i128::from(n % d))),
         _ => Some((n.checked_div(d)?, n.checked_rem(d)?)),

@@ -46,13 +46,10 @@ fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option
         let base = scaled(g.base, rules.minor_units)?;
         let unit = match g.qty {
             0 => 0,
-            qty => {
-                let qty = i128::from(qty);
-                if base % qty != 0 {
-                    return None;
-                }
-                base / qty
-            }
+            qty => match crate::allocate::div_rem(base, i128::from(qty))? {
+                (unit, 0) => unit,
+                _ => return None,
+            },
         };
         runs.push((i, unit, g.qty));
     }
