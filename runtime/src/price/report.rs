@@ -32,15 +32,22 @@ struct Memo {
 /// What the candidates of every line are judged against.
 struct Context<'c> {
     forced: &'c [usize],
-    /// By position in `relevant`: for a promotion not chosen, the first chosen one that clashes
-    /// with it (computed once: candidates on every line and the hints ask).
-    clashing: &'c [Option<usize>],
     eval: &'c ChosenEvaluation,
-    /// By position in `relevant`: whether it is chosen, what it gave in the chosen set, and
-    /// what it gave alone (looked up once per promotion, not once per line that asks).
+    /// By position in `relevant`: whether it is chosen.
     chosen_at: &'c [bool],
-    result_at: &'c [Option<&'c PromotionResult>],
-    alone_at: &'c [Option<&'c PromotionResult>],
+    /// By position in `relevant`: what the report reads of each promotion, worked out once
+    /// (candidates on every line and the hints ask), in one list so a candidate reads one place.
+    judged: &'c [Judged<'c>],
+}
+
+/// What the report reads of one relevant promotion.
+#[derive(Debug, Clone, Copy, Default)]
+struct Judged<'c> {
+    /// What it gave: in the chosen set when it is chosen, alone otherwise.
+    gave: Option<&'c PromotionResult>,
+    /// For an available promotion not chosen, the first chosen one that clashes with it.
+    clashing: Option<usize>,
+    chosen: bool,
 }
 
 impl Pricing<'_> {
@@ -126,46 +133,34 @@ impl Pricing<'_> {
                 *slot = true;
             }
         }
-        let clashing: Vec<Option<usize>> = self
+        // What each promotion gave: where the chosen results are where they were evaluated alone
+        // (parallel calculation: `eval.positions()`), a chosen promotion's stand-alone result is
+        // its result in the chosen set; evaluated afresh (progressive), it is looked up below.
+        let mut judged: Vec<Judged<'_>> = self
             .relevant
             .iter()
             .zip(&self.available)
             .zip(&chosen_at)
-            .map(|((&i, a), &is_chosen)| {
-                let t = self.traits.get(i).copied()?;
-                (a.unavailable.is_none() && !is_chosen).then(|| self.clashing_chosen((i, a), t, &chosen_at)).flatten()
+            .enumerate()
+            .map(|(k, ((&i, a), &chosen))| {
+                let clashing = if chosen || a.unavailable.is_some() {
+                    None
+                } else {
+                    self.traits.get(i).and_then(|&t| self.clashing_chosen((i, a), t, &chosen_at))
+                };
+                Judged { gave: alone.at(k), clashing, chosen }
             })
             .collect();
-        let mut result_at: Vec<Option<&PromotionResult>> = vec![None; self.relevant.len()];
-        // Where each chosen result is in `alone`, its position is known; evaluated afresh
-        // (progressive calculation), it is looked up.
-        match eval.positions() {
-            Some(positions) => {
-                for &k in positions {
-                    if let Some(slot) = result_at.get_mut(k) {
-                        *slot = alone.at(k);
-                    }
-                }
-            }
-            None => {
-                for &r in &chosen_results {
-                    if let Ok(k) = self.relevant.binary_search(&r.index)
-                        && let Some(slot) = result_at.get_mut(k)
-                    {
-                        *slot = Some(r);
-                    }
+        if eval.positions().is_none() {
+            for &r in &chosen_results {
+                if let Ok(k) = self.relevant.binary_search(&r.index)
+                    && let Some(j) = judged.get_mut(k)
+                {
+                    j.gave = Some(r);
                 }
             }
         }
-        let alone_at: Vec<Option<&PromotionResult>> = (0..self.relevant.len()).map(|k| alone.at(k)).collect();
-        let context = Context {
-            forced: &forced,
-            clashing: &clashing,
-            eval: &eval,
-            chosen_at: &chosen_at,
-            result_at: &result_at,
-            alone_at: &alone_at,
-        };
+        let context = Context { forced: &forced, eval: &eval, chosen_at: &chosen_at, judged: &judged };
         let mut memo = Memo::default();
         let mut lines = Vec::with_capacity(self.cart.lines.len());
         let zero = self.fix(Decimal::ZERO);
@@ -301,7 +296,7 @@ impl Pricing<'_> {
             trace,
         };
         // The report's views of the stand-alone results end here: their buffer is kept.
-        drop(alone_at);
+        drop(judged);
         alone.keep_for_reuse();
         outcome
     }
@@ -329,8 +324,8 @@ impl Pricing<'_> {
             (false, Reason::Unavailable(why.clone()))
         } else if let Some((_, q)) = a.withdrawn().iter().find(|(line, _)| *line == l) {
             (false, Reason::WithdrawnBy(self.name(*q)))
-        } else if c.chosen_at.get(k).copied().unwrap_or(false) {
-            match c.result_at.get(k).copied().flatten() {
+        } else if let Some(j) = c.judged.get(k).filter(|j| j.chosen) {
+            match j.gave {
                 Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
                     Some((_, d)) => (true, Reason::Off(self.fix(*d))),
                     None => match self.effect_on(r.groups.as_slice(), l) {
@@ -343,8 +338,9 @@ impl Pricing<'_> {
                 None => (false, Reason::GivesNothing),
             }
         } else {
-            let alone_effect = c.alone_at.get(k).copied().flatten().and_then(|r| self.effect_on(&r.groups, l));
-            match (alone_effect, c.clashing.get(k).copied().flatten()) {
+            let j = c.judged.get(k).copied().unwrap_or_default();
+            let alone_effect = j.gave.and_then(|r| self.effect_on(&r.groups, l));
+            match (alone_effect, j.clashing) {
                 // Nothing to give here even alone: say why, whatever else applies.
                 (Some(e), _) if !e.gives_anything() => (false, note(e)),
                 (_, Some(q)) => {
@@ -428,13 +424,8 @@ impl Pricing<'_> {
             }
             // In the chosen set: the next tier. Outside it, and not pushed out by a conflict: what
             // it needs to apply at all.
-            let source = if context.chosen_at.get(k).copied().unwrap_or(false) {
-                context.result_at.get(k).copied().flatten()
-            } else if context.clashing.get(k).copied().flatten().is_some() {
-                None
-            } else {
-                context.alone_at.get(k).copied().flatten()
-            };
+            let j = context.judged.get(k).copied().unwrap_or_default();
+            let source = if j.clashing.is_some() && !j.chosen { None } else { j.gave };
             let Some(r) = source else { continue };
             // The group closest to its goal.
             let best: Option<&Miss> = r
