@@ -43,11 +43,15 @@ struct Context<'c> {
 /// What the report reads of one relevant promotion.
 #[derive(Debug, Clone, Copy, Default)]
 struct Judged<'c> {
+    /// The promotion.
+    index: usize,
     /// What it gave: in the chosen set when it is chosen, alone otherwise.
     gave: Option<&'c PromotionResult>,
     /// For an available promotion not chosen, the first chosen one that clashes with it.
     clashing: Option<usize>,
     chosen: bool,
+    /// Whether it is unavailable or withdrawn from a line: only then is its availability read.
+    held_back: bool,
 }
 
 impl Pricing<'_> {
@@ -148,7 +152,8 @@ impl Pricing<'_> {
                 } else {
                     self.traits.get(i).and_then(|&t| self.clashing_chosen((i, a), t, &chosen_at))
                 };
-                Judged { gave: alone.at(k), clashing, chosen }
+                let held_back = a.unavailable.is_some() || !a.withdrawn().is_empty();
+                Judged { index: i, gave: alone.at(k), clashing, chosen, held_back }
             })
             .collect();
         if eval.positions().is_none() {
@@ -315,16 +320,19 @@ impl Pricing<'_> {
 
     /// The promotion at position `k` of `relevant` as a candidate of line `l`.
     fn candidate(&self, l: usize, k: usize, c: &Context<'_>, memo: &mut Memo) -> Candidate {
-        // INVARIANT: a line's list holds positions in `relevant` (and `available`, parallel to it).
-        let (Some(&i), Some(a)) = (self.relevant.get(k), self.available.get(k)) else {
+        // INVARIANT: a line's list holds positions in `relevant` (and `judged`, parallel to it).
+        let Some(&j) = c.judged.get(k) else {
             return Candidate { promotion: SmolStr::default(), applied: false, reason: Reason::GivesNothing };
         };
+        let i = j.index;
         let promotion = self.name(i);
-        let (applied, reason) = if let Some(why) = &a.unavailable {
+        // Its availability is read only where it holds it back.
+        let held_back = if j.held_back { self.available.get(k) } else { None };
+        let (applied, reason) = if let Some(why) = held_back.and_then(|a| a.unavailable.as_ref()) {
             (false, Reason::Unavailable(why.clone()))
-        } else if let Some((_, q)) = a.withdrawn().iter().find(|(line, _)| *line == l) {
+        } else if let Some((_, q)) = held_back.and_then(|a| a.withdrawn().iter().find(|(line, _)| *line == l)) {
             (false, Reason::WithdrawnBy(self.name(*q)))
-        } else if let Some(j) = c.judged.get(k).filter(|j| j.chosen) {
+        } else if j.chosen {
             match j.gave {
                 Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
                     Some((_, d)) => (true, Reason::Off(self.fix(*d))),
@@ -338,7 +346,6 @@ impl Pricing<'_> {
                 None => (false, Reason::GivesNothing),
             }
         } else {
-            let j = c.judged.get(k).copied().unwrap_or_default();
             let alone_effect = j.gave.and_then(|r| self.effect_on(&r.groups, l));
             match (alone_effect, j.clashing) {
                 // Nothing to give here even alone: say why, whatever else applies.
