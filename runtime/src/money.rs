@@ -23,6 +23,51 @@ pub(crate) fn scaled(d: Decimal, scale: u32) -> Option<i128> {
     }
 }
 
+/// An integer amount in minor units, for a computation generic over its width: `i64` where every
+/// value it reaches fits one (one machine instruction per operation), `i128` otherwise. The
+/// per-unit kinds try 64 bits and fall back to 128; the search checks first which one it needs.
+pub(crate) trait Minor:
+    Copy
+    + Ord
+    + Default
+    + fmt::Debug
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + Into<i128>
+    + TryFrom<i128>
+{
+    /// `self × other`, if it fits.
+    fn checked_mul(self, other: Self) -> Option<Self>;
+    /// `self − other`, if it fits.
+    fn checked_sub(self, other: Self) -> Option<Self>;
+    /// `x`, or the nearest value that fits.
+    fn saturating_from(x: i128) -> Self;
+}
+
+impl Minor for i64 {
+    fn checked_mul(self, other: i64) -> Option<i64> {
+        i64::checked_mul(self, other)
+    }
+    fn checked_sub(self, other: i64) -> Option<i64> {
+        i64::checked_sub(self, other)
+    }
+    fn saturating_from(x: i128) -> i64 {
+        i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
+    }
+}
+
+impl Minor for i128 {
+    fn checked_mul(self, other: i128) -> Option<i128> {
+        i128::checked_mul(self, other)
+    }
+    fn checked_sub(self, other: i128) -> Option<i128> {
+        i128::checked_sub(self, other)
+    }
+    fn saturating_from(x: i128) -> i128 {
+        x
+    }
+}
+
 /// 10^0 to 10^18.
 const POWERS_OF_TEN: [i64; 19] = [
     1,

@@ -6,6 +6,7 @@ use super::Pricing;
 use super::evaluate::{PromotionResult, Solo};
 use super::stacking::{Stage, StageSets, Traits, conflicts_by};
 use crate::ir::Calculation;
+use crate::money::Minor;
 
 /// Complete combinations evaluated at most for each group of promotions that share lines; past it
 /// the best found is used and the outcome says the search was not complete.
@@ -422,26 +423,16 @@ struct Member<'e> {
 /// value. Exact: every amount the engine computes is in the minor unit.
 type Value = (i128, i128);
 
-/// The integer a component's search adds and compares values in, in minor units: `i64` where
-/// every value the search can reach fits one ([`fits_narrow`]: nearly always, and then its sums
-/// and comparisons are half the work), `i128` otherwise.
-trait Amount: Copy + Ord + Default + std::fmt::Debug + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> {
-    /// `x`, which the search has checked fits.
-    fn narrow(x: i128) -> Self;
+/// A value in minor units as the search's integer (`i64` where every value the component can
+/// reach fits, [`fits_narrow`]; `i128` otherwise).
+fn narrow<V: Minor>((d, g): Value) -> (V, V) {
+    (narrow_one(d), narrow_one(g))
 }
 
-impl Amount for i128 {
-    fn narrow(x: i128) -> i128 {
-        x
-    }
-}
-
-impl Amount for i64 {
-    fn narrow(x: i128) -> i64 {
-        // INVARIANT: a search in `i64` runs only where every value fits (`fits_narrow`).
-        debug_assert!(i64::try_from(x).is_ok(), "{x} fits the narrow search");
-        i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
-    }
+fn narrow_one<V: Minor>(x: i128) -> V {
+    // INVARIANT: a search in `i64` runs only where every value fits (`fits_narrow`).
+    debug_assert!(V::try_from(x).is_ok(), "{x} fits the search's integer");
+    V::saturating_from(x)
 }
 
 /// The largest total that lets a search run in `i64`: two such totals added stay below `i64::MAX`.
@@ -571,7 +562,7 @@ struct Component<'s, 'p> {
 /// `V`; `scratch` is what is left of each line, the best combination's members (positions,
 /// ascending: written), the chosen members and the blocked sets (level 0 clear). Returns the
 /// combinations evaluated and whether a best one was found.
-fn explore<V: Amount>(
+fn explore<V: Minor>(
     component: &Component<'_, '_>,
     gains: &[(V, V)],
     open: (V, V),
@@ -609,20 +600,15 @@ struct Search<'s, 'p, V> {
     budget: u64,
 }
 
-fn add<V: Amount>(a: (V, V), b: (V, V)) -> (V, V) {
+fn add<V: Minor>(a: (V, V), b: (V, V)) -> (V, V) {
     (a.0 + b.0, a.1 + b.1)
 }
 
-fn sub<V: Amount>(a: (V, V), b: (V, V)) -> (V, V) {
+fn sub<V: Minor>(a: (V, V), b: (V, V)) -> (V, V) {
     (a.0 - b.0, a.1 - b.1)
 }
 
-/// A value in minor units as the search's integer.
-fn narrow<V: Amount>((d, g): Value) -> (V, V) {
-    (V::narrow(d), V::narrow(g))
-}
-
-impl<V: Amount> Search<'_, '_, V> {
+impl<V: Minor> Search<'_, '_, V> {
     /// The value of the members at positions `chosen` composed afresh (parallel calculation).
     fn composed(&mut self, chosen: &[usize]) -> Value {
         let mut parts = std::mem::take(&mut self.parts);

@@ -8,7 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::{Allowance, Effect, Extras, Gives, GroupLine, KindCtx, Miss, Note, Noun, Rules};
-use crate::money::scaled;
+use crate::money::{Minor, scaled};
 
 /// A per-unit benefit in integers, for [`each_unit`]'s exact path.
 #[derive(Debug, Clone, Copy)]
@@ -67,30 +67,6 @@ impl Exact {
             Exact::AmountOff(a) if n(a)?.checked_mul(qty)? <= base => n(a)?.checked_mul(units).map(Into::into),
             Exact::AmountOff(_) => round(units.checked_mul(base)?, qty),
         }
-    }
-}
-
-/// The integers [`Exact::off`] computes in.
-trait Minor: Copy + Ord + Into<i128> + TryFrom<i128> {
-    fn checked_mul(self, other: Self) -> Option<Self>;
-    fn checked_sub(self, other: Self) -> Option<Self>;
-}
-
-impl Minor for i64 {
-    fn checked_mul(self, other: i64) -> Option<i64> {
-        i64::checked_mul(self, other)
-    }
-    fn checked_sub(self, other: i64) -> Option<i64> {
-        i64::checked_sub(self, other)
-    }
-}
-
-impl Minor for i128 {
-    fn checked_mul(self, other: i128) -> Option<i128> {
-        i128::checked_mul(self, other)
-    }
-    fn checked_sub(self, other: i128) -> Option<i128> {
-        i128::checked_sub(self, other)
     }
 }
 
