@@ -125,16 +125,78 @@ impl ScopeIndex {
     /// [`candidates`](Self::candidates) into `out` (cleared first), so one buffer serves every
     /// line of a cart.
     pub fn candidates_into(&self, values: Row<'_>, out: &mut Vec<u32>) {
-        out.clear();
-        out.extend_from_slice(&self.unindexed);
+        // Every list is ascending (built in promotion order), so two are merged in one pass; a
+        // line that hits three or more (the unindexed, and several attributes) is sorted.
+        let mut lists: smallvec::SmallVec<[&[u32]; 2]> = smallvec::SmallVec::new();
+        if !self.unindexed.is_empty() {
+            lists.push(&self.unindexed);
+        }
         for attr in &self.attributes {
             if let Some(Bound::Text(Some(sym))) = values.get(*attr)
                 && let Some(list) = self.by_value.get(&(*attr, *sym))
             {
-                out.extend_from_slice(list);
+                lists.push(list);
             }
         }
-        out.sort_unstable();
+        out.clear();
+        match lists.as_slice() {
+            [] => {}
+            [one] => out.extend_from_slice(one),
+            [a, b] => merge_into(a, b, out),
+            many => {
+                for list in many {
+                    out.extend_from_slice(list);
+                }
+                out.sort_unstable();
+            }
+        }
+        // A list repeats a promotion whose `in` names a value twice: next to itself.
         out.dedup();
+    }
+}
+
+/// The ascending lists `a` and `b` merged into `out`, ascending (a promotion in both once).
+fn merge_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    out.reserve(a.len() + b.len());
+    let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (x.peek(), y.peek()) {
+            (Some(&&p), Some(&&q)) if p < q => x.next(),
+            (Some(&&p), Some(&&q)) if q < p => y.next(),
+            (Some(_), Some(_)) => {
+                y.next();
+                x.next()
+            }
+            (Some(_), None) => x.next(),
+            (None, Some(_)) => y.next(),
+            (None, None) => break,
+        };
+        out.extend(next);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_into;
+
+    #[test]
+    fn two_ascending_lists_merge_as_sorting_their_union_would() {
+        let cases: [(&[u32], &[u32]); 6] = [
+            (&[], &[]),
+            (&[1, 4, 9], &[]),
+            (&[], &[2, 3]),
+            (&[1, 4, 9], &[2, 4, 10, 11]),
+            (&[5, 5, 7], &[5, 6]),
+            (&[0, 1, 2], &[3, 4, 5]),
+        ];
+        for (a, b) in cases {
+            let mut merged = Vec::new();
+            merge_into(a, b, &mut merged);
+            merged.dedup();
+            let mut expected: Vec<u32> = a.iter().chain(b).copied().collect();
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(merged, expected, "{a:?} and {b:?}");
+        }
     }
 }

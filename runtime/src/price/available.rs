@@ -17,9 +17,9 @@ use crate::ir::LimitPer;
 /// The lines of a cart one promotion's scope holds on, ascending.
 pub(crate) type ScopeLines = smallvec::SmallVec<[usize; 2]>;
 
-/// From how many scope matches they are grouped by a radix sort rather than a comparison sort
-/// (where the two cost about the same, measured in instructions).
-const RADIX_SORT_FROM: usize = 256;
+/// From how many scope matches they are grouped through a bit set of the promotions rather than
+/// by a comparison sort (where the two cost about the same, measured in instructions).
+const BIT_SET_FROM: usize = 256;
 
 /// One promotion's availability for a cart.
 // Kept small (a pricing builds one per matching promotion, and copies it once): what few
@@ -75,6 +75,96 @@ impl Availability {
     }
 }
 
+/// The availability a promotion has before anything but its scope is read: available, on no line
+/// yet, with no allowance or budget, the customer its group's only member.
+fn placeholder() -> Availability {
+    Availability {
+        unavailable: None,
+        in_scope: ScopeLines::new(),
+        rare: None,
+        allowance: Allowance { left: None },
+        budget: None,
+        group_members: 1,
+    }
+}
+
+/// The promotion and the line of a scope match (`availability`'s keys).
+fn promotion(m: u64) -> usize {
+    (m >> 32) as usize
+}
+
+fn line(m: u64) -> usize {
+    (m & 0xffff_ffff) as usize
+}
+
+/// The promotions of `matches` (keys of a promotion and a line, found line by line, so each
+/// promotion's lines come ascending), ascending, each with a placeholder availability holding
+/// its lines in scope, ascending; a promotion beyond the ruleset's `promotions` is left out.
+fn by_promotion(matches: &mut [u64], promotions: usize) -> (Vec<usize>, Vec<Availability>) {
+    let mut relevant = Vec::new();
+    let mut available: Vec<Availability> = Vec::new();
+    if matches.len() < BIT_SET_FROM {
+        // A few: sorted by promotion then line, and read run by run.
+        matches.sort_unstable();
+        for run in matches.chunk_by(|&a, &b| promotion(a) == promotion(b)) {
+            let Some(i) = run.first().map(|&m| promotion(m)).filter(|&i| i < promotions) else { continue };
+            relevant.push(i);
+            available.push(placeholder());
+            if let Some(a) = available.last_mut() {
+                a.in_scope.extend(run.iter().map(|&m| line(m)));
+            }
+        }
+        return (relevant, available);
+    }
+    // Many (a large cart): the promotions matched as a bit set, read in order; each promotion's
+    // place among them is the number of bits set before its own (a word's count kept per word).
+    // Each line is pushed in the order the matches were found: ascending. No sort at all. Only
+    // the words from the lowest promotion matched to the highest are read, not the whole ruleset.
+    let mut bits = vec![0u64; promotions.div_ceil(64)];
+    let (mut lowest, mut highest) = (usize::MAX, 0);
+    for i in matches.iter().map(|&m| promotion(m)).filter(|&i| i < promotions) {
+        if let Some(word) = bits.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+        lowest = lowest.min(i);
+        highest = highest.max(i);
+    }
+    let first_word = lowest / 64;
+    let span = bits.get(first_word..=highest / 64).unwrap_or(&[]);
+    // `before[w]`: the bits set before word `first_word + w`.
+    let mut before: Vec<u32> = Vec::with_capacity(span.len());
+    let mut count = 0u32;
+    for &word in span {
+        before.push(count);
+        count += word.count_ones();
+    }
+    relevant.reserve_exact(count as usize);
+    for (w, &word) in span.iter().enumerate() {
+        let mut rest = word;
+        while rest != 0 {
+            relevant.push((first_word + w) * 64 + rest.trailing_zeros() as usize);
+            rest &= rest - 1;
+        }
+    }
+    // Each list is filled where it stays: a small vector built on the stack and moved into a
+    // larger value is read back before its writes have settled (a stall the time profile showed).
+    available.resize_with(relevant.len(), placeholder);
+    for &m in matches.iter() {
+        let i = promotion(m);
+        let (Some(&word), Some(&rank)) = (bits.get(i / 64), before.get((i / 64).wrapping_sub(first_word))) else {
+            continue;
+        };
+        let place = rank + (word & ((1u64 << (i % 64)) - 1)).count_ones();
+        // A promotion beyond the ruleset has no bit, and every bit set is below it: its place is
+        // past the list, and it is left out.
+        if let Some(a) = available.get_mut(place as usize) {
+            a.in_scope.push(line(m));
+        }
+    }
+    debug_assert!(relevant.is_sorted() && available.iter().all(|a| a.in_scope.is_sorted()));
+    (relevant, available)
+}
+
 /// The promotions whose scope matches a line of the cart (ascending), and their availability.
 pub(crate) fn availability(
     prepared: &Prepared,
@@ -85,8 +175,8 @@ pub(crate) fn availability(
     let r = &prepared.ruleset;
     let mut calls = Calls::new(&prepared.sandbox);
     // (promotion, line) for every line a promotion's scope holds on, found line by line.
-    // A match of promotion `i` on line `l` is one key, `i` in the high half and `l` in the low:
-    // sorting the keys groups them by promotion, each with its lines ascending.
+    // A match of promotion `i` on line `l` is one key, `i` in the high half and `l` in the low
+    // (`by_promotion` groups them by promotion, each with its lines ascending).
     // INVARIANT: promotion indices (the index's `u32`s) and lines (at most `MAX_LINES`) fit 32 bits.
     let key = |i: usize, l: usize| (i as u64) << 32 | l as u64;
     let mut matches: Vec<u64> = Vec::new();
@@ -114,41 +204,7 @@ pub(crate) fn availability(
             }
         }
     }
-    // Each promotion with the lines in its scope, both ascending. Many matches (a large cart): the
-    // matches were found line by line, so a stable sort by promotion alone leaves each
-    // promotion's lines ascending, and a radix sort does that in a pass or two, one per byte of
-    // the promotion indices that differs (a third cheaper than comparing on a 200-line cart).
-    // A few: comparing costs less than the radix sort's tables.
-    if matches.len() < RADIX_SORT_FROM {
-        matches.sort_unstable();
-    } else {
-        radsort::sort_by_key(&mut matches, |&m| (m >> 32) as u32);
-    }
-    debug_assert!(matches.is_sorted(), "matches by promotion, then line");
-    let promotion = |m: &u64| (m >> 32) as usize;
-    // Each promotion's availability, its lines in scope first; the rest is decided below. Every
-    // list is filled where it stays: a small vector built on the stack and moved into a larger
-    // value is read back before its writes have settled (a stall the time profile showed).
-    // Sized for the promotions matched, counted first: sized for the matches (on the 200-line
-    // benchmark cart, 2,300 for 1,000 promotions), the list would take more than twice the memory.
-    let promotions = matches.chunk_by(|a, b| promotion(a) == promotion(b)).count();
-    let mut relevant = Vec::with_capacity(promotions);
-    let mut available: Vec<Availability> = Vec::with_capacity(promotions);
-    for run in matches.chunk_by(|a, b| promotion(a) == promotion(b)) {
-        let Some(i) = run.first().map(promotion).filter(|&i| i < r.promotions.len()) else { continue };
-        relevant.push(i);
-        available.push(Availability {
-            unavailable: None,
-            in_scope: ScopeLines::new(),
-            rare: None,
-            allowance: Allowance { left: None },
-            budget: None,
-            group_members: 1,
-        });
-        if let Some(a) = available.last_mut() {
-            a.in_scope.extend(run.iter().map(|&m| (m & 0xffff_ffff) as usize));
-        }
-    }
+    let (relevant, mut available) = by_promotion(&mut matches, r.promotions.len());
     let scope_of = |q: usize| relevant.binary_search(&q).ok().and_then(|k| available.get(k)).map(|a| &a.in_scope);
     // Promotions withdrawing others: from `start − D` until their end, on the lines in their scope.
     let withdrawing: Vec<usize> = prepared
@@ -256,4 +312,44 @@ pub(crate) fn availability(
         a.group_members = state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1;
     }
     (relevant, available)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::{BIT_SET_FROM, by_promotion};
+
+    /// Matches found line by line on `lines` lines, promotion `i` on line `l` when `holds(i, l)`.
+    fn found(lines: usize, promotions: usize, holds: impl Fn(usize, usize) -> bool) -> Vec<u64> {
+        let mut matches = Vec::new();
+        for l in 0..lines {
+            matches.extend((0..promotions).filter(|&i| holds(i, l)).map(|i| (i as u64) << 32 | l as u64));
+        }
+        matches
+    }
+
+    #[test]
+    fn matches_are_grouped_by_promotion_with_their_lines_ascending_whichever_the_way() {
+        // A few matches (sorted), and many (through the bit set), with none in the set's first
+        // word, promotions past a word's 64, and one beyond the ruleset (left out).
+        for (lines, promotions) in [(5, 80), (300, 150)] {
+            let holds = |i: usize, l: usize| i >= 70 && ((i * 7 + l * 3).is_multiple_of(5) || i == 149);
+            let mut matches = found(lines, promotions, holds);
+            let small = matches.len() < BIT_SET_FROM;
+            assert_eq!(small, lines == 5, "both ways are exercised");
+            let mut expected: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for &m in &matches {
+                expected.entry((m >> 32) as usize).or_default().push((m & 0xffff_ffff) as usize);
+            }
+            // The last promotion is beyond a ruleset of `promotions − 1`.
+            expected.remove(&(promotions - 1));
+            let (relevant, available) = by_promotion(&mut matches, promotions - 1);
+            let got: BTreeMap<usize, Vec<usize>> =
+                relevant.iter().zip(&available).map(|(&i, a)| (i, a.in_scope.to_vec())).collect();
+            assert!(relevant.is_sorted());
+            assert_eq!(got, expected, "{lines} lines");
+            assert!(available.iter().all(|a| a.unavailable.is_none() && a.group_members == 1));
+        }
+    }
 }
