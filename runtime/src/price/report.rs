@@ -321,7 +321,7 @@ impl Pricing<'_> {
     /// The promotion at position `k` of `relevant` as a candidate of line `l`.
     fn candidate(&self, l: usize, k: usize, c: &Context<'_>, memo: &mut Memo) -> Candidate {
         // INVARIANT: a line's list holds positions in `relevant` (and `judged`, parallel to it).
-        let Some(&j) = c.judged.get(k) else {
+        let Some(j) = c.judged.get(k) else {
             return Candidate { promotion: SmolStr::default(), applied: false, reason: Reason::GivesNothing };
         };
         let i = j.index;
