@@ -127,28 +127,29 @@ impl ScopeIndex {
     pub fn candidates_into(&self, values: Row<'_>, out: &mut Vec<u32>) {
         // Every list is ascending (built in promotion order), so two are merged in one pass; a
         // line that hits three or more (the unindexed, and several attributes) is sorted.
-        let mut lists: smallvec::SmallVec<[&[u32]; 2]> = smallvec::SmallVec::new();
-        if !self.unindexed.is_empty() {
-            lists.push(&self.unindexed);
-        }
+        out.clear();
+        let (mut first, mut second): (&[u32], &[u32]) = (&self.unindexed, &[]);
+        let mut more = false;
         for attr in &self.attributes {
             if let Some(Bound::Text(Some(sym))) = values.get(*attr)
                 && let Some(list) = self.by_value.get(&(*attr, *sym))
             {
-                lists.push(list);
+                if first.is_empty() {
+                    first = list;
+                } else if second.is_empty() {
+                    second = list;
+                } else {
+                    out.extend_from_slice(list);
+                    more = true;
+                }
             }
         }
-        out.clear();
-        match lists.as_slice() {
-            [] => {}
-            [one] => out.extend_from_slice(one),
-            [a, b] => merge_into(a, b, out),
-            many => {
-                for list in many {
-                    out.extend_from_slice(list);
-                }
-                out.sort_unstable();
-            }
+        if more {
+            out.extend_from_slice(first);
+            out.extend_from_slice(second);
+            out.sort_unstable();
+        } else {
+            merge_into(first, second, out);
         }
         // A list repeats a promotion whose `in` names a value twice: next to itself.
         out.dedup();
@@ -157,6 +158,10 @@ impl ScopeIndex {
 
 /// The ascending lists `a` and `b` merged into `out`, ascending (a promotion in both once).
 fn merge_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    if b.is_empty() {
+        out.extend_from_slice(a);
+        return;
+    }
     out.reserve(a.len() + b.len());
     let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
     loop {
