@@ -41,7 +41,7 @@ struct Context<'c> {
 }
 
 /// What the report reads of one relevant promotion.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Judged<'c> {
     /// The promotion.
     index: usize,
@@ -132,10 +132,15 @@ impl Pricing<'_> {
         );
         // By position in `relevant`: whether it is chosen (the lines' lists hold positions).
         let mut chosen_at = vec![false; self.relevant.len()];
-        for k in self.places_in_relevant(&choice.set).into_iter().flatten() {
+        let mut mark = |k: usize| {
             if let Some(slot) = chosen_at.get_mut(k) {
                 *slot = true;
             }
+        };
+        // Where the chosen results were kept in place, their positions are known already.
+        match eval.positions() {
+            Some(positions) => positions.iter().for_each(|&k| mark(k)),
+            None => self.places_in_relevant(&choice.set).into_iter().flatten().for_each(mark),
         }
         // What each promotion gave: where the chosen results are where they were evaluated alone
         // (parallel calculation: `eval.positions()`), a chosen promotion's stand-alone result is
@@ -431,7 +436,7 @@ impl Pricing<'_> {
             }
             // In the chosen set: the next tier. Outside it, and not pushed out by a conflict: what
             // it needs to apply at all.
-            let j = context.judged.get(k).copied().unwrap_or_default();
+            let Some(j) = context.judged.get(k) else { continue };
             let source = if j.clashing.is_some() && !j.chosen { None } else { j.gave };
             let Some(r) = source else { continue };
             // The group closest to its goal.
