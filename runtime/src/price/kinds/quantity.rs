@@ -60,10 +60,22 @@ fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option
 /// The `sets` sets of `m` priciest units at `price` a set, in minor units: `None` when a value is
 /// not exact in them (or does not fit), for the decimal rule to decide.
 fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: Rules) -> Option<Effect> {
-    let chosen = take(&minor_runs(group, false, rules)?, sets.checked_mul(m)?);
-    let mut value = 0i128;
-    for &(_, unit, n) in &chosen {
-        value = value.checked_add(unit.checked_mul(i128::from(n))?)?;
+    let runs = minor_runs(group, false, rules)?;
+    // The sets' units, priciest first: per run taken, its line and what its units taken cost
+    // (the weight the discount is shared by, as the decimal rule shares it).
+    let (mut lines, mut weights): (SmallVec<[usize; 4]>, SmallVec<[i128; 4]>) = (SmallVec::new(), SmallVec::new());
+    let (mut value, mut left) = (0i128, sets.checked_mul(m)?);
+    // [`take`] read in place.
+    for &(i, unit, count) in &runs {
+        if left == 0 {
+            break;
+        }
+        let n = count.min(left);
+        left -= n;
+        let cost = unit.checked_mul(i128::from(n))?;
+        value = value.checked_add(cost)?;
+        lines.push(group.get(i)?.line);
+        weights.push(cost);
     }
     let cost = scaled(price, rules.minor_units)?.checked_mul(i128::from(sets))?;
     // Exact in minor units: the decimal rule's rounding changes nothing.
@@ -71,14 +83,14 @@ fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: 
     if total_off <= 0 {
         return Some(Effect::nothing("the multi-buy price is not lower"));
     }
-    // The sets' units share the discount by what they cost, as the decimal rule shares it.
-    let lines: SmallVec<[GroupLine; 4]> = chosen
-        .iter()
-        .map(|&(i, unit, n)| {
-            Some(GroupLine { line: group.get(i)?.line, qty: n, base: rules.decimal(unit.checked_mul(i128::from(n))?)? })
-        })
-        .collect::<Option<_>>()?;
-    let discounts = rules.allocate(rules.decimal(total_off)?, &lines);
+    // Shared in minor units by the allocation rule (`Rules::allocate` on these weights, without
+    // taking each amount to a decimal and back).
+    let mut shares: SmallVec<[i128; 4]> = smallvec::smallvec![0; weights.len()];
+    match shares.as_mut_slice() {
+        [only] => *only = total_off,
+        all => crate::allocate::split(total_off, &mut weights, all)?,
+    }
+    let discounts = lines.iter().zip(&shares).map(|(&l, &s)| Some((l, rules.decimal(s)?))).collect::<Option<_>>()?;
     Some(Effect { discounts, consumed: sets * m, ..Effect::default() })
 }
 
