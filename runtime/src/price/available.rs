@@ -23,20 +23,18 @@ pub(crate) type ScopeLines = smallvec::SmallVec<[usize; 2]>;
 const BIT_SET_FROM: usize = 256;
 
 /// One promotion's availability for a cart.
-// Kept small (a pricing builds one per matching promotion, and copies it once): what few
-// promotions have is boxed, absent for the rest.
+// Kept small (a pricing builds one per matching promotion, and every pass over the relevant
+// promotions reads them): what few promotions have — a reason it is not available, a budget, a
+// withdrawal, a failed extension call — is boxed, absent for the rest.
 #[derive(Debug, Clone)]
 pub(crate) struct Availability {
-    /// Why it is not available; `None` when it is.
-    pub unavailable: Option<SmolStr>,
     /// Lines in its scope (most promotions match a line or two of a cart: inline).
     pub in_scope: ScopeLines,
-    /// Withdrawal on some of its lines, or a failed extension call.
+    /// Why it is not available, its budget, a withdrawal on some of its lines, a failed
+    /// extension call.
     rare: Option<Box<Rare>>,
     /// Units or uses it may still give.
     pub allowance: Allowance,
-    /// Money it may still give.
-    pub budget: Option<Decimal>,
     /// Group-buy members, this customer included.
     pub group_members: u64,
 }
@@ -44,6 +42,10 @@ pub(crate) struct Availability {
 /// What few promotions' availability has.
 #[derive(Debug, Clone, Default)]
 struct Rare {
+    /// Why it is not available; `None` when it is.
+    unavailable: Option<SmolStr>,
+    /// Money it may still give.
+    budget: Option<Decimal>,
     /// Lines in scope where another promotion withdraws it, with that promotion's index.
     withdrawn: Vec<(usize, usize)>,
     /// The lines in scope not withdrawn, when some are.
@@ -57,12 +59,23 @@ fn when(at: i64) -> String {
 }
 
 impl Availability {
+    /// Why it is not available; `None` when it is.
+    pub fn unavailable(&self) -> Option<&SmolStr> {
+        self.rare.as_ref().and_then(|r| r.unavailable.as_ref())
+    }
+
+    /// Money it may still give, when its budget is limited.
+    pub fn budget(&self) -> Option<Decimal> {
+        self.rare.as_ref().and_then(|r| r.budget)
+    }
+
     /// Lines it may apply to: in scope, not withdrawn (none when unavailable), ascending.
     pub fn lines(&self) -> &[usize] {
-        if self.unavailable.is_some() {
-            return &[];
+        match self.rare.as_deref() {
+            None => &self.in_scope,
+            Some(Rare { unavailable: Some(_), .. }) => &[],
+            Some(r) => r.fewer_lines.as_deref().unwrap_or(&self.in_scope),
         }
-        self.rare.as_ref().and_then(|r| r.fewer_lines.as_deref()).unwrap_or(&self.in_scope)
     }
 
     /// Lines in scope where another promotion withdraws it, with that promotion's index.
@@ -79,14 +92,7 @@ impl Availability {
 /// The availability a promotion has before anything but its scope is read: available, on no line
 /// yet, with no allowance or budget, the customer its group's only member.
 fn placeholder() -> Availability {
-    Availability {
-        unavailable: None,
-        in_scope: ScopeLines::new(),
-        rare: None,
-        allowance: Allowance { left: None },
-        budget: None,
-        group_members: 1,
-    }
+    Availability { in_scope: ScopeLines::new(), rare: None, allowance: Allowance { left: None }, group_members: 1 }
 }
 
 /// The promotion and the line of a scope match (`availability`'s keys).
@@ -250,11 +256,7 @@ pub(crate) fn availability(
         // here takes nothing from it that the next one would be given.
         if plain_cart && prepared.unconditional.get(i).copied().unwrap_or(false) {
             debug_assert!(
-                a.unavailable.is_none()
-                    && a.rare.is_none()
-                    && a.allowance.left.is_none()
-                    && a.budget.is_none()
-                    && a.group_members == 1,
+                a.rare.is_none() && a.allowance.left.is_none() && a.group_members == 1,
                 "an unconditional promotion's availability is its placeholder"
             );
             continue;
@@ -300,16 +302,14 @@ pub(crate) fn availability(
         // Most promotions may apply to every line in their scope: those keep no second list.
         let fewer_lines = (!withdrawn.is_empty())
             .then(|| in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect());
-        let rare = (!withdrawn.is_empty() || extension_failure.is_some())
-            .then(|| Box::new(Rare { withdrawn, fewer_lines, extension_failure }));
+        let rare = (unavailable.is_some() || budget.is_some() || !withdrawn.is_empty() || extension_failure.is_some())
+            .then(|| Box::new(Rare { unavailable, budget, withdrawn, fewer_lines, extension_failure }));
         let left = match (limit_left, stock_left) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        a.unavailable = unavailable;
         a.rare = rare;
         a.allowance = Allowance { left };
-        a.budget = budget;
         a.group_members = state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1;
     }
     (relevant, available)
@@ -350,7 +350,7 @@ mod tests {
                 relevant.iter().zip(&available).map(|(&i, a)| (i, a.in_scope.to_vec())).collect();
             assert!(relevant.is_sorted());
             assert_eq!(got, expected, "{lines} lines");
-            assert!(available.iter().all(|a| a.unavailable.is_none() && a.group_members == 1));
+            assert!(available.iter().all(|a| a.unavailable().is_none() && a.group_members == 1));
         }
     }
 }

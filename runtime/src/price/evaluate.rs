@@ -408,7 +408,7 @@ impl Pricing<'_> {
             result.consumed = result.consumed.max(consumed);
         }
         // A budget caps the promotion's whole discount; the cap is allocated like any discount.
-        if let Some(budget) = a.budget
+        if let Some(budget) = a.budget()
             && self.decimal(raw.iter().map(|(_, d)| *d).sum::<i128>()) > budget
         {
             let weights: Vec<Decimal> = raw.iter().map(|(_, d)| self.decimal(*d)).collect();

@@ -110,7 +110,7 @@ pub fn best_value_exhaustive(
         .relevant
         .iter()
         .zip(&pricing.available)
-        .filter(|(_, a)| a.unavailable.is_none() && !a.lines().is_empty())
+        .filter(|(_, a)| a.unavailable().is_none() && !a.lines().is_empty())
         .map(|(&i, _)| i)
         .collect();
     if open.len() > max || open.len() >= 32 {

@@ -84,7 +84,7 @@ impl Pricing<'_> {
         // thread's buffer from the pricing before, when there was one.
         let mut solos = Alone::reused(self.relevant.len());
         for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&mut solos) {
-            if a.unavailable.is_none() {
+            if a.unavailable().is_none() {
                 self.evaluate_alone(i, a, solo);
             } else {
                 solo.clear();
@@ -152,12 +152,12 @@ impl Pricing<'_> {
             .zip(&chosen_at)
             .enumerate()
             .map(|(k, ((&i, a), &chosen))| {
-                let clashing = if chosen || a.unavailable.is_some() {
+                let clashing = if chosen || a.unavailable().is_some() {
                     None
                 } else {
                     self.traits.get(i).and_then(|&t| self.clashing_chosen((i, a), t, &chosen_at))
                 };
-                let held_back = a.unavailable.is_some() || !a.withdrawn().is_empty();
+                let held_back = a.unavailable().is_some() || !a.withdrawn().is_empty();
                 Judged { index: i, gave: alone.at(k), clashing, chosen, held_back }
             })
             .collect();
@@ -333,7 +333,7 @@ impl Pricing<'_> {
         let promotion = self.name(i);
         // Its availability is read only where it holds it back.
         let held_back = if j.held_back { self.available.get(k) } else { None };
-        let (applied, reason) = if let Some(why) = held_back.and_then(|a| a.unavailable.as_ref()) {
+        let (applied, reason) = if let Some(why) = held_back.and_then(|a| a.unavailable()) {
             (false, Reason::Unavailable(why.clone()))
         } else if let Some((_, q)) = held_back.and_then(|a| a.withdrawn().iter().find(|(line, _)| *line == l)) {
             (false, Reason::WithdrawnBy(self.name(*q)))
@@ -431,7 +431,7 @@ impl Pricing<'_> {
     fn hints(&self, context: &Context<'_>) -> Vec<Hint> {
         let mut hints = Vec::new();
         for (k, (&i, a)) in self.relevant.iter().zip(&self.available).enumerate() {
-            if a.unavailable.is_some() {
+            if a.unavailable().is_some() {
                 continue;
             }
             // In the chosen set: the next tier. Outside it, and not pushed out by a conflict: what
