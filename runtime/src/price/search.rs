@@ -102,7 +102,7 @@ impl Pricing<'_> {
                 forced_ok.push(f);
             }
         }
-        let Some(Components { order, bounds }) = components(&useful, self.by_line.lines()) else {
+        let Some(Components { order, bounds }) = components(&useful, |m| m.lines, self.by_line.lines()) else {
             // No two share a line: each is alone in its component, and chosen (what the search
             // below finds for a component of one).
             let set: Vec<usize> = useful.iter().map(|m| m.index).collect();
@@ -212,7 +212,11 @@ impl Pricing<'_> {
                     index: i,
                     lines: a.lines(),
                     alone: e,
-                    gain: (e.discount_minor, self.rules.minor(solo.gift_value)),
+                    // Most promotions give no gift: no conversion for them.
+                    gain: (
+                        e.discount_minor,
+                        if solo.gift_value.is_zero() { 0 } else { self.rules.minor(solo.gift_value) },
+                    ),
                     traits,
                     forced: false,
                 });
@@ -236,50 +240,77 @@ struct Components {
     bounds: Vec<(usize, usize)>,
 }
 
-/// The components of `useful`, on a cart of `lines` lines; `None` when no two share a line.
-fn components(useful: &[Member<'_>], lines: usize) -> Option<Components> {
-    // Union-find, each promotion joined to the first one met on each of its lines, with path
-    // halving so chains stay short however the promotions were joined.
-    let mut parent: Vec<usize> = (0..useful.len()).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
+/// The components of `useful` (each member's lines read by `lines_of`), on a cart of `lines`
+/// lines; `None` when no two share a line.
+fn components<M>(useful: &[M], lines_of: impl Fn(&M) -> &[usize], lines: usize) -> Option<Components> {
+    // Union-find over the cart's lines, not the members: a member joins its lines (one or two,
+    // nearly always) into one set, and its component is its lines' set. A cart has fewer lines
+    // than it has matching promotions, so the table is smaller and most members join nothing.
+    // Path halving keeps chains short however the lines were joined.
+    fn root(parent: &mut [u32], mut x: usize) -> usize {
         while let Some(&p) = parent.get(x) {
+            let p = p as usize;
             if p == x {
                 break;
             }
-            let grand = parent.get(p).copied().unwrap_or(p);
+            let grand = parent.get(p).copied().unwrap_or(p as u32);
             if let Some(slot) = parent.get_mut(x) {
                 *slot = grand;
             }
-            x = grand;
+            x = grand as usize;
         }
         x
     }
-    let mut first_on_line: Vec<Option<usize>> = vec![None; lines];
+    // INVARIANT: a cart has at most `MAX_LINES` lines, so a line fits a `u32`.
+    let mut parent: Vec<u32> = (0..lines as u32).collect();
+    let mut taken = vec![false; lines];
     let mut joined = false;
-    for (u, m) in useful.iter().enumerate() {
-        for &l in m.lines {
-            let Some(first) = first_on_line.get_mut(l) else { continue };
-            match *first {
-                None => *first = Some(u),
-                Some(v) => {
-                    joined = true;
-                    let (ru, rv) = (root(&mut parent, u), root(&mut parent, v));
-                    if let Some(slot) = parent.get_mut(ru.max(rv)) {
-                        *slot = ru.min(rv);
-                    }
+    for m in useful {
+        for &l in lines_of(m) {
+            if let Some(t) = taken.get_mut(l) {
+                joined |= *t;
+                *t = true;
+            }
+        }
+        let Some((&first, rest)) = lines_of(m).split_first() else { continue };
+        let mut r = root(&mut parent, first);
+        for &l in rest {
+            let s = root(&mut parent, l);
+            if s != r {
+                let (low, high) = (r.min(s), r.max(s));
+                if let Some(slot) = parent.get_mut(high) {
+                    *slot = low as u32;
                 }
+                r = low;
             }
         }
     }
     if !joined {
         return None;
     }
-    // A counting sort by root (a root is a position in `useful`: its component's first member).
-    let roots: Vec<usize> = (0..useful.len()).map(|u| root(&mut parent, u)).collect();
-    let mut starts: Vec<usize> = vec![0; useful.len() + 1];
-    for &r in &roots {
-        if let Some(count) = starts.get_mut(r + 1) {
-            *count += 1;
+    // Each component numbered in the order of its first member (a member on no line of the
+    // cart, which `useful` never holds, alone in one of its own), then a counting sort by number.
+    let mut number_of_root = vec![u32::MAX; lines];
+    let mut numbers: Vec<u32> = Vec::with_capacity(useful.len());
+    let mut count = 0u32;
+    for m in useful {
+        let root = lines_of(m).first().map(|&l| root(&mut parent, l));
+        let number = match root.and_then(|r| number_of_root.get_mut(r)) {
+            Some(slot) if *slot != u32::MAX => *slot,
+            slot => {
+                if let Some(slot) = slot {
+                    *slot = count;
+                }
+                count += 1;
+                count - 1
+            }
+        };
+        numbers.push(number);
+    }
+    let mut starts: Vec<usize> = vec![0; count as usize + 1];
+    for &n in &numbers {
+        if let Some(c) = starts.get_mut(n as usize + 1) {
+            *c += 1;
         }
     }
     for k in 1..starts.len() {
@@ -288,12 +319,12 @@ fn components(useful: &[Member<'_>], lines: usize) -> Option<Components> {
             *start += before;
         }
     }
-    let bounds: Vec<(usize, usize)> =
-        starts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).filter(|(a, b)| a < b).collect();
+    // INVARIANT: every number below `count` was given to a member, so no range is empty.
+    let bounds: Vec<(usize, usize)> = starts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).collect();
     let mut next = starts;
     let mut order: Vec<usize> = vec![0; useful.len()];
-    for (u, &r) in roots.iter().enumerate() {
-        if let Some(at) = next.get_mut(r)
+    for (u, &n) in numbers.iter().enumerate() {
+        if let Some(at) = next.get_mut(n as usize)
             && let Some(slot) = order.get_mut(*at)
         {
             *slot = u;
@@ -728,5 +759,34 @@ impl<V: Minor> Search<'_, '_, V> {
         if !self.c.forced.contains(&i) || !compatible {
             self.visit(k + 1, chosen, gain, rest, blocked);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::components;
+
+    /// The components found, each as its members' positions.
+    fn found(members: &[Vec<usize>], lines: usize) -> Option<Vec<Vec<usize>>> {
+        let c = components(members, |m| m.as_slice(), lines)?;
+        Some(c.bounds.iter().map(|&(from, to)| c.order[from..to].to_vec()).collect())
+    }
+
+    #[test]
+    fn members_sharing_a_line_are_one_component_in_order_of_their_first_member() {
+        // 0 and 2 share line 0; 2 joins line 2, which 4 is on; 5 joins lines 5 and 3, and 3 is
+        // on line 3: 3 and 5 meet only through a line neither lists first.
+        let members = vec![vec![0], vec![1], vec![0, 2], vec![3], vec![2], vec![5, 3], vec![4]];
+        assert_eq!(found(&members, 6), Some(vec![vec![0, 2, 4], vec![1], vec![3, 5], vec![6]]));
+        // A chain joined from its far end: every member one component.
+        let chain = vec![vec![3, 4], vec![2, 3], vec![1, 2], vec![0, 1], vec![0]];
+        assert_eq!(found(&chain, 5), Some(vec![vec![0, 1, 2, 3, 4]]));
+    }
+
+    #[test]
+    fn members_on_lines_of_their_own_are_no_components() {
+        // Two lines each for some, but no line twice: nothing to search together.
+        assert_eq!(found(&[vec![0, 1], vec![2], vec![3, 4]], 5), None);
+        assert_eq!(found(&[], 3), None);
     }
 }
