@@ -475,30 +475,40 @@ impl Pricing<'_> {
         let scratch = &mut *guard;
         let mut positions = Vec::with_capacity(set.len());
         let places = self.places_in_relevant(set);
-        let (mut discount, mut gifts) = (Decimal::ZERO, Decimal::ZERO);
+        // The discount summed in minor units (each result's is), the gifts' worth as decimals.
+        let (mut discount, mut gifts) = (0i128, Decimal::ZERO);
         for Staged { index: i, place, .. } in self.in_stage_order(set) {
             // INVARIANT: the search chooses only promotions of `relevant` that are available, so
             // each has its stand-alone result (`snapshot` is clear: the original amounts, what
             // evaluating one afresh here would measure).
             let Some(k) = places.get(place).copied().flatten() else { continue };
             let Some(solo) = alone.0.get_mut(k) else { continue };
-            let result = match &mut solo.result {
+            // What its gifts are worth does not change with clamping: alone, it was kept.
+            let gift = match &mut solo.result {
                 Some(result) => {
                     self.clamp(result, &mut scratch.net, Lines::Kept);
-                    result
+                    discount += result.discount_minor;
+                    solo.gift_value
                 }
                 None => {
                     let result = solo.result.insert(PromotionResult::default());
                     self.apply_promotion(i, self.avail(i), scratch, Lines::Kept, result);
-                    result
+                    discount += result.discount_minor;
+                    gift_value(result)
                 }
             };
-            add_value(&mut discount, &mut gifts, result);
+            if !gift.is_zero() {
+                gifts += gift;
+            }
             positions.push(k);
         }
         scratch.net.clear();
         drop(guard);
-        let chosen = ChosenEvaluation { placed: Placed::InAlone(positions), discount, gift_value: gifts };
+        let chosen = ChosenEvaluation {
+            placed: Placed::InAlone(positions),
+            discount: self.decimal(discount),
+            gift_value: gifts,
+        };
         // The reuse is exact: every test that prices a cart checks it against a fresh evaluation.
         debug_assert_eq!(
             Evaluation {
