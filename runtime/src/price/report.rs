@@ -12,7 +12,7 @@ use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::per_line::PerLine;
 use super::search::Alone;
-use super::stacking::{Traits, conflicts_by, stage};
+use super::stacking::{Traits, conflicts_with, plain_conflicts, stage};
 use crate::cond::holds;
 use crate::ir::FloorBound;
 use crate::money::Fixed;
@@ -376,6 +376,7 @@ impl Pricing<'_> {
         // ascending: the first clashing one on a line is that line's lowest, and a line need only
         // be read up to the lowest found so far.
         let mut first: Option<usize> = None;
+        let plain = t.plain().then(|| plain_conflicts(self.ruleset.settings.stacking, t));
         for &l in a.lines() {
             for &k in self.by_line.get(l) {
                 if first.is_some_and(|f| k >= f) {
@@ -387,7 +388,7 @@ impl Pricing<'_> {
                 }
                 let Some(&q) = self.relevant.get(k) else { continue };
                 let Some(&tq) = self.traits.get(q) else { continue };
-                if q != i && conflicts_by(self.ruleset, (i, t), (q, tq)) {
+                if q != i && conflicts_with(self.ruleset, (i, t), plain, (q, tq)) {
                     first = Some(k);
                     break;
                 }

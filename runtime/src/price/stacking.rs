@@ -79,6 +79,46 @@ impl Traits {
     pub fn stage(&self) -> Stage {
         self.stage
     }
+
+    /// Its class among plain promotions — its stage, and whether it changes a price — as one bit
+    /// of a byte ([`plain_conflicts`]).
+    fn class_bit(&self) -> u8 {
+        1 << (self.stage as u8 * 2 + u8::from(self.changes_price))
+    }
+}
+
+/// The classes ([`Traits::class_bit`]) of the plain promotions that a plain promotion with traits
+/// `t` conflicts with where they share a line, under `stacking`: [`conflicts_by`] for plain pairs,
+/// so that checking one against many is a bit test each.
+pub(crate) fn plain_conflicts(stacking: Stacking, t: Traits) -> u8 {
+    // Its own stage's two classes.
+    let own_stage = 0b11u8 << (t.stage as u8 * 2);
+    // Exclusive stacking: every class of every other stage.
+    let other_stages = if stacking == Stacking::Exclusive { !own_stage } else { 0 };
+    // A price change: the price changes of its own stage.
+    let own_price_changes = if t.changes_price { own_stage & 0b1010_1010 } else { 0 };
+    other_stages | own_price_changes
+}
+
+/// [`conflicts_by`] for `i` and `j`, where `plain` is [`plain_conflicts`] of `i` when `i` is
+/// plain: a bit test when `j` is plain too.
+#[inline]
+pub(crate) fn conflicts_with(
+    r: &CompiledRuleset,
+    (i, a): (usize, Traits),
+    plain: Option<u8>,
+    (j, b): (usize, Traits),
+) -> bool {
+    match plain {
+        Some(classes) if b.plain() => i != j && classes & b.class_bit() != 0,
+        _ => conflicts_by(r, (i, a), (j, b)),
+    }
+}
+
+/// Whether two promotions at these traits, sharing a line, clash unless one says it stacks with
+/// the other.
+fn clash_by_default(stacking: Stacking, a: Traits, b: Traits) -> bool {
+    if a.stage == b.stage { a.changes_price && b.changes_price } else { stacking == Stacking::Exclusive }
 }
 
 /// Up to 64 [`plain`](Traits::plain) promotions as bit sets by stage, so the conflicts of each
@@ -131,14 +171,46 @@ pub(crate) fn conflicts_by(r: &CompiledRuleset, (i, a): (usize, Traits), (j, b):
         return true;
     }
     // Would they clash unless one says it stacks with the other?
-    let clash_by_default = if a.stage == b.stage {
-        a.changes_price && b.changes_price
-    } else {
-        r.settings.stacking == Stacking::Exclusive
-    };
+    let clash_by_default = clash_by_default(r.settings.stacking, a, b);
     if !clash_by_default || !(a.says_stacks || b.says_stacks) {
         return clash_by_default;
     }
     let (Some(p), Some(q)) = (r.promotions.get(i), r.promotions.get(j)) else { return false };
     !(stacks_with(p, q, j) || stacks_with(q, p, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Stage, Traits, clash_by_default, plain_conflicts};
+    use crate::ir::Stacking;
+
+    #[test]
+    fn plain_conflicts_are_the_default_clashes_of_every_pair_of_classes() {
+        let every: Vec<Traits> = Stage::ALL
+            .into_iter()
+            .flat_map(|stage| {
+                [false, true].map(|changes_price| Traits { stage, changes_price, exclusive: false, says_stacks: false })
+            })
+            .collect();
+        assert_eq!(every.len(), 8, "eight classes, one bit each");
+        for stacking in [Stacking::Shared, Stacking::Exclusive] {
+            for &a in &every {
+                let classes = plain_conflicts(stacking, a);
+                for &b in &every {
+                    assert_eq!(
+                        classes & b.class_bit() != 0,
+                        clash_by_default(stacking, a, b),
+                        "{a:?} {b:?} {stacking:?}"
+                    );
+                }
+            }
+        }
+        // Shared stacking: a price change clashes with the price changes of its own stage only.
+        let item = Traits { stage: Stage::Item, changes_price: true, exclusive: false, says_stacks: false };
+        let store = Traits { stage: Stage::Store, ..item };
+        let gift = Traits { changes_price: false, ..item };
+        assert_ne!(plain_conflicts(Stacking::Shared, item) & item.class_bit(), 0);
+        assert_eq!(plain_conflicts(Stacking::Shared, item) & (store.class_bit() | gift.class_bit()), 0);
+        assert_ne!(plain_conflicts(Stacking::Exclusive, item) & store.class_bit(), 0);
+    }
 }
