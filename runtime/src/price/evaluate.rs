@@ -392,11 +392,21 @@ impl Pricing<'_> {
             let mut consumed = 0;
             for lines in groups.iter() {
                 group.clear();
-                group.extend(lines.iter().map(|&l| GroupLine {
-                    line: l,
-                    qty: self.quantities.get(l).copied().unwrap_or(0),
-                    base: base.get(l).map_or_else(|| self.original(l), |left| self.decimal(left)),
+                group.extend(lines.iter().map(|&l| {
+                    let left = base.get(l);
+                    GroupLine {
+                        line: l,
+                        qty: self.quantities.get(l).copied().unwrap_or(0),
+                        base: left.map_or_else(|| self.original(l), |left| self.decimal(left)),
+                        // INVARIANT: what is left of a line, and its original amount, are exact
+                        // in minor units.
+                        minor: i64::try_from(left.unwrap_or_else(|| self.original_minor(l))).ok(),
+                    }
                 }));
+                debug_assert!(
+                    group.iter().all(|g| g.minor.is_none_or(|m| i128::from(m) == self.rules.minor(g.base))),
+                    "a group line's minor units are its base's"
+                );
                 let effect = apply(benefit, group, &mut allowance, &ctx);
                 consumed += effect.consumed;
                 // INVARIANT: a kind's discounts are rounded to the minor unit (`minor` is exact).

@@ -48,7 +48,7 @@ pub(super) fn bundle(
             }
             let n = g.qty.min(want);
             want -= n;
-            lines.push(GroupLine { line: g.line, qty: n, base: g.unit() * Decimal::from(n) });
+            lines.push(GroupLine { line: g.line, qty: n, base: g.unit() * Decimal::from(n), minor: None });
         }
     }
     let value: Decimal = lines.iter().map(|l| l.base).sum();

@@ -3,12 +3,12 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Extras, GiftEffect, Gives, GroupLine, KindCtx, Miss, Noun, bound, measure};
+use super::{Allowance, Effect, Extras, GiftEffect, Gives, GroupLine, KindCtx, Miss, Noun, Rules, bound, measure};
 use crate::ir::{SymbolId, Threshold, ThresholdKind};
 
-fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: Gives) -> Option<Effect> {
+fn unmet(t: Option<&Threshold>, group: &[GroupLine], rules: Rules, gives: Gives) -> Option<Effect> {
     let t = t?;
-    let have = measure(t.kind, group);
+    let have = measure(t.kind, group, rules);
     let need = bound(t);
     (have < need).then(|| Effect {
         note: Some("the threshold is not reached".into()),
@@ -24,8 +24,14 @@ fn unmet(t: Option<&Threshold>, group: &[GroupLine], gives: Gives) -> Option<Eff
 
 /// One use of a threshold benefit: `None` when the group reaches the threshold and a use is left
 /// (and then taken); otherwise the effect saying why not.
-fn one_use(threshold: Option<&Threshold>, group: &[GroupLine], a: &mut Allowance, gives: Gives) -> Option<Effect> {
-    if let Some(e) = unmet(threshold, group, gives) {
+fn one_use(
+    threshold: Option<&Threshold>,
+    group: &[GroupLine],
+    a: &mut Allowance,
+    rules: Rules,
+    gives: Gives,
+) -> Option<Effect> {
+    if let Some(e) = unmet(threshold, group, rules, gives) {
         return Some(e);
     }
     (a.take(1) == 0).then(|| Effect::nothing("limit or stock reached"))
@@ -40,7 +46,7 @@ pub(super) fn gift(
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
 ) -> Effect {
-    if let Some(e) = one_use(threshold, group, a, Gives::Gift(sku)) {
+    if let Some(e) = one_use(threshold, group, a, ctx.rules, Gives::Gift(sku)) {
         return e;
     }
     let value = ctx.rules.round(worth * Decimal::from(quantity));
@@ -56,8 +62,9 @@ pub(super) fn addon(
     threshold: Option<&Threshold>,
     group: &[GroupLine],
     a: &mut Allowance,
+    rules: Rules,
 ) -> Effect {
-    if let Some(e) = one_use(threshold, group, a, Gives::Addon(sku, price)) {
+    if let Some(e) = one_use(threshold, group, a, rules, Gives::Addon(sku, price)) {
         return e;
     }
     Effect::earning(Extras { addons: smallvec::smallvec![(sku, price, limit)], ..Extras::default() }, 1)

@@ -29,6 +29,10 @@ pub(crate) struct GroupLine {
     pub qty: u64,
     /// The line amount this stage sees (original, or what earlier stages left).
     pub base: Decimal,
+    /// `base` in minor units, where it is known to be exact and fit: the kinds then work on it
+    /// in integers without converting `base` (every group a promotion is evaluated on has it;
+    /// the units a kind picks out of one, priced by a decimal rule, may not).
+    pub minor: Option<i64>,
 }
 
 impl GroupLine {
@@ -119,7 +123,10 @@ impl Rules {
         let (mut ws, mut shares) = ([0i128; 8], [0i128; 8]);
         let (ws, shares) = (ws.get_mut(..group.len())?, shares.get_mut(..group.len())?);
         for (w, g) in ws.iter_mut().zip(group) {
-            *w = exact(g.base)?;
+            *w = match g.minor {
+                Some(m) if m >= 0 => i128::from(m),
+                _ => exact(g.base)?,
+            };
         }
         crate::allocate::split(units, ws, shares)?;
         group.iter().zip(shares.iter()).map(|(g, &s)| Some((g.line, self.decimal(s)?))).collect()
@@ -292,17 +299,27 @@ pub(crate) fn apply(benefit: &Benefit, group: &[GroupLine], allowance: &mut Allo
             gift::gift(*quantity, *sku, *worth, threshold.as_ref(), group, allowance, ctx)
         }
         Benefit::Addon { sku, price, limit, threshold } => {
-            gift::addon(*sku, *price, *limit, threshold.as_ref(), group, allowance)
+            gift::addon(*sku, *price, *limit, threshold.as_ref(), group, allowance, ctx.rules)
         }
     }
 }
 
 /// The group's measure for a threshold: base amount (spend) or units (buy).
-pub(crate) fn measure(kind: ThresholdKind, group: &[GroupLine]) -> Decimal {
+pub(crate) fn measure(kind: ThresholdKind, group: &[GroupLine], rules: Rules) -> Decimal {
     match kind {
-        ThresholdKind::Spend => group.iter().map(|g| g.base).sum(),
-        ThresholdKind::Buy => group.iter().map(|g| Decimal::from(g.qty)).sum(),
+        ThresholdKind::Spend => spend(group, rules),
+        ThresholdKind::Buy => Decimal::from(group.iter().map(|g| g.qty).sum::<u64>()),
     }
+}
+
+/// The group's base amount, Σ `base`: summed in minor units where every line has them (a
+/// conversion, not a decimal addition per line), as decimals otherwise.
+pub(crate) fn spend(group: &[GroupLine], rules: Rules) -> Decimal {
+    group
+        .iter()
+        .try_fold(0i64, |sum, g| sum.checked_add(g.minor?))
+        .and_then(|sum| Decimal::try_new(sum, rules.minor_units).ok())
+        .unwrap_or_else(|| group.iter().map(|g| g.base).sum())
 }
 
 /// The bound of a threshold as a decimal.
@@ -347,4 +364,33 @@ pub(crate) fn take<P: Copy>(runs: &[(usize, P, u64)], mut k: u64) -> Runs<P> {
         k -= n;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::{GroupLine, Rules, spend};
+    use crate::money::Rounding;
+
+    fn line(line: usize, base: &str, minor: Option<i64>) -> GroupLine {
+        GroupLine { line, qty: 1, base: base.parse().unwrap_or_default(), minor }
+    }
+
+    #[test]
+    fn a_groups_spend_is_its_bases_summed_in_minor_units_or_as_decimals() {
+        let rules = Rules { minor_units: 2, rounding: Rounding::HalfUp };
+        let dec = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        // Every line in minor units: summed as integers, written at the currency's scale.
+        let known = [line(0, "10.50", Some(1050)), line(1, "89.5", Some(8950))];
+        assert_eq!(spend(&known, rules), dec("100.00"));
+        assert_eq!(spend(&known, rules).scale(), 2);
+        // One line without them (units a decimal rule priced): the decimals are summed.
+        let unknown = [line(0, "10.50", Some(1050)), line(1, "3.333", None)];
+        assert_eq!(spend(&unknown, rules), dec("13.833"));
+        // A sum past 64 bits is summed as decimals too.
+        let huge = [line(0, "92233720368547758.07", Some(i64::MAX)), line(1, "0.01", Some(1))];
+        assert_eq!(spend(&huge, rules), dec("92233720368547758.08"));
+        assert_eq!(spend(&[], rules), Decimal::ZERO);
+    }
 }

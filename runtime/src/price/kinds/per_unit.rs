@@ -83,7 +83,8 @@ fn each_unit(
     let mut effect = Effect::default();
     for g in group {
         // The line in integers: its base in minor units and its units.
-        let line = exact.zip(scaled(g.base, rules.minor_units)).zip((g.qty > 0).then(|| i128::from(g.qty)));
+        let base = g.minor.map(i128::from).or_else(|| scaled(g.base, rules.minor_units));
+        let line = exact.zip(base).zip((g.qty > 0).then(|| i128::from(g.qty)));
         let gives = match line.and_then(|((e, base), qty)| e.gives(base, qty)) {
             Some(gives) => gives,
             None => per_unit(g.unit()) > Decimal::ZERO,

@@ -43,7 +43,7 @@ fn short(have: u64, per_set: u64, gives: Gives) -> Effect {
 fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option<Runs<i128>> {
     let mut runs = Runs::with_capacity(group.len());
     for (i, g) in group.iter().enumerate() {
-        let base = scaled(g.base, rules.minor_units)?;
+        let base = g.minor.map(i128::from).or_else(|| scaled(g.base, rules.minor_units))?;
         let unit = match g.qty {
             0 => 0,
             qty => match crate::allocate::div_rem(base, i128::from(qty))? {
@@ -127,7 +127,7 @@ fn m_for_n_decimal(m: u64, sets: u64, price: Decimal, group: &[GroupLine], ctx: 
     let lines: SmallVec<[GroupLine; 4]> = chosen
         .iter()
         .filter_map(|(i, u, n)| {
-            group.get(*i).map(|g| GroupLine { line: g.line, qty: *n, base: *u * Decimal::from(*n) })
+            group.get(*i).map(|g| GroupLine { line: g.line, qty: *n, base: *u * Decimal::from(*n), minor: None })
         })
         .collect();
     Effect { discounts: ctx.rules.allocate(total_off, &lines), consumed: sets * m, ..Effect::default() }

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Noun, bound, measure};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Noun, bound, measure, spend};
 use crate::ir::{Threshold, ThresholdKind, Value};
 
 fn describe(value: &Value) -> Gives {
@@ -22,7 +22,7 @@ pub(super) fn tiers(
 ) -> Effect {
     // INVARIANT: the checker gives every step of a tiered discount a threshold of one kind.
     let kind = steps.iter().find_map(|(_, t)| t.as_ref().map(|t| t.kind)).unwrap_or(ThresholdKind::Spend);
-    let have = measure(kind, group);
+    let have = measure(kind, group, ctx.rules);
     let reached = steps.iter().rposition(|(_, t)| t.as_ref().is_none_or(|t| have >= bound(t)));
     let next = steps.iter().enumerate().find(|(i, (_, t))| reached.is_none_or(|r| *i > r) && t.is_some());
     let miss = next.and_then(|(_, (value, t))| {
@@ -40,7 +40,7 @@ pub(super) fn tiers(
     if a.take(1) == 0 {
         return Effect::nothing("limit or stock reached");
     }
-    let spend: Decimal = group.iter().map(|g| g.base).sum();
+    let spend = spend(group, ctx.rules);
     let total = match steps.get(r).map(|(v, _)| v) {
         Some(Value::Money(m)) => (*m).min(spend),
         Some(Value::Percent(p)) => ctx.rules.round(spend * *p / Decimal::ONE_HUNDRED),
@@ -57,7 +57,7 @@ pub(super) fn every(
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
 ) -> Effect {
-    let spend: Decimal = group.iter().map(|g| g.base).sum();
+    let spend = spend(group, ctx.rules);
     if every <= Decimal::ZERO {
         return Effect::nothing("no step");
     }
