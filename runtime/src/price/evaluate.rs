@@ -23,9 +23,8 @@ pub(crate) struct PromotionResult {
     /// Its discount per line after the budget but before clamping, in minor units, in the order
     /// clamping takes them: what the search replays (`search.rs`, `Left::compose`).
     pub raw: MinorAmounts,
-    /// Σ `lines`.
-    pub discount: Decimal,
-    /// `discount` in minor units, as the search adds and compares it.
+    /// Its whole discount (Σ `lines`) in minor units, as the search adds and compares it (one
+    /// number: shown as a decimal by `Pricing::decimal` where the outcome writes it).
     pub discount_minor: i128,
     /// Units or uses consumed.
     pub consumed: u64,
@@ -36,12 +35,11 @@ impl PromotionResult {
     /// stand-alone results are refilled by every pricing (`search.rs`, `Alone::reused`).
     fn reset(&mut self) {
         // Every field named: a field added later cannot be left over from the last pricing.
-        let PromotionResult { index, groups, lines, raw, discount, discount_minor, consumed } = self;
+        let PromotionResult { index, groups, lines, raw, discount_minor, consumed } = self;
         *index = 0;
         groups.clear();
         lines.clear();
         raw.clear();
-        *discount = Decimal::ZERO;
         *discount_minor = 0;
         *consumed = 0;
     }
@@ -115,18 +113,8 @@ impl Iterator for StageOrder {
 enum Lines {
     /// `PromotionResult::lines` set: what the outcome shows.
     Kept,
-    /// Only `PromotionResult::discount`: a stand-alone evaluation.
+    /// Only `PromotionResult::discount_minor`: a stand-alone evaluation.
     Summed,
-}
-
-/// Adds what `result` gave to a set's sums: its discount, and what its gifts are worth.
-fn add_value(discount: &mut Decimal, gifts: &mut Decimal, result: &PromotionResult) {
-    if !result.discount.is_zero() {
-        *discount += result.discount;
-    }
-    if result.groups.iter().any(|(_, e)| !e.gifts().is_empty()) {
-        *gifts += gift_value(result);
-    }
 }
 
 /// What the gifts of `result` are worth.
@@ -140,9 +128,12 @@ impl Evaluation {
         (self.discount, self.gift_value)
     }
 
-    /// Adds what one promotion gave: its result, its discount and its gifts' value.
+    /// Adds what one promotion gave: its result and its gifts' value (the caller sums the
+    /// discounts, in minor units).
     fn push(&mut self, result: PromotionResult) {
-        add_value(&mut self.discount, &mut self.gift_value, &result);
+        if result.groups.iter().any(|(_, e)| !e.gifts().is_empty()) {
+            self.gift_value += gift_value(&result);
+        }
         self.results.push(result);
     }
 }
@@ -322,7 +313,7 @@ impl Pricing<'_> {
             .collect()
     }
 
-    /// Promotion `i` evaluated alone, for the search and the report: its result's `discount` is
+    /// Promotion `i` evaluated alone, for the search and the report: its result's `discount_minor` is
     /// set but not its `lines` (nothing reads a stand-alone result's lines; when the promotion is
     /// chosen, [`evaluate_chosen`](Self::evaluate_chosen) clamps it again and sets them).
     /// `a` is its availability (the caller holds it: no look-up).
@@ -345,6 +336,8 @@ impl Pricing<'_> {
         let ordered = self.in_stage_order(set);
         let progressive = self.ruleset.settings.calculation == Calculation::Progressive;
         let mut current = None;
+        // The discounts summed in minor units.
+        let mut discount = 0i128;
         for Staged { stage: at, index: i, .. } in ordered {
             if current != Some(at) {
                 current = Some(at);
@@ -356,10 +349,12 @@ impl Pricing<'_> {
             }
             let mut result = PromotionResult::default();
             self.apply_promotion(i, self.avail(i), scratch, Lines::Kept, &mut result);
+            discount += result.discount_minor;
             eval.push(result);
         }
         scratch.net.clear();
         scratch.snapshot.clear();
+        eval.discount = self.decimal(discount);
         eval
     }
 
@@ -431,7 +426,7 @@ impl Pricing<'_> {
     }
 
     /// Cuts each of `result`'s discounts before clamping (`raw`) to what is left of its line in
-    /// `net` — no line below zero — and sets its `discount` (and, when `lines` says so, its
+    /// `net` — no line below zero — and sets its `discount_minor` (and, when `lines` says so, its
     /// `lines`) from what is left.
     fn clamp(&self, result: &mut PromotionResult, net: &mut Amounts, lines: Lines) {
         // Alone (nothing touched yet) and each line given once — one benefit, whose groups part
@@ -440,7 +435,6 @@ impl Pricing<'_> {
         if lines == Lines::Summed && net.touched.is_empty() && gives_each_line_once(&result.raw) {
             let discount = result.raw.iter().map(|&(l, d)| d.min(self.original_minor(l)).max(0)).sum::<i128>();
             result.lines.clear();
-            result.discount = self.decimal(discount);
             result.discount_minor = discount;
             return;
         }
@@ -467,7 +461,6 @@ impl Pricing<'_> {
                 None => result.lines.push((l, d)),
             }
         }
-        result.discount = self.decimal(discount);
         result.discount_minor = discount;
     }
 

@@ -228,17 +228,18 @@ impl Pricing<'_> {
         let mut presale = Vec::new();
         for &r in &chosen_results {
             let Some(p) = self.ruleset.promotions.get(r.index) else { continue };
-            if !r.discount.is_zero() {
+            if r.discount_minor != 0 {
+                let discount = self.fix(self.decimal(r.discount_minor));
                 discounts.push(PromotionDiscount {
                     promotion: p.name.clone(),
                     stage: stage(p).name().into(),
-                    amount: self.fix(r.discount),
+                    amount: discount,
                     units: r.consumed,
                 });
                 trace.push(Step::Discount {
                     promotion: p.name.clone(),
                     stage: SmolStr::new_static(stage(p).name()),
-                    amount: self.fix(r.discount),
+                    amount: discount,
                 });
             }
             for (_, effect) in &r.groups {
