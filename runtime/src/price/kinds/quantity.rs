@@ -38,10 +38,10 @@ fn short(have: u64, per_set: u64, gives: Gives) -> Effect {
     }
 }
 
-/// [`runs`] in minor units, when every line's base is a whole number of minor units that divides
-/// evenly into its units (so each unit price is exact); `None` otherwise.
-fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option<Runs<i128>> {
-    let mut runs = Runs::with_capacity(group.len());
+/// [`runs`] in minor units, written into `runs` (empty), when every line's base is a whole
+/// number of minor units that divides evenly into its units (so each unit price is exact); `None`
+/// otherwise. Filled where the caller keeps it: a list of runs returned is copied whole.
+fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules, runs: &mut Runs<i128>) -> Option<()> {
     for (i, g) in group.iter().enumerate() {
         let base = g.minor.map(i128::from).or_else(|| scaled(g.base, rules.minor_units))?;
         let unit = match g.qty {
@@ -53,14 +53,15 @@ fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules) -> Option
         };
         runs.push((i, unit, g.qty));
     }
-    order(&mut runs, cheapest_first);
-    Some(runs)
+    order(runs, cheapest_first);
+    Some(())
 }
 
 /// The `sets` sets of `m` priciest units at `price` a set, in minor units: `None` when a value is
 /// not exact in them (or does not fit), for the decimal rule to decide.
 fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: Rules) -> Option<Effect> {
-    let runs = minor_runs(group, false, rules)?;
+    let mut runs = Runs::new();
+    minor_runs(group, false, rules, &mut runs)?;
     // The sets' units, priciest first: per run taken, its line and what its units taken cost
     // (the weight the discount is shared by, as the decimal rule shares it).
     let (mut lines, mut weights): (SmallVec<[usize; 4]>, SmallVec<[i128; 4]>) = (SmallVec::new(), SmallVec::new());
@@ -194,10 +195,18 @@ fn rewarded_decimal(
 /// `rewarded` units free, chosen cheapest (or priciest) first, in minor units: `None` when a unit
 /// price is not exact in them, for the decimal rule to decide.
 fn free_units_minor(group: &[GroupLine], cheapest_first: bool, rewarded: u64, rules: Rules) -> Option<Effect> {
-    let chosen = take(&minor_runs(group, cheapest_first, rules)?, rewarded);
+    let mut runs = Runs::new();
+    minor_runs(group, cheapest_first, rules, &mut runs)?;
     // Per group index, what its free units cost (a line is one run: at most one entry each).
     let mut by_index: SmallVec<[i128; 4]> = smallvec::smallvec![0; group.len()];
-    for &(i, unit, n) in &chosen {
+    // The `rewarded` units first in order ([`take`] read in place).
+    let mut left = rewarded;
+    for &(i, unit, count) in &runs {
+        if left == 0 {
+            break;
+        }
+        let n = count.min(left);
+        left -= n;
         let slot = by_index.get_mut(i)?;
         *slot = slot.checked_add(unit.checked_mul(i128::from(n))?)?;
     }
