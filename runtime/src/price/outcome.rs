@@ -91,7 +91,7 @@ pub struct PromotionDiscount {
     /// The promotion.
     pub promotion: SmolStr,
     /// `item`, `store`, `platform` or `coupon`.
-    pub stage: String,
+    pub stage: SmolStr,
     /// The amount.
     pub amount: Decimal,
     /// Units it consumed (limits, stock) or uses for threshold promotions.

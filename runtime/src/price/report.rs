@@ -232,7 +232,7 @@ impl Pricing<'_> {
                 let discount = self.fix(self.decimal(r.discount_minor));
                 discounts.push(PromotionDiscount {
                     promotion: p.name.clone(),
-                    stage: stage(p).name().into(),
+                    stage: SmolStr::new_static(stage(p).name()),
                     amount: discount,
                     units: r.consumed,
                 });
@@ -244,15 +244,17 @@ impl Pricing<'_> {
             }
             for (_, effect) in &r.groups {
                 for g in effect.gifts() {
+                    // Made once, then copied: making a text reads it whole.
+                    let sku: SmolStr = self.ruleset.symbol(g.sku).into();
                     trace.push(Step::Gift {
                         promotion: p.name.clone(),
                         quantity: g.quantity,
-                        sku: self.ruleset.symbol(g.sku).into(),
+                        sku: sku.clone(),
                         worth: self.fix(g.worth),
                     });
                     gifts.push(GiftOutcome {
                         promotion: p.name.clone(),
-                        sku: self.ruleset.symbol(g.sku).into(),
+                        sku,
                         quantity: g.quantity,
                         worth: self.fix(g.worth),
                         allocations: g
