@@ -71,6 +71,13 @@ impl Rules {
         if d.scale() == self.minor_units || d.is_zero() {
             return d.mantissa();
         }
+        self.minor_rescaled(d)
+    }
+
+    /// [`minor`](Self::minor) of an amount at another scale than the minor unit's (rare): kept
+    /// out of line so the usual case is inlined where it is asked.
+    #[cold]
+    fn minor_rescaled(&self, d: Decimal) -> i128 {
         crate::money::scaled(d, self.minor_units)
             .or_else(|| crate::money::scaled(self.round(d), self.minor_units))
             // INVARIANT: amounts are bounded far below 10^28 (ARCHITECTURE rule 5), so they fit.
