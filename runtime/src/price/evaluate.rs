@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::Pricing;
 use super::available::Availability;
-use super::kinds::{Effect, GroupLine, KindCtx, LineAmounts, apply};
+use super::kinds::{Effect, GroupLine, KindCtx, apply};
 use super::stacking::Stage;
 use crate::ir::{Benefit, Calculation, Level, Promotion};
 
@@ -19,7 +19,10 @@ pub(crate) struct PromotionResult {
     /// Each group it was evaluated on: its lines and its effect.
     pub groups: Vec<(GroupLines, Effect)>,
     /// Its discount per line, after budget and clamping.
-    pub lines: LineAmounts,
+    // A vector, not an inline small one: only a chosen promotion's result fills it, and a
+    // thread's stand-alone results keep their allocations from one pricing to the next, so the
+    // results the search and the report read stay smaller.
+    pub lines: Vec<(usize, Decimal)>,
     /// Its discount per line after the budget but before clamping, in minor units, in the order
     /// clamping takes them: what the search replays (`search.rs`, `Left::compose`).
     pub raw: MinorAmounts,
