@@ -40,7 +40,8 @@ pub(super) fn tiers(
     if a.take(1) == 0 {
         return Effect::nothing("limit or stock reached");
     }
-    let spend = spend(group, ctx.rules);
+    // A spend threshold measured the spend already.
+    let spend = if kind == ThresholdKind::Spend { have } else { spend(group, ctx.rules) };
     let total = match steps.get(r).map(|(v, _)| v) {
         Some(Value::Money(m)) => (*m).min(spend),
         Some(Value::Percent(p)) => ctx.rules.round(spend * *p / Decimal::ONE_HUNDRED),
