@@ -121,42 +121,35 @@ fn clash_by_default(stacking: Stacking, a: Traits, b: Traits) -> bool {
     if a.stage == b.stage { a.changes_price && b.changes_price } else { stacking == Stacking::Exclusive }
 }
 
-/// Up to 64 [`plain`](Traits::plain) promotions as bit sets by stage, so the conflicts of each
-/// are a few word operations instead of a comparison with every other one.
+/// Up to 64 [`plain`](Traits::plain) promotions as bit sets by class (stage, and whether it
+/// changes a price: [`Traits::class_bit`]), so the conflicts of each are a few word operations
+/// instead of a comparison with every other one.
 #[derive(Debug, Default)]
 pub(crate) struct StageSets {
-    /// Per stage, the promotions at it.
-    at: [u64; Stage::ALL.len()],
-    /// Per stage, the promotions at it that change a price.
-    changing: [u64; Stage::ALL.len()],
+    /// Per class, the promotions in it.
+    in_class: [u64; 8],
 }
 
 impl StageSets {
     /// Adds promotion `bit` (below 64) with traits `t`.
     pub fn add(&mut self, bit: usize, t: Traits) {
-        let mask = 1u64 << (bit % 64);
-        if let Some(at) = self.at.get_mut(t.stage as usize) {
-            *at |= mask;
-        }
-        if t.changes_price
-            && let Some(changing) = self.changing.get_mut(t.stage as usize)
-        {
-            *changing |= mask;
+        if let Some(set) = self.in_class.get_mut(t.class_bit().trailing_zeros() as usize) {
+            *set |= 1u64 << (bit % 64);
         }
     }
 
     /// The promotions added that a plain promotion with traits `t` conflicts with where they
-    /// share a line — [`conflicts_by`] for every pair at once (itself included when it changes a
-    /// price: the caller clears its own bit).
+    /// share a line — [`conflicts_by`] for every pair at once, through [`plain_conflicts`]
+    /// (itself included when it changes a price: the caller clears its own bit).
     pub fn conflicts_of(&self, r: &CompiledRuleset, t: Traits) -> u64 {
-        let s = t.stage as usize;
-        let same_stage = if t.changes_price { self.changing.get(s).copied().unwrap_or(0) } else { 0 };
-        let other_stages = if r.settings.stacking == Stacking::Exclusive {
-            self.at.iter().enumerate().filter(|&(k, _)| k != s).fold(0, |acc, (_, &m)| acc | m)
-        } else {
-            0
-        };
-        same_stage | other_stages
+        let (mut classes, mut conflicting) = (plain_conflicts(r.settings.stacking, t), 0);
+        // Only the classes it conflicts with are read (one under shared stacking, the usual
+        // setting).
+        while classes != 0 {
+            conflicting |= self.in_class.get(classes.trailing_zeros() as usize).copied().unwrap_or(0);
+            classes &= classes - 1;
+        }
+        conflicting
     }
 }
 

@@ -87,10 +87,7 @@ fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: 
     // Shared in minor units by the allocation rule (`Rules::allocate` on these weights, without
     // taking each amount to a decimal and back).
     let mut shares: SmallVec<[i128; 4]> = smallvec::smallvec![0; weights.len()];
-    match shares.as_mut_slice() {
-        [only] => *only = total_off,
-        all => crate::allocate::split(total_off, &mut weights, all)?,
-    }
+    crate::allocate::split(total_off, &mut weights, &mut shares)?;
     let discounts = lines.iter().zip(&shares).map(|(&l, &s)| Some((l, rules.decimal(s)?))).collect::<Option<_>>()?;
     Some(Effect { discounts, consumed: sets * m, ..Effect::default() })
 }
