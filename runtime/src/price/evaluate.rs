@@ -385,10 +385,12 @@ impl Pricing<'_> {
         let raw = &mut result.raw;
         raw.reserve_exact(a.lines().len());
         result.groups.reserve_exact(groups.len() * p.benefits.len());
-        for benefit in &p.benefits {
+        for (b, benefit) in p.benefits.iter().enumerate() {
+            // The last benefit takes each group's lines from the scratch; earlier ones copy them.
+            let last = b + 1 == p.benefits.len();
             let mut allowance = a.allowance;
             let mut consumed = 0;
-            for lines in groups.iter() {
+            for lines in groups.iter_mut() {
                 group.clear();
                 group.extend(lines.iter().map(|&l| {
                     let left = base.get(l);
@@ -411,7 +413,8 @@ impl Pricing<'_> {
                 for &(l, d) in &effect.discounts {
                     raw.push((l, self.rules.minor(d)));
                 }
-                result.groups.push((lines.clone(), effect));
+                let lines = if last { std::mem::take(lines) } else { lines.clone() };
+                result.groups.push((lines, effect));
             }
             result.consumed = result.consumed.max(consumed);
         }
