@@ -25,7 +25,9 @@ pub(crate) struct PromotionResult {
     pub lines: Vec<(usize, Decimal)>,
     /// Its discount per line after the budget but before clamping, in minor units, in the order
     /// clamping takes them: what the search replays (`search.rs`, `Left::compose`).
-    pub raw: MinorAmounts,
+    // A vector, not an inline small one: a thread's stand-alone results keep it, with its
+    // allocation, from one pricing to the next, and pushing to it checks less.
+    pub raw: Vec<(usize, i128)>,
     /// Its whole discount (Σ `lines`) in minor units, as the search adds and compares it (one
     /// number: shown as a decimal by `Pricing::decimal` where the outcome writes it).
     pub discount_minor: i128,
@@ -64,9 +66,6 @@ impl Solo {
         self.gift_value = Decimal::ZERO;
     }
 }
-
-/// An amount per line in minor units (line index, amount), inline for a line or two.
-pub(crate) type MinorAmounts = smallvec::SmallVec<[(usize, i128); 2]>;
 
 /// The lines of one group a promotion measures (most are one line: inline).
 pub(crate) type GroupLines = smallvec::SmallVec<[usize; 2]>;
@@ -195,6 +194,20 @@ impl Amounts {
     }
 }
 
+/// `lines` grouped by `key` into `groups`: lines with equal keys are one group, in the order of
+/// their first lines.
+#[inline]
+fn group_by<K: PartialEq>(lines: &[usize], groups: &mut Groups, key: impl Fn(usize) -> K) {
+    for &l in lines {
+        let k = key(l);
+        // A group's key is its first line's: no list of keys beside the groups.
+        match groups.iter_mut().find(|g| g.first().is_some_and(|&f| key(f) == k)) {
+            Some(group) => group.push(l),
+            None => groups.push(smallvec::smallvec![l]),
+        }
+    }
+}
+
 /// Scratch space for evaluations of one cart: what is left of each line, and (progressive
 /// calculation) what the current stage sees.
 // INVARIANT: every slot is clear between evaluations.
@@ -228,36 +241,33 @@ impl Pricing<'_> {
         groups.clear();
         // A bundle is one (virtual) product: at item level, all its lines are one group.
         let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
-        // The key that groups line `l`, or `None` when the promotion does not measure it.
-        let key = |l: usize| -> Option<&str> {
-            Some(match p.level {
-                Level::Item if bundle => "",
-                Level::Item => self.skus.get(l).copied().unwrap_or(""),
-                Level::Store => match p.store {
-                    Some(store) => {
-                        if self.merchant(l) != Some(self.ruleset.symbol(store)) {
-                            return None;
-                        }
-                        ""
-                    }
-                    None => self.merchant(l).unwrap_or(""),
-                },
-                Level::Platform => "",
-            })
+        // Whether the promotion measures line `l`: only a store's own promotion leaves lines out.
+        let measures = |l: usize| match (p.level, p.store) {
+            (Level::Store, Some(store)) => self.merchant(l) == Some(self.ruleset.symbol(store)),
+            _ => true,
         };
+        let lines = a.lines();
         // One line is one group, when the promotion measures it.
-        if let &[l] = a.lines() {
-            if key(l).is_some() {
+        if let &[l] = lines {
+            if measures(l) {
                 groups.push(smallvec::smallvec![l]);
             }
             return;
         }
-        for &l in a.lines() {
-            let Some(k) = key(l) else { continue };
-            // A group's key is its first line's: no list of keys beside the groups.
-            match groups.iter_mut().find(|g| g.first().and_then(|&f| key(f)) == Some(k)) {
-                Some(lines) => lines.push(l),
-                None => groups.push(smallvec::smallvec![l]),
+        match (p.level, p.store) {
+            // Each product its own group (a bundle is one product).
+            (Level::Item, _) if !bundle => group_by(lines, groups, |l| self.skus.get(l).copied().unwrap_or("")),
+            // Each merchant its own group (no merchant is the merchant "").
+            (Level::Store, None) => {
+                let merchants = self.merchants();
+                group_by(lines, groups, |l| merchants.get(l).copied().flatten().unwrap_or(""));
+            }
+            // One group of every line measured.
+            _ => {
+                let one: GroupLines = lines.iter().copied().filter(|&l| measures(l)).collect();
+                if !one.is_empty() {
+                    groups.push(one);
+                }
             }
         }
     }

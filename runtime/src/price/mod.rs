@@ -28,10 +28,15 @@ use per_line::PerLine;
 impl Pricing<'_> {
     /// The merchant of line `l`, if its attributes name one.
     pub(crate) fn merchant(&self, l: usize) -> Option<&str> {
-        let merchants = self.merchants.get_or_init(|| {
+        self.merchants().get(l).copied().flatten()
+    }
+
+    /// Each line's merchant, if its attributes name one: read when a store-level promotion
+    /// first asks.
+    pub(crate) fn merchants(&self) -> &[Option<&str>] {
+        self.merchants.get_or_init(|| {
             self.cart.lines.iter().map(|line| line.attributes.get("merchant").and_then(|m| m.as_str())).collect()
-        });
-        merchants.get(l).copied().flatten()
+        })
     }
 
     /// The availability of promotion `i`, if its scope matches a line of the cart.
