@@ -23,27 +23,32 @@ pub(crate) type ScopeLines = smallvec::SmallVec<[usize; 2]>;
 const BIT_SET_FROM: usize = 256;
 
 /// One promotion's availability for a cart.
-// Kept small (a pricing builds one per matching promotion, and every pass over the relevant
-// promotions reads them): what few promotions have — a reason it is not available, a budget, a
+// Kept small — 32 bytes, so a large cart's thousand fit the first-level cache (a pricing builds
+// one per matching promotion, and every pass over the relevant promotions reads them): what few
+// promotions have — a reason it is not available, a limit, stock or budget, group-buy members, a
 // withdrawal, a failed extension call — is boxed, absent for the rest.
 #[derive(Debug, Clone)]
 pub(crate) struct Availability {
     /// Lines in its scope (most promotions match a line or two of a cart: inline).
     pub in_scope: ScopeLines,
-    /// Why it is not available, its budget, a withdrawal on some of its lines, a failed
-    /// extension call.
+    /// Why it is not available, its allowance, budget and group-buy members, a withdrawal on
+    /// some of its lines, a failed extension call.
     rare: Option<Box<Rare>>,
-    /// Units or uses it may still give.
-    pub allowance: Allowance,
-    /// Group-buy members, this customer included.
-    pub group_members: u64,
 }
 
+// INVARIANT: an availability stays 32 bytes on 64-bit targets (see its comment).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Availability>() == 32);
+
 /// What few promotions' availability has.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Rare {
     /// Why it is not available; `None` when it is.
     unavailable: Option<SmolStr>,
+    /// Units or uses it may still give.
+    allowance: Allowance,
+    /// Group-buy members, this customer included.
+    group_members: u64,
     /// Money it may still give.
     budget: Option<Decimal>,
     /// Lines in scope where another promotion withdraws it, with that promotion's index.
@@ -62,6 +67,16 @@ impl Availability {
     /// Why it is not available; `None` when it is.
     pub fn unavailable(&self) -> Option<&SmolStr> {
         self.rare.as_ref().and_then(|r| r.unavailable.as_ref())
+    }
+
+    /// Units or uses it may still give (no limit or stock: unlimited).
+    pub fn allowance(&self) -> Allowance {
+        self.rare.as_ref().map_or(Allowance { left: None }, |r| r.allowance)
+    }
+
+    /// Group-buy members, this customer included (none recorded: the customer alone).
+    pub fn group_members(&self) -> u64 {
+        self.rare.as_ref().map_or(1, |r| r.group_members)
     }
 
     /// Money it may still give, when its budget is limited.
@@ -92,7 +107,7 @@ impl Availability {
 /// The availability a promotion has before anything but its scope is read: available, on no line
 /// yet, with no allowance or budget, the customer its group's only member.
 fn placeholder() -> Availability {
-    Availability { in_scope: ScopeLines::new(), rare: None, allowance: Allowance { left: None }, group_members: 1 }
+    Availability { in_scope: ScopeLines::new(), rare: None }
 }
 
 /// The promotion and the line of a scope match (`availability`'s keys).
@@ -256,7 +271,7 @@ pub(crate) fn availability(
         // here takes nothing from it that the next one would be given.
         if plain_cart && prepared.unconditional.get(i).copied().unwrap_or(false) {
             debug_assert!(
-                a.rare.is_none() && a.allowance.left.is_none() && a.group_members == 1,
+                a.rare.is_none() && a.allowance().left.is_none() && a.group_members() == 1,
                 "an unconditional promotion's availability is its placeholder"
             );
             continue;
@@ -302,15 +317,28 @@ pub(crate) fn availability(
         // Most promotions may apply to every line in their scope: those keep no second list.
         let fewer_lines = (!withdrawn.is_empty())
             .then(|| in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect());
-        let rare = (unavailable.is_some() || budget.is_some() || !withdrawn.is_empty() || extension_failure.is_some())
-            .then(|| Box::new(Rare { unavailable, budget, withdrawn, fewer_lines, extension_failure }));
         let left = match (limit_left, stock_left) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        a.rare = rare;
-        a.allowance = Allowance { left };
-        a.group_members = state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1;
+        let group_members = state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1;
+        let plain = unavailable.is_none()
+            && left.is_none()
+            && group_members == 1
+            && budget.is_none()
+            && withdrawn.is_empty()
+            && extension_failure.is_none();
+        a.rare = (!plain).then(|| {
+            Box::new(Rare {
+                unavailable,
+                allowance: Allowance { left },
+                group_members,
+                budget,
+                withdrawn,
+                fewer_lines,
+                extension_failure,
+            })
+        });
     }
     (relevant, available)
 }
@@ -350,7 +378,7 @@ mod tests {
                 relevant.iter().zip(&available).map(|(&i, a)| (i, a.in_scope.to_vec())).collect();
             assert!(relevant.is_sorted());
             assert_eq!(got, expected, "{lines} lines");
-            assert!(available.iter().all(|a| a.unavailable().is_none() && a.group_members == 1));
+            assert!(available.iter().all(|a| a.unavailable().is_none() && a.group_members() == 1));
         }
     }
 }

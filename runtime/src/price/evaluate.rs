@@ -56,6 +56,9 @@ impl PromotionResult {
 pub(crate) struct Solo {
     pub result: Option<PromotionResult>,
     pub gift_value: Decimal,
+    /// Whether it gives anything alone (a discount, a gift, an add-on offer or a deposit):
+    /// decided while its effects are at hand, so the search need not read them again.
+    pub gives: bool,
 }
 
 impl Solo {
@@ -64,6 +67,7 @@ impl Solo {
     pub fn clear(&mut self) {
         self.result = None;
         self.gift_value = Decimal::ZERO;
+        self.gives = false;
     }
 }
 
@@ -339,6 +343,7 @@ impl Pricing<'_> {
         self.apply_promotion(i, Some(a), scratch, Lines::Summed, result);
         scratch.net.clear();
         solo.gift_value = gift_value(result);
+        solo.gives = result.groups.iter().any(|(_, e)| e.gives_anything());
     }
 
     /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
@@ -387,7 +392,7 @@ impl Pricing<'_> {
         result.index = i;
         let (Some(p), Some(a)) = (self.ruleset.promotions.get(i), a) else { return };
         let ctx =
-            KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members };
+            KindCtx { rules: self.rules, ruleset: self.ruleset, skus: &self.skus, group_members: a.group_members() };
         // The groups are the same for every benefit: found once.
         self.groups(p, a, groups);
         // Filled where it stays: a small vector built on the stack and moved is read back before
@@ -398,7 +403,7 @@ impl Pricing<'_> {
         for (b, benefit) in p.benefits.iter().enumerate() {
             // The last benefit takes each group's lines from the scratch; earlier ones copy them.
             let last = b + 1 == p.benefits.len();
-            let mut allowance = a.allowance;
+            let mut allowance = a.allowance();
             let mut consumed = 0;
             for lines in groups.iter_mut() {
                 group.clear();

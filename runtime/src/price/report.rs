@@ -83,11 +83,18 @@ impl Pricing<'_> {
         // Each available promotion evaluated alone, its result written where it stays: in this
         // thread's buffer from the pricing before, when there was one.
         let mut solos = Alone::reused(self.relevant.len());
+        // A line for each chosen promotion's discount or gift, usually; first, each extension
+        // that failed (in the same pass: each availability is read once here).
+        let mut trace = Vec::new();
         for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&mut solos) {
             if a.unavailable().is_none() {
                 self.evaluate_alone(i, a, solo);
-            } else {
-                solo.clear();
+                continue;
+            }
+            solo.clear();
+            // INVARIANT: a promotion whose extension call failed is unavailable.
+            if let Some(e) = a.extension_failure() {
+                trace.push(Step::Words(format!("`{}`: {e}; the promotion is not applied", self.name(i))));
             }
         }
         let mut alone = Alone(solos);
@@ -100,13 +107,7 @@ impl Pricing<'_> {
         let eval = self.evaluate_chosen(&choice.set, &mut alone);
         // The chosen set's results in the order they applied (kept where they were evaluated).
         let chosen_results = eval.results(&alone);
-        // A line for each chosen promotion's discount or gift, usually.
-        let mut trace = Vec::with_capacity(choice.set.len() + 2);
-        for (&i, a) in self.relevant.iter().zip(&self.available) {
-            if let Some(e) = a.extension_failure() {
-                trace.push(Step::Words(format!("`{}`: {e}; the promotion is not applied", self.name(i))));
-            }
-        }
+        trace.reserve(choice.set.len() + 2);
         let mut switch_suggestions = Vec::new();
         if let Some(free) = free {
             let free_eval = self.evaluate(&free.set);
@@ -434,13 +435,11 @@ impl Pricing<'_> {
 
     fn hints(&self, context: &Context<'_>) -> Vec<Hint> {
         let mut hints = Vec::new();
-        for (k, (&i, a)) in self.relevant.iter().zip(&self.available).enumerate() {
-            if a.unavailable().is_some() {
-                continue;
-            }
+        // An unavailable promotion gave nothing (`gave` is `None`): only what was judged is read.
+        for j in context.judged {
+            let i = j.index;
             // In the chosen set: the next tier. Outside it, and not pushed out by a conflict: what
             // it needs to apply at all.
-            let Some(j) = context.judged.get(k) else { continue };
             let source = if j.clashing.is_some() && !j.chosen { None } else { j.gave };
             let Some(r) = source else { continue };
             // The group closest to its goal.

@@ -206,8 +206,7 @@ impl Pricing<'_> {
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
         for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&alone.0) {
             let (Some(e), Some(&traits)) = (&solo.result, self.traits.get(i)) else { continue };
-            let gives = e.groups.iter().any(|(_, g)| g.gives_anything());
-            if a.unavailable().is_none() && !a.lines().is_empty() && gives {
+            if a.unavailable().is_none() && !a.lines().is_empty() && solo.gives {
                 useful.push(Member {
                     index: i,
                     lines: a.lines(),
