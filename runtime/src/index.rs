@@ -122,6 +122,20 @@ impl ScopeIndex {
         out
     }
 
+    /// Calls `each` with every promotion that may match a line with `values` (those
+    /// [`candidates`](Self::candidates) lists), in no particular order, a promotion possibly
+    /// more than once: for a caller that groups what it finds anyway, without merging lists.
+    pub fn for_each_candidate(&self, values: Row<'_>, mut each: impl FnMut(u32)) {
+        self.unindexed.iter().for_each(|&i| each(i));
+        for attr in &self.attributes {
+            if let Some(Bound::Text(Some(sym))) = values.get(*attr)
+                && let Some(list) = self.by_value.get(&(*attr, *sym))
+            {
+                list.iter().for_each(|&i| each(i));
+            }
+        }
+    }
+
     /// [`candidates`](Self::candidates) into `out` (cleared first), so one buffer serves every
     /// line of a cart.
     pub fn candidates_into(&self, values: Row<'_>, out: &mut Vec<u32>) {

@@ -120,14 +120,16 @@ fn line(m: u64) -> usize {
 }
 
 /// The promotions of `matches` (keys of a promotion and a line, found line by line, so each
-/// promotion's lines come ascending), ascending, each with a placeholder availability holding
-/// its lines in scope, ascending; a promotion beyond the ruleset's `promotions` is left out.
-fn by_promotion(matches: &mut [u64], promotions: usize) -> (Vec<usize>, Vec<Availability>) {
+/// promotion's lines come ascending; a key may repeat), ascending, each with a placeholder
+/// availability holding its lines in scope, ascending, each once; a promotion beyond the
+/// ruleset's `promotions` is left out.
+fn by_promotion(matches: &mut Vec<u64>, promotions: usize) -> (Vec<usize>, Vec<Availability>) {
     let mut relevant = Vec::new();
     let mut available: Vec<Availability> = Vec::new();
     if matches.len() < BIT_SET_FROM {
         // A few: sorted by promotion then line, and read run by run.
         matches.sort_unstable();
+        matches.dedup();
         for run in matches.chunk_by(|&a, &b| promotion(a) == promotion(b)) {
             let Some(i) = run.first().map(|&m| promotion(m)).filter(|&i| i < promotions) else { continue };
             relevant.push(i);
@@ -179,7 +181,10 @@ fn by_promotion(matches: &mut [u64], promotions: usize) -> (Vec<usize>, Vec<Avai
         let place = rank + (word & ((1u64 << (i % 64)) - 1)).count_ones();
         // A promotion beyond the ruleset has no bit, and every bit set is below it: its place is
         // past the list, and it is left out.
-        if let Some(a) = available.get_mut(place as usize) {
+        // A repeated match is its promotion's last line again (lines are found in order).
+        if let Some(a) = available.get_mut(place as usize)
+            && a.in_scope.last() != Some(&line(m))
+        {
             a.in_scope.push(line(m));
         }
     }
@@ -204,17 +209,17 @@ pub(crate) fn availability(
     let mut matches: Vec<u64> = Vec::new();
     // Promotions whose scope needed an extension call that failed: not applied (fail closed).
     let mut failed: BTreeMap<usize, CallError> = BTreeMap::new();
-    let mut candidates = Vec::new();
     for (l, values) in bound.lines().enumerate() {
-        prepared.index.candidates_into(values, &mut candidates);
-        for &i in &candidates {
+        // In no particular order, a promotion possibly twice: `by_promotion` groups the matches
+        // by promotion and drops a repeated one.
+        prepared.index.for_each_candidate(values, |i| {
             let i = i as usize;
-            let Some(p) = r.promotions.get(i) else { continue };
+            let Some(p) = r.promotions.get(i) else { return };
             // A scope that is its index entry holds on the lines the index gives it.
             if prepared.index.exact(i) {
                 debug_assert_eq!(holds(&p.scope, values, &mut calls), Ok(true), "an exact index entry");
                 matches.push(key(i, l));
-                continue;
+                return;
             }
             match holds(&p.scope, values, &mut calls) {
                 Ok(true) => matches.push(key(i, l)),
@@ -224,7 +229,7 @@ pub(crate) fn availability(
                     matches.push(key(i, l));
                 }
             }
-        }
+        });
     }
     let (relevant, mut available) = by_promotion(&mut matches, r.promotions.len());
     let scope_of = |q: usize| relevant.binary_search(&q).ok().and_then(|k| available.get(k)).map(|a| &a.in_scope);
@@ -349,11 +354,16 @@ mod tests {
 
     use super::{BIT_SET_FROM, by_promotion};
 
-    /// Matches found line by line on `lines` lines, promotion `i` on line `l` when `holds(i, l)`.
+    /// Matches found line by line on `lines` lines, promotion `i` on line `l` when `holds(i, l)`,
+    /// in no order within a line (descending), every third promotion of a line found twice (as
+    /// the index may give a promotion from two lists).
     fn found(lines: usize, promotions: usize, holds: impl Fn(usize, usize) -> bool) -> Vec<u64> {
         let mut matches = Vec::new();
         for l in 0..lines {
-            matches.extend((0..promotions).filter(|&i| holds(i, l)).map(|i| (i as u64) << 32 | l as u64));
+            let on_line: Vec<u64> =
+                (0..promotions).rev().filter(|&i| holds(i, l)).map(|i| (i as u64) << 32 | l as u64).collect();
+            matches.extend(&on_line);
+            matches.extend(on_line.iter().step_by(3));
         }
         matches
     }
@@ -369,7 +379,11 @@ mod tests {
             assert_eq!(small, lines == 5, "both ways are exercised");
             let mut expected: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for &m in &matches {
-                expected.entry((m >> 32) as usize).or_default().push((m & 0xffff_ffff) as usize);
+                let lines = expected.entry((m >> 32) as usize).or_default();
+                // Each line once, however often it was found.
+                if !lines.contains(&((m & 0xffff_ffff) as usize)) {
+                    lines.push((m & 0xffff_ffff) as usize);
+                }
             }
             // The last promotion is beyond a ruleset of `promotions − 1`.
             expected.remove(&(promotions - 1));
