@@ -289,6 +289,7 @@ impl Rounding {
 
     /// `num / den` rounded to a whole number by this rule, exactly: the quotient and remainder
     /// decide, with no intermediate rounding. `None` when `den` is 0.
+    #[inline]
     pub(crate) fn divide(self, num: i128, den: i128) -> Option<i128> {
         // Amounts in minor units nearly always fit 64 bits, whose division is one instruction.
         let narrow = i64::try_from(num).ok().zip(i64::try_from(den).ok());
