@@ -12,7 +12,7 @@ use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::per_line::PerLine;
 use super::search::Alone;
-use super::stacking::{Traits, conflicts_with, plain_conflicts, stage};
+use super::stacking::{FirstByClass, Traits, conflicts_with, plain_conflicts, stage};
 use crate::cond::holds;
 use crate::ir::FloorBound;
 use crate::money::Fixed;
@@ -143,6 +143,15 @@ impl Pricing<'_> {
             Some(positions) => positions.iter().for_each(|&k| mark(k)),
             None => self.places_in_relevant(&choice.set).into_iter().flatten().for_each(mark),
         }
+        // Per line, the first chosen promotion of each conflict class: what a promotion left out
+        // is checked against.
+        let first_by_class = FirstByClass::new(
+            self.cart.lines.len(),
+            chosen_at.iter().enumerate().filter(|&(_, &chosen)| chosen).filter_map(|(k, _)| {
+                let (&q, a) = (self.relevant.get(k)?, self.available.get(k)?);
+                Some((k, *self.traits.get(q)?, a.in_scope.as_slice()))
+            }),
+        );
         // What each promotion gave: where the chosen results are where they were evaluated alone
         // (parallel calculation: `eval.positions()`), a chosen promotion's stand-alone result is
         // its result in the chosen set; evaluated afresh (progressive), it is looked up below.
@@ -156,7 +165,7 @@ impl Pricing<'_> {
                 let clashing = if chosen || a.unavailable().is_some() {
                     None
                 } else {
-                    self.traits.get(i).and_then(|&t| self.clashing_chosen((i, a), t, &chosen_at))
+                    self.traits.get(i).and_then(|&t| self.clashing_chosen((i, a), t, &chosen_at, &first_by_class))
                 };
                 let held_back = a.unavailable().is_some() || !a.withdrawn().is_empty();
                 Judged { index: i, gave: alone.at(k), clashing, chosen, held_back }
@@ -375,7 +384,35 @@ impl Pricing<'_> {
 
     /// The first chosen promotion that clashes with `i` (one must share a line with it).
     /// `chosen_at` says, by position in `relevant`, which promotions are chosen.
-    fn clashing_chosen(&self, (i, a): (usize, &Availability), t: Traits, chosen_at: &[bool]) -> Option<usize> {
+    fn clashing_chosen(
+        &self,
+        (i, a): (usize, &Availability),
+        t: Traits,
+        chosen_at: &[bool],
+        table: &FirstByClass,
+    ) -> Option<usize> {
+        // A plain promotion on lines whose chosen promotions are all plain: its conflict classes
+        // decide, read from the table (debug builds check the walk below agrees).
+        if t.plain() {
+            let classes = plain_conflicts(self.ruleset.settings.stacking, t);
+            let by_table = a.lines().iter().try_fold(None, |first: Option<usize>, &l| {
+                let here = table.first_in(l, classes)?;
+                Some(match (first, here) {
+                    (Some(f), Some(h)) => Some(f.min(h)),
+                    (f, h) => f.or(h),
+                })
+            });
+            if let Some(first) = by_table {
+                let found = first.and_then(|k| self.relevant.get(k).copied());
+                debug_assert_eq!(found, self.clashing_chosen_by_walk((i, a), t, chosen_at), "the class table");
+                return found;
+            }
+        }
+        self.clashing_chosen_by_walk((i, a), t, chosen_at)
+    }
+
+    /// [`clashing_chosen`](Self::clashing_chosen) by walking every promotion on its lines.
+    fn clashing_chosen_by_walk(&self, (i, a): (usize, &Availability), t: Traits, chosen_at: &[bool]) -> Option<usize> {
         // INVARIANT: each line's list holds positions in `relevant` ascending, and `relevant` is
         // ascending: the first clashing one on a line is that line's lowest, and a line need only
         // be read up to the lowest found so far.

@@ -82,7 +82,7 @@ impl Traits {
 
     /// Its class among plain promotions — its stage, and whether it changes a price — as one bit
     /// of a byte ([`plain_conflicts`]).
-    fn class_bit(&self) -> u8 {
+    pub(crate) fn class_bit(&self) -> u8 {
         1 << (self.stage as u8 * 2 + u8::from(self.changes_price))
     }
 }
@@ -153,6 +153,59 @@ impl StageSets {
     }
 }
 
+/// Per line of a cart, the first chosen promotion of each class ([`Traits::class_bit`]) in scope
+/// there, and whether a chosen promotion there is not [`plain`](Traits::plain): the first chosen
+/// promotion a plain one clashes with on a line is then a few reads of a table, not a walk over
+/// every promotion on the line.
+pub(crate) struct FirstByClass {
+    /// Per line, per class, the lowest position of a chosen promotion of that class in scope
+    /// there (`u32::MAX`: none).
+    first: Vec<[u32; 8]>,
+    /// Per line, whether a chosen promotion in scope there is not plain.
+    not_plain: Vec<bool>,
+}
+
+impl FirstByClass {
+    /// The table for a cart of `lines` lines, from its chosen promotions: (position, traits,
+    /// lines in scope), by position ascending.
+    pub fn new<'l>(lines: usize, chosen: impl Iterator<Item = (usize, Traits, &'l [usize])>) -> FirstByClass {
+        let mut table = FirstByClass { first: vec![[u32::MAX; 8]; lines], not_plain: vec![false; lines] };
+        for (k, t, in_scope) in chosen {
+            let class = t.class_bit().trailing_zeros() as usize;
+            for &l in in_scope {
+                if !t.plain()
+                    && let Some(flag) = table.not_plain.get_mut(l)
+                {
+                    *flag = true;
+                }
+                // INVARIANT: positions in `relevant` fit a `u32` (a ruleset's promotions do).
+                if let Some(slot) = table.first.get_mut(l).and_then(|row| row.get_mut(class))
+                    && *slot == u32::MAX
+                {
+                    *slot = k as u32;
+                }
+            }
+        }
+        table
+    }
+
+    /// On line `l`, the lowest position of a chosen promotion in one of `classes` (a set of
+    /// [`Traits::class_bit`]s); `None` when a chosen promotion there is not plain, so the
+    /// classes do not decide.
+    pub fn first_in(&self, l: usize, mut classes: u8) -> Option<Option<usize>> {
+        if self.not_plain.get(l).copied().unwrap_or(true) {
+            return None;
+        }
+        let row = self.first.get(l)?;
+        let mut first = u32::MAX;
+        while classes != 0 {
+            first = first.min(row.get(classes.trailing_zeros() as usize).copied().unwrap_or(u32::MAX));
+            classes &= classes - 1;
+        }
+        Some((first != u32::MAX).then_some(first as usize))
+    }
+}
+
 /// Whether promotions `i` and `j`, sharing a line, may not both apply, from each one's [`Traits`]
 /// (read once per ruleset, `Prepared::traits`).
 #[inline]
@@ -174,7 +227,7 @@ pub(crate) fn conflicts_by(r: &CompiledRuleset, (i, a): (usize, Traits), (j, b):
 
 #[cfg(test)]
 mod tests {
-    use super::{Stage, Traits, clash_by_default, plain_conflicts};
+    use super::{FirstByClass, Stage, Traits, clash_by_default, plain_conflicts};
     use crate::ir::Stacking;
 
     #[test]
@@ -205,5 +258,32 @@ mod tests {
         assert_ne!(plain_conflicts(Stacking::Shared, item) & item.class_bit(), 0);
         assert_eq!(plain_conflicts(Stacking::Shared, item) & (store.class_bit() | gift.class_bit()), 0);
         assert_ne!(plain_conflicts(Stacking::Exclusive, item) & store.class_bit(), 0);
+    }
+
+    #[test]
+    fn the_first_chosen_promotion_of_each_class_is_read_per_line() {
+        let item = Traits { stage: Stage::Item, changes_price: true, exclusive: false, says_stacks: false };
+        let store = Traits { stage: Stage::Store, ..item };
+        let gift = Traits { changes_price: false, ..store };
+        let exclusive = Traits { exclusive: true, ..item };
+        // Positions ascending: an item price change at 3 on lines 0 and 1, a store one at 5 on
+        // line 1, another item one at 7 on line 0 (not the first), a gift at 9 on line 2, an
+        // exclusive one at 11 on line 3.
+        let chosen: [(usize, Traits, &[usize]); 5] =
+            [(3, item, &[0, 1]), (5, store, &[1]), (7, item, &[0]), (9, gift, &[2]), (11, exclusive, &[3])];
+        let table = FirstByClass::new(5, chosen.into_iter());
+        let item_clashes = plain_conflicts(Stacking::Shared, item);
+        assert_eq!(table.first_in(0, item_clashes), Some(Some(3)));
+        assert_eq!(table.first_in(1, item_clashes), Some(Some(3)));
+        assert_eq!(table.first_in(1, plain_conflicts(Stacking::Shared, store)), Some(Some(5)));
+        // A gift clashes with nothing under shared stacking; under exclusive stacking with the
+        // store's gift's other stages only.
+        assert_eq!(table.first_in(2, item_clashes), Some(None));
+        assert_eq!(table.first_in(2, plain_conflicts(Stacking::Exclusive, item)), Some(Some(9)));
+        assert_eq!(table.first_in(4, item_clashes), Some(None));
+        // A line with a chosen promotion that is not plain is not decided by classes.
+        assert_eq!(table.first_in(3, item_clashes), None);
+        // Nor is a line past the cart.
+        assert_eq!(table.first_in(5, item_clashes), None);
     }
 }
