@@ -33,6 +33,11 @@ pub(crate) struct PromotionResult {
     pub discount_minor: i128,
     /// Units or uses consumed.
     pub consumed: u64,
+    /// What its gifts are worth (Σ worth × quantity): clamping does not change it.
+    pub gift_value: Decimal,
+    /// Whether it gives anything (a discount before clamping, a gift, an add-on offer or a
+    /// deposit): decided as each effect is made, so the search need not read them again.
+    pub gives: bool,
 }
 
 impl PromotionResult {
@@ -40,25 +45,23 @@ impl PromotionResult {
     /// stand-alone results are refilled by every pricing (`search.rs`, `Alone::reused`).
     fn reset(&mut self) {
         // Every field named: a field added later cannot be left over from the last pricing.
-        let PromotionResult { index, groups, lines, raw, discount_minor, consumed } = self;
+        let PromotionResult { index, groups, lines, raw, discount_minor, consumed, gift_value, gives } = self;
         *index = 0;
         groups.clear();
         lines.clear();
         raw.clear();
         *discount_minor = 0;
         *consumed = 0;
+        *gift_value = Decimal::ZERO;
+        *gives = false;
     }
 }
 
 /// One promotion evaluated alone: its result (for a chosen promotion, clamped in place by the
-/// chosen set's evaluation) and what its gifts are worth alone.
+/// chosen set's evaluation).
 #[derive(Debug, Default)]
 pub(crate) struct Solo {
     pub result: Option<PromotionResult>,
-    pub gift_value: Decimal,
-    /// Whether it gives anything alone (a discount, a gift, an add-on offer or a deposit):
-    /// decided while its effects are at hand, so the search need not read them again.
-    pub gives: bool,
 }
 
 impl Solo {
@@ -66,8 +69,6 @@ impl Solo {
     /// is dropped).
     pub fn clear(&mut self) {
         self.result = None;
-        self.gift_value = Decimal::ZERO;
-        self.gives = false;
     }
 }
 
@@ -123,11 +124,6 @@ enum Lines {
     Summed,
 }
 
-/// What the gifts of `result` are worth.
-fn gift_value(result: &PromotionResult) -> Decimal {
-    result.groups.iter().flat_map(|(_, e)| e.gifts()).map(|g| g.worth * Decimal::from(g.quantity)).sum()
-}
-
 impl Evaluation {
     /// The customer's gain, for comparing combinations: discount, then gift value.
     pub fn value(&self) -> (Decimal, Decimal) {
@@ -137,8 +133,8 @@ impl Evaluation {
     /// Adds what one promotion gave: its result and its gifts' value (the caller sums the
     /// discounts, in minor units).
     fn push(&mut self, result: PromotionResult) {
-        if result.groups.iter().any(|(_, e)| !e.gifts().is_empty()) {
-            self.gift_value += gift_value(&result);
+        if !result.gift_value.is_zero() {
+            self.gift_value += result.gift_value;
         }
         self.results.push(result);
     }
@@ -342,8 +338,6 @@ impl Pricing<'_> {
         result.reset();
         self.apply_promotion(i, Some(a), scratch, Lines::Summed, result);
         scratch.net.clear();
-        solo.gift_value = gift_value(result);
-        solo.gives = result.groups.iter().any(|(_, e)| e.gives_anything());
     }
 
     /// Evaluates the promotions `set` together. Only the lines they touch are tracked.
@@ -424,6 +418,10 @@ impl Pricing<'_> {
                 );
                 let effect = apply(benefit, group, &mut allowance, &ctx);
                 consumed += effect.consumed;
+                result.gives |= effect.gives_anything();
+                for g in effect.gifts() {
+                    result.gift_value += g.worth * Decimal::from(g.quantity);
+                }
                 // INVARIANT: a kind's discounts are rounded to the minor unit (`minor` is exact).
                 for &(l, d) in &effect.discounts {
                     raw.push((l, self.rules.minor(d)));
@@ -512,13 +510,13 @@ impl Pricing<'_> {
                 Some(result) => {
                     self.clamp(result, &mut scratch.net, Lines::Kept);
                     discount += result.discount_minor;
-                    solo.gift_value
+                    result.gift_value
                 }
                 None => {
                     let result = solo.result.insert(PromotionResult::default());
                     self.apply_promotion(i, self.avail(i), scratch, Lines::Kept, result);
                     discount += result.discount_minor;
-                    gift_value(result)
+                    result.gift_value
                 }
             };
             if !gift.is_zero() {

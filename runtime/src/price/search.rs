@@ -206,16 +206,13 @@ impl Pricing<'_> {
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
         for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&alone.0) {
             let (Some(e), Some(&traits)) = (&solo.result, self.traits.get(i)) else { continue };
-            if a.unavailable().is_none() && !a.lines().is_empty() && solo.gives {
+            if a.unavailable().is_none() && !a.lines().is_empty() && e.gives {
                 useful.push(Member {
                     index: i,
                     lines: a.lines(),
                     alone: e,
                     // Most promotions give no gift: no conversion for them.
-                    gain: (
-                        e.discount_minor,
-                        if solo.gift_value.is_zero() { 0 } else { self.rules.minor(solo.gift_value) },
-                    ),
+                    gain: (e.discount_minor, if e.gift_value.is_zero() { 0 } else { self.rules.minor(e.gift_value) }),
                     traits,
                     forced: false,
                 });
