@@ -585,6 +585,35 @@ struct Component<'s, 'p> {
     monotone: bool,
 }
 
+/// The words in a bit set of a component's members, for the search: one word (at most 64
+/// members, nearly always) known when the search is compiled, so each bit set it reads and
+/// writes is one machine word; or as many as the component needs.
+trait Width: Copy {
+    fn words(self) -> usize;
+}
+
+/// One word.
+#[derive(Clone, Copy)]
+struct OneWord;
+
+impl Width for OneWord {
+    #[inline]
+    fn words(self) -> usize {
+        1
+    }
+}
+
+/// As many words as a component of more than 64 members needs.
+#[derive(Clone, Copy)]
+struct Words(usize);
+
+impl Width for Words {
+    #[inline]
+    fn words(self) -> usize {
+        self.0
+    }
+}
+
 /// Searches `component` whose members' stand-alone gains are `gains`, summing to `open`, in
 /// `V`; `scratch` is what is left of each line, the best combination's members (positions,
 /// ascending: written), the chosen members and the blocked sets (level 0 clear). Returns the
@@ -593,10 +622,26 @@ fn explore<V: Minor>(
     component: &Component<'_, '_>,
     gains: &[(V, V)],
     open: (V, V),
+    scratch: (&mut Left, &mut Vec<usize>, &mut Vec<usize>, &mut [u64]),
+) -> (u64, bool) {
+    match component.words {
+        1 => explore_in(component, OneWord, gains, open, scratch),
+        words => explore_in(component, Words(words), gains, open, scratch),
+    }
+}
+
+/// [`explore`] with bit sets of `width`.
+fn explore_in<V: Minor, W: Width>(
+    component: &Component<'_, '_>,
+    width: W,
+    gains: &[(V, V)],
+    open: (V, V),
     (left, best_at, chosen, blocked): (&mut Left, &mut Vec<usize>, &mut Vec<usize>, &mut [u64]),
 ) -> (u64, bool) {
+    debug_assert_eq!(width.words(), component.words, "the component's bit sets");
     let mut search = Search {
         c: component,
+        width,
         gains,
         left,
         chosen_value: (V::default(), V::default()),
@@ -611,9 +656,10 @@ fn explore<V: Minor>(
     (search.evaluated, search.best.is_some())
 }
 
-/// The branch and bound over one component, its values in `V`.
-struct Search<'s, 'p, V> {
+/// The branch and bound over one component, its values in `V`, its bit sets of width `W`.
+struct Search<'s, 'p, V, W> {
     c: &'s Component<'s, 'p>,
+    width: W,
     gains: &'s [(V, V)],
     left: &'s mut Left,
     /// Where `monotone`: the value of the chosen members, kept as they are chosen (`Left::add`).
@@ -635,7 +681,7 @@ fn sub<V: Minor>(a: (V, V), b: (V, V)) -> (V, V) {
     (a.0 - b.0, a.1 - b.1)
 }
 
-impl<V: Minor> Search<'_, '_, V> {
+impl<V: Minor, W: Width> Search<'_, '_, V, W> {
     /// The value of the members at positions `chosen` composed afresh (parallel calculation).
     fn composed(&mut self, chosen: &[usize]) -> Value {
         let mut parts = std::mem::take(&mut self.parts);
@@ -650,14 +696,15 @@ impl<V: Minor> Search<'_, '_, V> {
 
     /// The row of member `pos` in the clash matrix.
     fn row(&self, pos: usize) -> &[u64] {
-        self.c.clash.get(pos * self.c.words..(pos + 1) * self.c.words).unwrap_or(&[])
+        let w = self.width.words();
+        self.c.clash.get(pos * w..(pos + 1) * w).unwrap_or(&[])
     }
 
     /// Writes into `blocked` level `chosen + 1` what level `chosen` blocks and member `k`'s
     /// clashes, and returns `open` less the gains of the undecided members (after `k`) it newly
     /// blocks, and whether it blocks any.
     fn choose(&self, blocked: &mut [u64], chosen: usize, k: usize, mut open: (V, V)) -> ((V, V), bool) {
-        let w = self.c.words;
+        let w = self.width.words();
         let mut blocks_any = false;
         let Some((below, above)) = blocked.get_mut(chosen * w..(chosen + 2) * w).map(|s| s.split_at_mut(w)) else {
             return (open, blocks_any);
@@ -725,7 +772,7 @@ impl<V: Minor> Search<'_, '_, V> {
             }
             return;
         };
-        let level = chosen.len() * self.c.words;
+        let level = chosen.len() * self.width.words();
         let compatible = blocked.get(level + k / 64).is_some_and(|&w| w & (1 << (k % 64)) == 0);
         let g = self.gains.get(k).copied().unwrap_or_default();
         // Member `k` is decided either way: it leaves the undecided members.
