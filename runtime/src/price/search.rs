@@ -113,8 +113,8 @@ impl Pricing<'_> {
         // Scratch reused by every component.
         let mut left = Left::default();
         let mut rows = ClashRows::new(self.by_line.lines());
-        let (mut sorted, mut ids, mut gains, mut replays, mut raws, mut blocked, mut chosen) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut sorted, mut ids, mut gains, mut replays, mut blocked, mut chosen) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut narrow_gains: Vec<(i64, i64)> = Vec::new();
         // The cart's amount in minor units, bounding what a combination's discount can reach.
         let cart_minor: i128 = self.original_minor.iter().map(|o| o.abs()).sum();
@@ -146,22 +146,20 @@ impl Pricing<'_> {
             ids.extend(members.iter().map(|m| m.index));
             let words = rows.build(self, members);
             replays.clear();
-            raws.clear();
             if parallel {
                 for &&Member { index: i, alone: e, gain: (_, gift_value), traits, .. } in members {
-                    let from = raws.len();
-                    raws.extend(e.raw.iter().copied());
                     replays.push(Replay {
                         // From the traits read once: not the ruleset's promotion, away in memory.
                         stage: traits.stage(),
                         index: i,
-                        raw: from..raws.len(),
+                        // Read where the stand-alone result keeps them, not copied.
+                        raw: &e.raw,
                         // The gain's gift value is already in minor units.
                         gift_value,
                     });
                 }
             }
-            let monotone = parallel && raws.iter().all(|&(_, d)| d >= 0) && replays.iter().all(|r| r.gift_value >= 0);
+            let monotone = parallel && replays.iter().all(|r| r.gift_value >= 0 && r.raw.iter().all(|&(_, d)| d >= 0));
             let component = Component {
                 pricing: self,
                 members: &ids,
@@ -169,7 +167,6 @@ impl Pricing<'_> {
                 words,
                 forced: &forced_ok,
                 replays: &replays,
-                raws: &raws,
                 parallel,
                 monotone,
             };
@@ -483,12 +480,12 @@ fn set_bit(bits: Option<&mut [u64]>, pos: usize) {
 }
 
 /// What a member gave alone, in minor units, replayed at a leaf under parallel calculation.
-struct Replay {
+struct Replay<'r> {
     stage: Stage,
     /// The promotion.
     index: usize,
-    /// Its discounts per line before clamping (`PromotionResult::raw`), in `Search::raws`.
-    raw: std::ops::Range<usize>,
+    /// Its discounts per line before clamping (`PromotionResult::raw`).
+    raw: &'r [(usize, i128)],
     gift_value: i128,
 }
 
@@ -544,11 +541,11 @@ impl Left {
     /// Exact in parallel calculation only: there every promotion measures the original amounts,
     /// so what it gives before clamping does not depend on the others, and replaying the clamps
     /// in the same order gives the same discount.
-    fn compose<'r>(&mut self, parts: impl Iterator<Item = &'r Replay>, raws: &[(usize, i128)]) -> Value {
+    fn compose<'r: 'p, 'p>(&mut self, parts: impl Iterator<Item = &'p Replay<'r>>) -> Value {
         let (mut discount, mut gift_value) = (0i128, 0i128);
         for part in parts {
             gift_value += part.gift_value;
-            for &(l, d) in raws.get(part.raw.clone()).unwrap_or(&[]) {
+            for &(l, d) in part.raw {
                 let Some(amount) = self.amounts.get_mut(l) else { continue };
                 let d = d.min(*amount).max(0);
                 *amount -= d;
@@ -576,8 +573,7 @@ struct Component<'s, 'p> {
     forced: &'s [usize],
     /// Parallel calculation: per member (by position), what it gave alone, so a combination's
     /// value is composed (exact there) instead of evaluated.
-    replays: &'s [Replay],
-    raws: &'s [(usize, i128)],
+    replays: &'s [Replay<'s>],
     parallel: bool,
     /// Whether adding a compatible member never lowers a combination's value: parallel
     /// calculation, with no stand-alone discount or gift value below zero. Each line then gives
@@ -665,7 +661,7 @@ struct Search<'s, 'p, V, W> {
     /// Where `monotone`: the value of the chosen members, kept as they are chosen (`Left::add`).
     chosen_value: (V, V),
     /// Scratch for a leaf's members in the order they are composed.
-    parts: Vec<&'s Replay>,
+    parts: Vec<&'s Replay<'s>>,
     /// The value of the best combination found, and its members (positions, ascending).
     best: Option<(V, V)>,
     best_at: Vec<usize>,
@@ -689,7 +685,7 @@ impl<V: Minor, W: Width> Search<'_, '_, V, W> {
         parts.extend(chosen.iter().filter_map(|&pos| self.c.replays.get(pos)));
         // The order `evaluate` applies them in: by stage, then by index.
         parts.sort_unstable_by_key(|r| (r.stage, r.index));
-        let value = self.left.compose(parts.iter().copied(), self.c.raws);
+        let value = self.left.compose(parts.iter().copied());
         self.parts = parts;
         value
     }
@@ -782,14 +778,13 @@ impl<V: Minor, W: Width> Search<'_, '_, V, W> {
             let before = self.chosen_value;
             let replay = if self.c.monotone { self.c.replays.get(k) } else { None };
             if let Some(r) = replay {
-                let raws = self.c.raws.get(r.raw.clone()).unwrap_or(&[]);
-                self.chosen_value = add(self.chosen_value, narrow((self.left.add(raws), r.gift_value)));
+                self.chosen_value = add(self.chosen_value, narrow((self.left.add(r.raw), r.gift_value)));
             }
             chosen.push(k);
             self.visit(k + 1, chosen, add(gain, g), rest_chosen, blocked);
             chosen.pop();
             if let Some(r) = replay {
-                self.left.remove(self.c.raws.get(r.raw.clone()).unwrap_or(&[]));
+                self.left.remove(r.raw);
                 self.chosen_value = before;
             }
             // Where adding a promotion never lowers a combination's value, leaving out one that
