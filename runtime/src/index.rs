@@ -115,16 +115,20 @@ impl ScopeIndex {
         self.exact.get(i).copied().unwrap_or(false)
     }
 
-    /// Promotions that may match a line with `values` (a superset of those that do), ascending.
+    /// Promotions that may match a line with `values` (a superset of those that do), ascending,
+    /// each once.
     pub fn candidates(&self, values: Row<'_>) -> Vec<u32> {
         let mut out = Vec::new();
-        self.candidates_into(values, &mut out);
+        self.for_each_candidate(values, |i| out.push(i));
+        out.sort_unstable();
+        out.dedup();
         out
     }
 
     /// Calls `each` with every promotion that may match a line with `values` (those
     /// [`candidates`](Self::candidates) lists), in no particular order, a promotion possibly
-    /// more than once: for a caller that groups what it finds anyway, without merging lists.
+    /// more than once (a promotion whose `in` names a value twice is listed twice): for a caller
+    /// that groups what it finds anyway, without sorting or merging lists.
     pub fn for_each_candidate(&self, values: Row<'_>, mut each: impl FnMut(u32)) {
         self.unindexed.iter().for_each(|&i| each(i));
         for attr in &self.attributes {
@@ -133,89 +137,6 @@ impl ScopeIndex {
             {
                 list.iter().for_each(|&i| each(i));
             }
-        }
-    }
-
-    /// [`candidates`](Self::candidates) into `out` (cleared first), so one buffer serves every
-    /// line of a cart.
-    pub fn candidates_into(&self, values: Row<'_>, out: &mut Vec<u32>) {
-        // Every list is ascending (built in promotion order), so two are merged in one pass; a
-        // line that hits three or more (the unindexed, and several attributes) is sorted.
-        out.clear();
-        let (mut first, mut second): (&[u32], &[u32]) = (&self.unindexed, &[]);
-        let mut more = false;
-        for attr in &self.attributes {
-            if let Some(Bound::Text(Some(sym))) = values.get(*attr)
-                && let Some(list) = self.by_value.get(&(*attr, *sym))
-            {
-                if first.is_empty() {
-                    first = list;
-                } else if second.is_empty() {
-                    second = list;
-                } else {
-                    out.extend_from_slice(list);
-                    more = true;
-                }
-            }
-        }
-        if more {
-            out.extend_from_slice(first);
-            out.extend_from_slice(second);
-            out.sort_unstable();
-        } else {
-            merge_into(first, second, out);
-        }
-        // A list repeats a promotion whose `in` names a value twice: next to itself.
-        out.dedup();
-    }
-}
-
-/// The ascending lists `a` and `b` merged into `out`, ascending (a promotion in both once).
-fn merge_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
-    if b.is_empty() {
-        out.extend_from_slice(a);
-        return;
-    }
-    out.reserve(a.len() + b.len());
-    let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
-    loop {
-        let next = match (x.peek(), y.peek()) {
-            (Some(&&p), Some(&&q)) if p < q => x.next(),
-            (Some(&&p), Some(&&q)) if q < p => y.next(),
-            (Some(_), Some(_)) => {
-                y.next();
-                x.next()
-            }
-            (Some(_), None) => x.next(),
-            (None, Some(_)) => y.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::merge_into;
-
-    #[test]
-    fn two_ascending_lists_merge_as_sorting_their_union_would() {
-        let cases: [(&[u32], &[u32]); 6] = [
-            (&[], &[]),
-            (&[1, 4, 9], &[]),
-            (&[], &[2, 3]),
-            (&[1, 4, 9], &[2, 4, 10, 11]),
-            (&[5, 5, 7], &[5, 6]),
-            (&[0, 1, 2], &[3, 4, 5]),
-        ];
-        for (a, b) in cases {
-            let mut merged = Vec::new();
-            merge_into(a, b, &mut merged);
-            merged.dedup();
-            let mut expected: Vec<u32> = a.iter().chain(b).copied().collect();
-            expected.sort_unstable();
-            expected.dedup();
-            assert_eq!(merged, expected, "{a:?} and {b:?}");
         }
     }
 }
