@@ -57,20 +57,9 @@ impl PromotionResult {
     }
 }
 
-/// One promotion evaluated alone: its result (for a chosen promotion, clamped in place by the
-/// chosen set's evaluation).
-#[derive(Debug, Default)]
-pub(crate) struct Solo {
-    pub result: Option<PromotionResult>,
-}
-
-impl Solo {
-    /// No result: the promotion is not available (a result left by the thread's last pricing
-    /// is dropped).
-    pub fn clear(&mut self) {
-        self.result = None;
-    }
-}
+/// One promotion evaluated alone: its result, if it is available (for a chosen promotion,
+/// clamped in place by the chosen set's evaluation).
+pub(crate) type Solo = Option<PromotionResult>;
 
 /// The lines of one group a promotion measures (most are one line: inline).
 pub(crate) type GroupLines = smallvec::SmallVec<[usize; 2]>;
@@ -334,7 +323,7 @@ impl Pricing<'_> {
         let scratch = &mut *self.scratch.borrow_mut();
         // `snapshot` is clear: the original amounts, whatever the calculation. A result left by
         // the thread's last pricing is emptied and refilled, its lists' allocations kept.
-        let result = solo.result.get_or_insert_with(PromotionResult::default);
+        let result = solo.get_or_insert_with(PromotionResult::default);
         result.reset();
         self.apply_promotion(i, Some(a), scratch, Lines::Summed, result);
         scratch.net.clear();
@@ -506,14 +495,14 @@ impl Pricing<'_> {
             let Some(k) = places.get(place).copied().flatten() else { continue };
             let Some(solo) = alone.0.get_mut(k) else { continue };
             // What its gifts are worth does not change with clamping: alone, it was kept.
-            let gift = match &mut solo.result {
+            let gift = match solo {
                 Some(result) => {
                     self.clamp(result, &mut scratch.net, Lines::Kept);
                     discount += result.discount_minor;
                     result.gift_value
                 }
                 None => {
-                    let result = solo.result.insert(PromotionResult::default());
+                    let result = solo.insert(PromotionResult::default());
                     self.apply_promotion(i, self.avail(i), scratch, Lines::Kept, result);
                     discount += result.discount_minor;
                     result.gift_value

@@ -91,7 +91,8 @@ impl Pricing<'_> {
                 self.evaluate_alone(i, a, solo);
                 continue;
             }
-            solo.clear();
+            // Not available: no result (one left by the thread's last pricing is dropped).
+            *solo = None;
             // INVARIANT: a promotion whose extension call failed is unavailable.
             if let Some(e) = a.extension_failure() {
                 trace.push(Step::Words(format!("`{}`: {e}; the promotion is not applied", self.name(i))));
@@ -397,10 +398,7 @@ impl Pricing<'_> {
             let classes = plain_conflicts(self.ruleset.settings.stacking, t);
             let by_table = a.lines().iter().try_fold(None, |first: Option<usize>, &l| {
                 let here = table.first_in(l, classes)?;
-                Some(match (first, here) {
-                    (Some(f), Some(h)) => Some(f.min(h)),
-                    (f, h) => f.or(h),
-                })
+                Some(first.into_iter().chain(here).min())
             });
             if let Some(first) = by_table {
                 let found = first.and_then(|k| self.relevant.get(k).copied());

@@ -31,7 +31,7 @@ thread_local! {
 impl Alone {
     /// A buffer of `n` stand-alone results to fill: this thread's from its last pricing, if
     /// any, with the results it held (each is emptied as it is refilled, keeping its lists'
-    /// allocations; [`Solo::clear`] empties one that is not).
+    /// allocations; one that is not available is set to `None`).
     pub fn reused(n: usize) -> Vec<Solo> {
         let mut solos = BUFFER.with(|b| b.take());
         solos.truncate(n);
@@ -51,7 +51,7 @@ impl Alone {
     /// chosen set is evaluated, a chosen promotion's result is what it gave in that set
     /// (`Pricing::evaluate_chosen` clamps it where it is).
     pub fn at(&self, k: usize) -> Option<&PromotionResult> {
-        self.0.get(k).and_then(|s| s.result.as_ref())
+        self.0.get(k).and_then(Option::as_ref)
     }
 }
 
@@ -202,7 +202,7 @@ impl Pricing<'_> {
         // `alone` is parallel to `relevant`: read in step, without a search.
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
         for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&alone.0) {
-            let (Some(e), Some(&traits)) = (&solo.result, self.traits.get(i)) else { continue };
+            let (Some(e), Some(&traits)) = (solo, self.traits.get(i)) else { continue };
             if a.unavailable().is_none() && !a.lines().is_empty() && e.gives {
                 useful.push(Member {
                     index: i,

@@ -83,8 +83,24 @@ impl Traits {
     /// Its class among plain promotions — its stage, and whether it changes a price — as one bit
     /// of a byte ([`plain_conflicts`]).
     pub(crate) fn class_bit(&self) -> u8 {
-        1 << (self.stage as u8 * 2 + u8::from(self.changes_price))
+        1 << self.class()
     }
+
+    /// Its class's number (0 to 7): the position of its [`class_bit`](Self::class_bit).
+    fn class(&self) -> u8 {
+        self.stage as u8 * 2 + u8::from(self.changes_price)
+    }
+}
+
+/// The numbers of the classes in a set of [`Traits::class_bit`]s, lowest first.
+fn classes_in(mut classes: u8) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (classes != 0).then(|| {
+            let class = classes.trailing_zeros() as usize;
+            classes &= classes - 1;
+            class
+        })
+    })
 }
 
 /// The classes ([`Traits::class_bit`]) of the plain promotions that a plain promotion with traits
@@ -133,7 +149,7 @@ pub(crate) struct StageSets {
 impl StageSets {
     /// Adds promotion `bit` (below 64) with traits `t`.
     pub fn add(&mut self, bit: usize, t: Traits) {
-        if let Some(set) = self.in_class.get_mut(t.class_bit().trailing_zeros() as usize) {
+        if let Some(set) = self.in_class.get_mut(usize::from(t.class())) {
             *set |= 1u64 << (bit % 64);
         }
     }
@@ -142,14 +158,10 @@ impl StageSets {
     /// share a line — [`conflicts_by`] for every pair at once, through [`plain_conflicts`]
     /// (itself included when it changes a price: the caller clears its own bit).
     pub fn conflicts_of(&self, r: &CompiledRuleset, t: Traits) -> u64 {
-        let (mut classes, mut conflicting) = (plain_conflicts(r.settings.stacking, t), 0);
         // Only the classes it conflicts with are read (one under shared stacking, the usual
         // setting).
-        while classes != 0 {
-            conflicting |= self.in_class.get(classes.trailing_zeros() as usize).copied().unwrap_or(0);
-            classes &= classes - 1;
-        }
-        conflicting
+        classes_in(plain_conflicts(r.settings.stacking, t))
+            .fold(0, |conflicting, class| conflicting | self.in_class.get(class).copied().unwrap_or(0))
     }
 }
 
@@ -171,7 +183,7 @@ impl FirstByClass {
     pub fn new<'l>(lines: usize, chosen: impl Iterator<Item = (usize, Traits, &'l [usize])>) -> FirstByClass {
         let mut table = FirstByClass { first: vec![[u32::MAX; 8]; lines], not_plain: vec![false; lines] };
         for (k, t, in_scope) in chosen {
-            let class = t.class_bit().trailing_zeros() as usize;
+            let class = usize::from(t.class());
             for &l in in_scope {
                 if !t.plain()
                     && let Some(flag) = table.not_plain.get_mut(l)
@@ -192,16 +204,12 @@ impl FirstByClass {
     /// On line `l`, the lowest position of a chosen promotion in one of `classes` (a set of
     /// [`Traits::class_bit`]s); `None` when a chosen promotion there is not plain, so the
     /// classes do not decide.
-    pub fn first_in(&self, l: usize, mut classes: u8) -> Option<Option<usize>> {
+    pub fn first_in(&self, l: usize, classes: u8) -> Option<Option<usize>> {
         if self.not_plain.get(l).copied().unwrap_or(true) {
             return None;
         }
         let row = self.first.get(l)?;
-        let mut first = u32::MAX;
-        while classes != 0 {
-            first = first.min(row.get(classes.trailing_zeros() as usize).copied().unwrap_or(u32::MAX));
-            classes &= classes - 1;
-        }
+        let first = classes_in(classes).filter_map(|class| row.get(class).copied()).min().unwrap_or(u32::MAX);
         Some((first != u32::MAX).then_some(first as usize))
     }
 }
