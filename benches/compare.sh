@@ -22,14 +22,9 @@ usage() {
 if [ "${1:-}" = keep ]; then
     name=${2:-}
     [ -n "$name" ] || usage
-    # The release build with line tables, as `cargo bench` and `count.sh` build it.
-    export CARGO_PROFILE_RELEASE_DEBUG=line-tables-only
-    binary=$(cargo bench --bench instructions --no-run --message-format=json 2>/dev/null |
-        sed -n 's/.*"executable":"\([^"]*instructions[^"]*\)".*/\1/p' | tail -n 1)
-    if [ -z "$binary" ]; then
-        echo "compare.sh: could not build the instructions benchmark (run: cargo bench --bench instructions --no-run)" >&2
-        exit 1
-    fi
+    # The release build with line tables, as `cargo bench` and `count.sh` build it: sets `binary`.
+    script=compare.sh
+    source benches/instructions-binary.sh
     mkdir -p "$kept"
     cp "$binary" "$kept/$name"
     echo "kept the working tree's build ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . || echo ', with changes')) as $kept/$name"

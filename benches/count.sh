@@ -15,14 +15,9 @@ if ! command -v valgrind >/dev/null; then
     exit 1
 fi
 
-# The release build with line tables, as `cargo bench` builds it.
-export CARGO_PROFILE_RELEASE_DEBUG=line-tables-only
-binary=$(cargo bench --bench instructions --no-run --message-format=json 2>/dev/null |
-    sed -n 's/.*"executable":"\([^"]*instructions[^"]*\)".*/\1/p' | tail -n 1)
-if [ -z "$binary" ]; then
-    echo "count.sh: could not build the instructions benchmark (run: cargo bench --bench instructions --no-run)" >&2
-    exit 1
-fi
+# The release build with line tables, as `cargo bench` builds it: sets `binary`.
+script=count.sh
+source benches/instructions-binary.sh
 
 count() {
     local name=$1 iterations=$2 out total
