@@ -22,6 +22,7 @@ usage() {
 if [ "${1:-}" = keep ]; then
     name=${2:-}
     [ -n "$name" ] || usage
+    [[ $name =~ ^[A-Za-z0-9._-]+$ ]] || { echo "compare.sh: a build's name is letters, digits, \`.\`, \`_\` and \`-\`, not \`$name\`" >&2; exit 2; }
     # The release build with line tables, as `cargo bench` and `count.sh` build it: sets `binary`.
     script=compare.sh
     source benches/instructions-binary.sh
@@ -33,6 +34,7 @@ fi
 
 [ $# -ge 2 ] || usage
 old=$1 new=$2 runs=${3:-9} case=${4:-200}
+[ "$old" != "$new" ] || { echo "compare.sh: OLD and NEW are both \`$old\`: name two kept builds" >&2; exit 2; }
 for name in "$old" "$new"; do
     if [ ! -x "$kept/$name" ]; then
         echo "compare.sh: no kept build \`$name\` (make one: bash benches/compare.sh keep $name)" >&2
