@@ -82,7 +82,7 @@ impl Traits {
 
     /// Its class among plain promotions — its stage, and whether it changes a price — as one bit
     /// of a byte ([`plain_conflicts`]).
-    pub(crate) fn class_bit(&self) -> u8 {
+    fn class_bit(&self) -> u8 {
         1 << self.class()
     }
 
@@ -183,11 +183,9 @@ impl FirstByClass {
     pub fn new<'l>(lines: usize, chosen: impl Iterator<Item = (usize, Traits, &'l [usize])>) -> FirstByClass {
         let mut table = FirstByClass { first: vec![[u32::MAX; 8]; lines], not_plain: vec![false; lines] };
         for (k, t, in_scope) in chosen {
-            let class = usize::from(t.class());
+            let (class, plain) = (usize::from(t.class()), t.plain());
             for &l in in_scope {
-                if !t.plain()
-                    && let Some(flag) = table.not_plain.get_mut(l)
-                {
+                if !plain && let Some(flag) = table.not_plain.get_mut(l) {
                     *flag = true;
                 }
                 // INVARIANT: positions in `relevant` fit a `u32` (a ruleset's promotions do).
@@ -284,8 +282,8 @@ mod tests {
         assert_eq!(table.first_in(0, item_clashes), Some(Some(3)));
         assert_eq!(table.first_in(1, item_clashes), Some(Some(3)));
         assert_eq!(table.first_in(1, plain_conflicts(Stacking::Shared, store)), Some(Some(5)));
-        // A gift clashes with nothing under shared stacking; under exclusive stacking with the
-        // store's gift's other stages only.
+        // An item promotion does not clash with a store's gift under shared stacking; under
+        // exclusive stacking it does.
         assert_eq!(table.first_in(2, item_clashes), Some(None));
         assert_eq!(table.first_in(2, plain_conflicts(Stacking::Exclusive, item)), Some(Some(9)));
         assert_eq!(table.first_in(4, item_clashes), Some(None));
