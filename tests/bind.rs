@@ -197,6 +197,25 @@ fn bad_inputs_name_the_place() {
 }
 
 #[test]
+fn attributes_are_found_among_unknown_names() {
+    let r = marketplace();
+    // Names the schema lacks before, between and after the ones it has, written in any order:
+    // each known one is bound, the rest ignored.
+    let first = json!({"zz-last": 1, "category": "electronics", "aaa-first": true, "brand": "Sonic", "colour": "red"});
+    let second = json!({"tags": ["refurbished"], "brand": "Sonic", "size": "M", "category": "electronics"});
+    let c = cart(json!({"lines": [line("EB-1", "299.00", first), line("EB-2", "299.00", second)]}));
+    let cu = customer(json!({"attributes": {"a": 1, "channel": "app", "tier": "gold", "zzz": 2}}));
+    let bound = bind(&r, &c, &cu).unwrap();
+    let earbuds = r.promotions.iter().find(|p| p.name.starts_with("Earbuds")).unwrap();
+    assert!(holds(&earbuds.scope, bound.line(0)), "brand and category among unknown names are read");
+    assert!(!holds(&earbuds.scope, bound.line(1)), "the tags after an unknown name are read: refurbished is excepted");
+    assert!(holds(&earbuds.eligible, Some(bound.customer())), "the channel after an unknown name is read");
+    // Two bad attributes: the first by name is the one named, as the cart's attributes are read.
+    let e = err(&r, json!({"lines": [line("A", "1.00", json!({"tags": "new", "category": 7, "x": 1}))]}), json!({}));
+    assert_eq!(e.place, "cart.lines[0].attributes.category");
+}
+
+#[test]
 fn trailing_zeros_beyond_the_minor_unit_are_accepted() {
     let r = marketplace();
     let c = cart(json!({"lines": [{"id": "x", "sku": "A", "unit_price": "10.500", "quantity": 2}]}));

@@ -2,7 +2,7 @@
 //! line or the customer, checked against its type, and turned into an interned value, once per
 //! cart. A wrong input is an [`InputError`] that names the place and says what was expected.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -162,10 +162,10 @@ impl BoundCart {
 pub struct Binder {
     /// Text → symbol.
     symbols: rustc_hash::FxHashMap<String, SymbolId>,
-    /// Product attributes read from a line's `attributes`, by name, with their ids.
-    product: rustc_hash::FxHashMap<String, usize>,
-    /// Customer attributes by name, with their ids.
-    customer: rustc_hash::FxHashMap<String, usize>,
+    /// Product attributes read from a line's `attributes`, with their ids, ascending by name.
+    product: Vec<(String, usize)>,
+    /// Customer attributes, with their ids, ascending by name.
+    customer: Vec<(String, usize)>,
     /// The customer's attribute ids: copied into every line's table.
     customer_ids: Vec<usize>,
     /// The ids of the product attributes `sku` and `price`, which come from the line itself.
@@ -180,19 +180,23 @@ impl Binder {
             symbols: ruleset.symbols.iter().enumerate().map(|(i, s)| (s.clone(), SymbolId(i as u32))).collect(),
             ..Binder::default()
         };
+        // By name (a name given twice keeps its last id), then listed in order of their names.
+        let (mut product, mut customer) = (BTreeMap::new(), BTreeMap::new());
         for (i, attr) in ruleset.attributes.iter().enumerate() {
             match (attr.subject, attr.name.as_str()) {
                 (Subject::Product, "sku") => binder.sku = Some(i),
                 (Subject::Product, "price") => binder.price = Some(i),
                 (Subject::Product, name) => {
-                    binder.product.insert(name.to_owned(), i);
+                    product.insert(name.to_owned(), i);
                 }
                 (Subject::Customer, name) => {
-                    binder.customer.insert(name.to_owned(), i);
+                    customer.insert(name.to_owned(), i);
                     binder.customer_ids.push(i);
                 }
             }
         }
+        binder.product = product.into_iter().collect();
+        binder.customer = customer.into_iter().collect();
         binder
     }
 
@@ -347,8 +351,26 @@ impl Reader<'_> {
             Subject::Product => &tables.product,
             Subject::Customer => &tables.customer,
         };
+        // INVARIANT: `given` and `by_name` are both ascending by name (bytes, as `str` orders):
+        // one walk over the two finds each attribute the schema has, a comparison per step
+        // instead of a hash and a probe per name.
+        let mut schema = by_name.iter().peekable();
         for (name, json) in given {
-            let Some(&i) = by_name.get(name.as_str()) else { continue };
+            let mut found = None;
+            while let Some((known, i)) = schema.peek() {
+                match known.as_str().cmp(name.as_str()) {
+                    std::cmp::Ordering::Less => {
+                        schema.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        found = Some(*i);
+                        schema.next();
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            let Some(i) = found else { continue };
             let Some(attr) = ruleset.attributes.get(i) else { continue };
             let value = self.value(&attr.ty, json, &Place::Field(place, &attr.name))?;
             if let Some(slot) = out.get_mut(i) {
