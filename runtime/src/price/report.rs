@@ -126,7 +126,10 @@ impl Pricing<'_> {
                 });
             }
         }
-        let subtotal: Decimal = self.original.iter().sum();
+        // In minor units (each line amount is exact in them: binding refuses finer prices): a
+        // sum of integers, not of decimals.
+        let subtotal = self.decimal(self.original_minor.iter().sum());
+        debug_assert_eq!(subtotal, self.original.iter().sum::<Decimal>(), "the subtotal in minor units");
         // Per line: (promotion index, discount), in stage order — built once.
         let per_line = PerLine::build(
             self.cart.lines.len(),
@@ -183,56 +186,65 @@ impl Pricing<'_> {
         }
         let context = Context { forced: &forced, eval: &eval, chosen_at: &chosen_at, judged: &judged };
         let mut memo = Memo::default();
-        let mut lines = Vec::with_capacity(self.cart.lines.len());
         let zero = self.fix(Decimal::ZERO);
-        for (l, line) in self.cart.lines.iter().enumerate() {
-            let applied = per_line.get(l);
-            let line_price = self.fix(self.original.get(l).copied().unwrap_or(Decimal::ZERO));
-            let unit_price = self.fix(line.unit_price);
-            // An untouched line sells at its unit price (already in the minor unit: binding checks it).
-            let (allocations, discount, final_line_price, final_unit_price) = if applied.is_empty() {
-                (Vec::new(), zero, line_price, unit_price)
-            } else {
-                let allocations: Vec<Allocation> =
-                    applied.iter().map(|&(i, d)| Allocation { promotion: self.name(i), amount: self.fix(d) }).collect();
-                // In minor units (every amount here is already rounded to them): sums and one
-                // integer division, rounded once by the currency's rule, not a decimal division.
-                let discount: i128 = applied.iter().map(|(_, d)| self.rules.minor(*d)).sum();
-                let final_line_price = self.original_minor(l) - discount;
-                let quantity = i128::from(line.quantity.max(1));
-                let final_unit_price = if discount == 0 {
-                    unit_price
+        // Collected from a mapped slice, so each line is written straight into the list (pushed,
+        // each would be built on the stack and copied, 184 bytes a line).
+        let lines: Vec<LineOutcome> = self
+            .cart
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(l, line)| {
+                let applied = per_line.get(l);
+                let line_price = self.fix(self.original.get(l).copied().unwrap_or(Decimal::ZERO));
+                let unit_price = self.fix(line.unit_price);
+                // An untouched line sells at its unit price (already in the minor unit: binding checks it).
+                let (allocations, discount, final_line_price, final_unit_price) = if applied.is_empty() {
+                    (Vec::new(), zero, line_price, unit_price)
                 } else {
-                    self.rules.rounding.divide(final_line_price, quantity).map_or_else(
-                        || self.rules.round(self.decimal(final_line_price) / Decimal::from(quantity)),
-                        |u| self.decimal(u),
-                    )
-                };
-                let (discount, final_line_price) = (self.decimal(discount), self.decimal(final_line_price));
-                debug_assert_eq!(
-                    final_unit_price,
-                    if discount.is_zero() {
+                    let allocations: Vec<Allocation> = applied
+                        .iter()
+                        .map(|&(i, d)| Allocation { promotion: self.name(i), amount: self.fix(d) })
+                        .collect();
+                    // In minor units (every amount here is already rounded to them): sums and one
+                    // integer division, rounded once by the currency's rule, not a decimal division.
+                    let discount: i128 = applied.iter().map(|(_, d)| self.rules.minor(*d)).sum();
+                    let final_line_price = self.original_minor(l) - discount;
+                    let quantity = i128::from(line.quantity.max(1));
+                    let final_unit_price = if discount == 0 {
                         unit_price
                     } else {
-                        self.fix(self.rules.round(final_line_price / Decimal::from(quantity)))
-                    },
-                    "the final unit price in integers is the decimal rule's"
-                );
-                (allocations, discount, final_line_price, self.fix(final_unit_price))
-            };
-            lines.push(LineOutcome {
-                id: line.id.clone(),
-                sku: line.sku.clone(),
-                quantity: line.quantity,
-                unit_price,
-                line_price,
-                candidates: self.candidates(l, &context, &mut memo),
-                allocations,
-                discount,
-                final_line_price,
-                final_unit_price,
-            });
-        }
+                        self.rules.rounding.divide(final_line_price, quantity).map_or_else(
+                            || self.rules.round(self.decimal(final_line_price) / Decimal::from(quantity)),
+                            |u| self.decimal(u),
+                        )
+                    };
+                    let (discount, final_line_price) = (self.decimal(discount), self.decimal(final_line_price));
+                    debug_assert_eq!(
+                        final_unit_price,
+                        if discount.is_zero() {
+                            unit_price
+                        } else {
+                            self.fix(self.rules.round(final_line_price / Decimal::from(quantity)))
+                        },
+                        "the final unit price in integers is the decimal rule's"
+                    );
+                    (allocations, discount, final_line_price, self.fix(final_unit_price))
+                };
+                LineOutcome {
+                    id: line.id.clone(),
+                    sku: line.sku.clone(),
+                    quantity: line.quantity,
+                    unit_price,
+                    line_price,
+                    candidates: self.candidates(l, &context, &mut memo),
+                    allocations,
+                    discount,
+                    final_line_price,
+                    final_unit_price,
+                }
+            })
+            .collect();
         let mut discounts = Vec::with_capacity(chosen_results.len());
         let mut gifts = Vec::new();
         let mut addons = Vec::new();
