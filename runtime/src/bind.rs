@@ -372,7 +372,12 @@ impl Reader<'_> {
             }
             let Some(i) = found else { continue };
             let Some(attr) = ruleset.attributes.get(i) else { continue };
-            let value = self.value(&attr.ty, json, &Place::Field(place, &attr.name))?;
+            let value = match (&attr.ty, json) {
+                // Text, as most attributes are (category, brand, merchant): its symbol, read here
+                // without the general reader's call (the same as its `Text` case).
+                (ValueType::Text, Json::String(text)) => Bound::Text(tables.symbol(text)),
+                (ty, json) => self.value(ty, json, &Place::Field(place, &attr.name))?,
+            };
             if let Some(slot) = out.get_mut(i) {
                 *slot = Some(value);
             }
