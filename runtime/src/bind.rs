@@ -343,7 +343,7 @@ impl Reader<'_> {
         &mut self,
         out: &mut Values,
         subject: Subject,
-        given: &std::collections::BTreeMap<String, Json>,
+        given: &BTreeMap<String, Json>,
         place: &Place<'_>,
     ) -> Result<(), InputError> {
         let (tables, ruleset) = (self.tables, self.ruleset);
