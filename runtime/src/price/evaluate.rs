@@ -405,15 +405,12 @@ impl Pricing<'_> {
                     group.iter().all(|g| g.minor.is_none_or(|m| i128::from(m) == self.rules.minor(g.base))),
                     "a group line's minor units are its base's"
                 );
-                let effect = apply(benefit, group, &mut allowance, &ctx);
+                // The kind writes its discounts, rounded to the minor unit, straight into `raw`.
+                let effect = apply(benefit, group, &mut allowance, &ctx, raw);
                 consumed += effect.consumed;
                 result.gives |= effect.gives_anything();
                 for g in effect.gifts() {
                     result.gift_value += g.worth * Decimal::from(g.quantity);
-                }
-                // INVARIANT: a kind's discounts are rounded to the minor unit (`minor` is exact).
-                for &(l, d) in &effect.discounts {
-                    raw.push((l, self.rules.minor(d)));
                 }
                 let lines = if last { std::mem::take(lines) } else { lines.clone() };
                 result.groups.push((lines, effect));

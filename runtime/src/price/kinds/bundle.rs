@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Noun};
+use super::{Allowance, Discounts, Effect, Gives, GroupLine, KindCtx, Miss, Noun};
 use crate::ir::SymbolId;
 
 pub(super) fn bundle(
@@ -13,6 +13,7 @@ pub(super) fn bundle(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
+    out: &mut Discounts,
 ) -> Effect {
     // Units of each bundled SKU in the group, in cart order.
     let sku_of = |g: &GroupLine| ctx.skus.get(g.line).copied().unwrap_or("");
@@ -59,5 +60,6 @@ pub(super) fn bundle(
     if off <= Decimal::ZERO {
         return Effect::nothing("the bundle price is not lower than its items");
     }
-    Effect { discounts: ctx.rules.allocate(off, &lines), consumed: bundles, ..Effect::default() }
+    ctx.rules.allocate_into(off, &lines, out);
+    Effect { consumed: bundles, ..Effect::default() }
 }

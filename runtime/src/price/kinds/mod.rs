@@ -20,6 +20,12 @@ pub use words::Note;
 /// inline, without an allocation per promotion and group.
 pub(crate) type LineAmounts = SmallVec<[(usize, Decimal); 2]>;
 
+/// Where a kind writes its discounts: (line index, amount in minor units), rounded to the minor
+/// unit, appended to the promotion's list before clamping (`PromotionResult::raw`). Written where
+/// they stay, in the units the search and clamping read: no decimal is made for a discount the
+/// integer rules computed, and none is carried in the [`Effect`] every evaluation moves.
+pub(crate) type Discounts = Vec<(usize, i128)>;
+
 /// A line as one promotion's group sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct GroupLine {
@@ -94,9 +100,38 @@ impl Rules {
             return smallvec::smallvec![(only.line, amount)];
         }
         // Amounts and bases in minor units (nearly always): the rule on integers, no decimals.
-        if let Some(shares) = self.allocate_minor(amount, group) {
-            return shares;
+        let mut shares = [0i128; 8];
+        if let Some(shares) = self.allocate_minor(amount, group, &mut shares)
+            && shares.iter().all(|&s| self.fits_decimal(s))
+        {
+            return group.iter().zip(shares.iter()).filter_map(|(g, &s)| Some((g.line, self.decimal(s)?))).collect();
         }
+        self.allocate_decimal(amount, group)
+    }
+
+    /// [`allocate`](Self::allocate) written into `out` in minor units (the same amounts, without
+    /// a decimal made for each where the rule ran on integers).
+    pub fn allocate_into(&self, amount: Decimal, group: &[GroupLine], out: &mut Discounts) {
+        if let [only] = group
+            && !amount.is_sign_negative()
+            && amount.scale() <= self.minor_units
+        {
+            out.push((only.line, self.minor(amount)));
+            return;
+        }
+        let mut shares = [0i128; 8];
+        // Where `allocate` makes a decimal of each share, the same shares as they are.
+        if let Some(shares) = self.allocate_minor(amount, group, &mut shares)
+            && shares.iter().all(|&s| self.fits_decimal(s))
+        {
+            out.extend(group.iter().map(|g| g.line).zip(shares.iter().copied()));
+            return;
+        }
+        out.extend(self.allocate_decimal(amount, group).into_iter().map(|(l, d)| (l, self.minor(d))));
+    }
+
+    /// [`allocate`](Self::allocate) by the general rule, in decimals.
+    fn allocate_decimal(&self, amount: Decimal, group: &[GroupLine]) -> LineAmounts {
         // A small group's weights stay on the stack.
         let mut small = [Decimal::ZERO; 8];
         let large: Vec<Decimal>;
@@ -117,9 +152,15 @@ impl Rules {
         }
     }
 
-    /// [`allocate`](Self::allocate) when `amount` and every base are non-negative and in minor
+    /// The shares of [`allocate`](Self::allocate) in minor units, written into `shares` (one per
+    /// group line, at most eight), when `amount` and every base are non-negative and in minor
     /// units; `None` otherwise (or when a product does not fit an `i128`).
-    fn allocate_minor(&self, amount: Decimal, group: &[GroupLine]) -> Option<LineAmounts> {
+    fn allocate_minor<'s>(
+        &self,
+        amount: Decimal,
+        group: &[GroupLine],
+        shares: &'s mut [i128; 8],
+    ) -> Option<&'s [i128]> {
         let exact = |d: Decimal| {
             (!d.is_sign_negative() && d.scale() <= self.minor_units)
                 .then(|| crate::money::scaled(d, self.minor_units))
@@ -127,7 +168,7 @@ impl Rules {
         };
         let units = exact(amount)?;
         // A few lines on the stack; more take the general path.
-        let (mut ws, mut shares) = ([0i128; 8], [0i128; 8]);
+        let mut ws = [0i128; 8];
         let (ws, shares) = (ws.get_mut(..group.len())?, shares.get_mut(..group.len())?);
         for (w, g) in ws.iter_mut().zip(group) {
             *w = match g.minor {
@@ -136,7 +177,13 @@ impl Rules {
             };
         }
         crate::allocate::split(units, ws, shares)?;
-        group.iter().zip(shares.iter()).map(|(g, &s)| Some((g.line, self.decimal(s)?))).collect()
+        Some(shares)
+    }
+
+    /// Whether [`decimal`](Self::decimal) of `minor` is `Some` (a mantissa of at most 96 bits, at
+    /// a scale a decimal has), decided without making the decimal.
+    fn fits_decimal(&self, minor: i128) -> bool {
+        self.minor_units <= 28 && minor.unsigned_abs() < 1 << 96
     }
 
     /// An amount in minor units as a decimal; `None` when it does not fit one.
@@ -219,12 +266,12 @@ pub(crate) struct Extras {
     pub presale: Vec<(usize, Decimal, Option<i64>)>,
 }
 
-/// What a promotion gives one group.
+/// What a promotion gives one group besides its discounts (written to [`Discounts`]).
 // Kept small: every evaluation moves one per group (gifts, add-ons and deposits are boxed).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Effect {
-    /// Discount per line, rounded.
-    pub discounts: LineAmounts,
+    /// Whether the group got a discount above zero (set by [`apply`], from what it wrote).
+    pub discounted: bool,
     /// Gifts, add-on offers and presale deposits, when the group earned any.
     pub extras: Option<Box<Extras>>,
     /// Units or uses consumed.
@@ -263,10 +310,7 @@ impl Effect {
 
     /// Whether the group got a discount, a gift, an add-on offer or a presale deposit.
     pub fn gives_anything(&self) -> bool {
-        self.discounts.iter().any(|(_, d)| !d.is_zero())
-            || !self.gifts().is_empty()
-            || !self.addons().is_empty()
-            || !self.presale().is_empty()
+        self.discounted || !self.gifts().is_empty() || !self.addons().is_empty() || !self.presale().is_empty()
     }
 }
 
@@ -280,28 +324,51 @@ pub(crate) struct KindCtx<'a> {
     pub group_members: u64,
 }
 
-/// What `benefit` gives `group`, within `allowance`.
-pub(crate) fn apply(benefit: &Benefit, group: &[GroupLine], allowance: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
+/// What `benefit` gives `group`, within `allowance`: its discounts appended to `discounts`, the
+/// rest returned.
+pub(crate) fn apply(
+    benefit: &Benefit,
+    group: &[GroupLine],
+    allowance: &mut Allowance,
+    ctx: &KindCtx<'_>,
+    discounts: &mut Discounts,
+) -> Effect {
     if group.is_empty() {
         return Effect::nothing("no lines in scope");
     }
+    let before = discounts.len();
+    let mut effect = apply_kind(benefit, group, allowance, ctx, discounts);
+    effect.discounted = discounts.get(before..).is_some_and(|new| new.iter().any(|&(_, d)| d != 0));
+    effect
+}
+
+/// [`apply`] for a group that is not empty, by kind.
+fn apply_kind(
+    benefit: &Benefit,
+    group: &[GroupLine],
+    allowance: &mut Allowance,
+    ctx: &KindCtx<'_>,
+    out: &mut Discounts,
+) -> Effect {
     match benefit {
-        Benefit::SpecialPrice(p) => per_unit::special_price(*p, group, allowance, ctx),
+        Benefit::SpecialPrice(p) => per_unit::special_price(*p, group, allowance, ctx, out),
         Benefit::Discount(steps) => match steps.as_slice() {
-            [(Value::Percent(p), None)] => per_unit::percent_off(*p, group, allowance, ctx),
-            [(Value::Money(a), None)] => per_unit::amount_off(*a, group, allowance, ctx),
-            _ => threshold::tiers(steps, group, allowance, ctx),
+            [(Value::Percent(p), None)] => per_unit::percent_off(*p, group, allowance, ctx, out),
+            [(Value::Money(a), None)] => per_unit::amount_off(*a, group, allowance, ctx, out),
+            _ => threshold::tiers(steps, group, allowance, ctx, out),
         },
-        Benefit::DiscountEvery { amount, every, cap } => threshold::every(*amount, *every, *cap, group, allowance, ctx),
-        Benefit::MultiBuy { count, price } => quantity::m_for_n(*count, *price, group, allowance, ctx),
+        Benefit::DiscountEvery { amount, every, cap } => {
+            threshold::every(*amount, *every, *cap, group, allowance, ctx, out)
+        }
+        Benefit::MultiBuy { count, price } => quantity::m_for_n(*count, *price, group, allowance, ctx, out),
         Benefit::BuyGet { buy, get, at, units } => {
-            quantity::buy_get(*buy, *get, at.as_ref(), *units, group, allowance, ctx)
+            quantity::buy_get((*buy, *get), at.as_ref(), *units, group, allowance, ctx, out)
         }
-        Benefit::Bundle { items, price } => bundle::bundle(items, *price, group, allowance, ctx),
+        Benefit::Bundle { items, price } => bundle::bundle(items, *price, group, allowance, ctx, out),
         Benefit::Presale { deposit, deducts, balance_by } => {
-            per_unit::presale(*deposit, *deducts, *balance_by, group, allowance, ctx)
+            per_unit::presale(*deposit, *deducts, *balance_by, group, allowance, ctx, out)
         }
-        Benefit::Group { size, price, .. } => per_unit::group_buy(*size, *price, group, allowance, ctx),
+        Benefit::Group { size, price, .. } => per_unit::group_buy(*size, *price, group, allowance, ctx, out),
         Benefit::Gift { quantity, sku, worth, threshold } => {
             gift::gift(*quantity, *sku, *worth, threshold.as_ref(), group, allowance, ctx)
         }
@@ -377,7 +444,7 @@ pub(crate) fn take<P: Copy>(runs: &[(usize, P, u64)], mut k: u64) -> Runs<P> {
 mod tests {
     use rust_decimal::Decimal;
 
-    use super::{GroupLine, Rules, spend};
+    use super::{Discounts, GroupLine, Rules, spend};
     use crate::money::Rounding;
 
     fn line(line: usize, base: &str, minor: Option<i64>) -> GroupLine {
@@ -399,5 +466,53 @@ mod tests {
         let huge = [line(0, "92233720368547758.07", Some(i64::MAX)), line(1, "0.01", Some(1))];
         assert_eq!(spend(&huge, rules), dec("92233720368547758.08"));
         assert_eq!(spend(&[], rules), Decimal::ZERO);
+    }
+
+    #[test]
+    fn an_allocation_written_in_minor_units_is_the_decimal_allocation() {
+        let rules = Rules { minor_units: 2, rounding: Rounding::HalfUp };
+        let dec = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let eleven: Vec<GroupLine> = (0..11).map(|l| line(l, "3.00", Some(300))).collect();
+        let cases: [(&str, &[GroupLine]); 5] = [
+            // One line: the amount whole, at a scale below the minor unit's.
+            ("5", &[line(4, "20.00", Some(2000))]),
+            // The integer rule: 10 over 10.00 and 90.00, and a remainder over three equal lines.
+            ("10.00", &[line(0, "10.00", Some(1000)), line(1, "90.00", Some(9000))]),
+            ("1.00", &[line(0, "1.00", Some(100)), line(2, "1.00", Some(100)), line(5, "1.00", Some(100))]),
+            // A base not in minor units (units a decimal rule priced): the decimal rule.
+            ("0.05", &[line(0, "3.333", None), line(1, "6.667", None)]),
+            // More lines than the integer rule keeps on the stack: the decimal rule.
+            ("1.00", &eleven),
+        ];
+        for (amount, group) in cases {
+            let shares = rules.allocate(dec(amount), group);
+            let mut written = Discounts::new();
+            rules.allocate_into(dec(amount), group, &mut written);
+            let expected: Discounts = shares.iter().map(|&(l, d)| (l, rules.minor(d))).collect();
+            assert_eq!(written, expected, "{amount} over {} lines", group.len());
+            assert_eq!(written.iter().map(|(_, d)| d).sum::<i128>(), rules.minor(dec(amount)), "{amount} sums");
+        }
+        // Three equal lines share 1.00 as 0.34, 0.33, 0.33: the remainder to the first.
+        let mut thirds = Discounts::new();
+        rules.allocate_into(dec("1.00"), cases[2].1, &mut thirds);
+        assert_eq!(thirds, vec![(0, 34), (2, 33), (5, 33)]);
+    }
+
+    #[test]
+    fn a_minor_amount_fits_a_decimal_below_96_bits() {
+        let rules = Rules { minor_units: 2, rounding: Rounding::HalfUp };
+        let max = (1i128 << 96) - 1;
+        for minor in [0, 1, -1, max, -max] {
+            assert!(rules.fits_decimal(minor), "{minor}");
+            assert!(rules.decimal(minor).is_some(), "{minor}");
+        }
+        for minor in [1i128 << 96, -(1i128 << 96), i128::MAX] {
+            assert!(!rules.fits_decimal(minor), "{minor}");
+            assert!(rules.decimal(minor).is_none(), "{minor}");
+        }
+        // No decimal has more than 28 places.
+        let fine = Rules { minor_units: 29, rounding: Rounding::HalfUp };
+        assert!(!fine.fits_decimal(1));
+        assert!(fine.decimal(1).is_none());
     }
 }

@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Extras, Gives, GroupLine, KindCtx, Miss, Note, Noun, Rules};
+use super::{Allowance, Discounts, Effect, Extras, Gives, GroupLine, KindCtx, Miss, Note, Noun, Rules};
 use crate::money::{Minor, scaled};
 
 /// A per-unit benefit in integers, for [`each_unit`]'s exact path.
@@ -70,17 +70,19 @@ impl Exact {
     }
 }
 
-/// Gives each unit (within the allowance) the discount `per_unit(unit price)`: exactly, in
-/// integers, through `exact` when it is given and the values fit.
+/// Gives each unit (within the allowance) the discount `per_unit(unit price)`, written to `out`:
+/// exactly, in integers, through `exact` when it is given and the values fit.
 fn each_unit(
     group: &[GroupLine],
     allowance: &mut Allowance,
     ctx: &KindCtx<'_>,
     exact: Option<Exact>,
     per_unit: impl Fn(Decimal) -> Decimal,
+    out: &mut Discounts,
 ) -> Effect {
     let rules = ctx.rules;
     let mut effect = Effect::default();
+    let before = out.len();
     for g in group {
         // The line in integers: its base in minor units and its units.
         let base = g.minor.map(i128::from).or_else(|| scaled(g.base, rules.minor_units));
@@ -97,15 +99,17 @@ fn each_unit(
             continue;
         }
         effect.consumed += units;
+        // In minor units as the integer rule gives them (where they make a decimal), or the
+        // decimal rule's amount in them.
         let d = line
             .and_then(|((e, base), qty)| e.off(base, qty, i128::from(units), rules))
-            .and_then(|minor| rules.decimal(minor))
-            .unwrap_or_else(|| rules.round(per_unit(g.unit()) * Decimal::from(units)));
-        if !d.is_zero() {
-            effect.discounts.push((g.line, d));
+            .filter(|&minor| rules.fits_decimal(minor))
+            .unwrap_or_else(|| rules.minor(rules.round(per_unit(g.unit()) * Decimal::from(units))));
+        if d != 0 {
+            out.push((g.line, d));
         }
     }
-    if effect.discounts.is_empty() {
+    if out.len() == before {
         effect.note = Some(if allowance.exhausted() {
             "limit or stock reached: these units pay the base price".into()
         } else {
@@ -115,16 +119,34 @@ fn each_unit(
     effect
 }
 
-pub(super) fn special_price(price: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
-    each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price)
+pub(super) fn special_price(
+    price: Decimal,
+    group: &[GroupLine],
+    a: &mut Allowance,
+    ctx: &KindCtx<'_>,
+    out: &mut Discounts,
+) -> Effect {
+    each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price, out)
 }
 
-pub(super) fn percent_off(pct: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
-    each_unit(group, a, ctx, Exact::percent(pct), |unit| unit * pct / Decimal::ONE_HUNDRED)
+pub(super) fn percent_off(
+    pct: Decimal,
+    group: &[GroupLine],
+    a: &mut Allowance,
+    ctx: &KindCtx<'_>,
+    out: &mut Discounts,
+) -> Effect {
+    each_unit(group, a, ctx, Exact::percent(pct), |unit| unit * pct / Decimal::ONE_HUNDRED, out)
 }
 
-pub(super) fn amount_off(amount: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
-    each_unit(group, a, ctx, Exact::amount_off(amount, ctx.rules), |unit| amount.min(unit))
+pub(super) fn amount_off(
+    amount: Decimal,
+    group: &[GroupLine],
+    a: &mut Allowance,
+    ctx: &KindCtx<'_>,
+    out: &mut Discounts,
+) -> Effect {
+    each_unit(group, a, ctx, Exact::amount_off(amount, ctx.rules), |unit| amount.min(unit), out)
 }
 
 pub(super) fn presale(
@@ -134,6 +156,7 @@ pub(super) fn presale(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
+    out: &mut Discounts,
 ) -> Effect {
     let off = deducts - deposit;
     let mut effect = Effect::default();
@@ -147,7 +170,7 @@ pub(super) fn presale(
         let n = Decimal::from(units);
         // The deduction never exceeds what the units cost.
         let d = ctx.rules.round((off * n).min(g.unit() * n));
-        effect.discounts.push((g.line, d));
+        out.push((g.line, ctx.rules.minor(d)));
         deposits.push((g.line, ctx.rules.round(deposit * n), balance_by));
     }
     if deposits.is_empty() {
@@ -164,6 +187,7 @@ pub(super) fn group_buy(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
+    out: &mut Discounts,
 ) -> Effect {
     let size = u64::try_from(size).unwrap_or(u64::MAX);
     if ctx.group_members < size {
@@ -179,7 +203,7 @@ pub(super) fn group_buy(
             ..Effect::default()
         };
     }
-    each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price)
+    each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price, out)
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
 use super::{
-    Allowance, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, Rules, Runs, order, runs, take,
+    Allowance, Discounts, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, Rules, Runs, order, runs,
+    take,
 };
 use crate::ir::{UnitChoice, Value};
 use crate::money::scaled;
@@ -57,9 +58,17 @@ fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules, runs: &mu
     Some(())
 }
 
-/// The `sets` sets of `m` priciest units at `price` a set, in minor units: `None` when a value is
-/// not exact in them (or does not fit), for the decimal rule to decide.
-fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: Rules) -> Option<Effect> {
+/// The `sets` sets of `m` priciest units at `price` a set, in minor units, the discounts written
+/// to `out`: `None` (nothing written) when a value is not exact in them (or does not fit), for the
+/// decimal rule to decide.
+fn m_for_n_minor(
+    m: u64,
+    sets: u64,
+    price: Decimal,
+    group: &[GroupLine],
+    rules: Rules,
+    out: &mut Discounts,
+) -> Option<Effect> {
     let mut runs = Runs::new();
     minor_runs(group, false, rules, &mut runs)?;
     // The sets' units, priciest first: per run taken, its line and what its units taken cost
@@ -88,11 +97,22 @@ fn m_for_n_minor(m: u64, sets: u64, price: Decimal, group: &[GroupLine], rules: 
     // taking each amount to a decimal and back).
     let mut shares: SmallVec<[i128; 4]> = smallvec::smallvec![0; weights.len()];
     crate::allocate::split(total_off, &mut weights, &mut shares)?;
-    let discounts = lines.iter().zip(&shares).map(|(&l, &s)| Some((l, rules.decimal(s)?))).collect::<Option<_>>()?;
-    Some(Effect { discounts, consumed: sets * m, ..Effect::default() })
+    // Each share makes a decimal, as an amount the outcome shows must.
+    if !shares.iter().all(|&s| rules.fits_decimal(s)) {
+        return None;
+    }
+    out.extend(lines.iter().copied().zip(shares));
+    Some(Effect { consumed: sets * m, ..Effect::default() })
 }
 
-pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut Allowance, ctx: &KindCtx<'_>) -> Effect {
+pub(super) fn m_for_n(
+    count: i64,
+    price: Decimal,
+    group: &[GroupLine],
+    a: &mut Allowance,
+    ctx: &KindCtx<'_>,
+    out: &mut Discounts,
+) -> Effect {
     let m = u64::try_from(count).unwrap_or(u64::MAX).max(1);
     let have = units(group);
     let sets = have / m;
@@ -105,16 +125,34 @@ pub(super) fn m_for_n(count: i64, price: Decimal, group: &[GroupLine], a: &mut A
         return Effect::nothing("limit or stock reached");
     }
     // The priciest units make the sets: what a shopper expects of "any 3 for 100".
-    if let Some(effect) = m_for_n_minor(m, sets, price, group, ctx.rules) {
+    let before = out.len();
+    if let Some(effect) = m_for_n_minor(m, sets, price, group, ctx.rules, out) {
         // The integer rule gives what the decimal rule gives (tests run in debug builds).
-        debug_assert_eq!(effect, m_for_n_decimal(m, sets, price, group, ctx), "M for N in minor units");
+        #[cfg(debug_assertions)]
+        {
+            let mut decimal = Discounts::new();
+            let effect_by_decimals = m_for_n_decimal(m, sets, price, group, ctx, &mut decimal);
+            debug_assert_eq!(
+                (&effect, out.get(before..)),
+                (&effect_by_decimals, Some(decimal.as_slice())),
+                "M for N in minor units"
+            );
+        }
         return effect;
     }
-    m_for_n_decimal(m, sets, price, group, ctx)
+    debug_assert_eq!(out.len(), before, "the integer rule writes nothing when it cannot decide");
+    m_for_n_decimal(m, sets, price, group, ctx, out)
 }
 
-/// `sets` sets of `m` priciest units at `price` a set, in decimals.
-fn m_for_n_decimal(m: u64, sets: u64, price: Decimal, group: &[GroupLine], ctx: &KindCtx<'_>) -> Effect {
+/// `sets` sets of `m` priciest units at `price` a set, in decimals, the discounts written to `out`.
+fn m_for_n_decimal(
+    m: u64,
+    sets: u64,
+    price: Decimal,
+    group: &[GroupLine],
+    ctx: &KindCtx<'_>,
+    out: &mut Discounts,
+) -> Effect {
     let chosen = take(&runs(group, false), sets * m);
     let value: Decimal = chosen.iter().map(|(_, u, n)| *u * Decimal::from(*n)).sum();
     let Some(cost) = price.checked_mul(Decimal::from(sets)) else { return Effect::nothing("too many sets to price") };
@@ -128,17 +166,19 @@ fn m_for_n_decimal(m: u64, sets: u64, price: Decimal, group: &[GroupLine], ctx: 
             group.get(*i).map(|g| GroupLine { line: g.line, qty: *n, base: *u * Decimal::from(*n), minor: None })
         })
         .collect();
-    Effect { discounts: ctx.rules.allocate(total_off, &lines), consumed: sets * m, ..Effect::default() }
+    ctx.rules.allocate_into(total_off, &lines, out);
+    Effect { consumed: sets * m, ..Effect::default() }
 }
 
+/// Buy `buy` get `get` (`(buy, get)`), the rewarded units free or at `at`.
 pub(super) fn buy_get(
-    buy: i64,
-    get: i64,
+    (buy, get): (i64, i64),
     at: Option<&Value>,
     choice: UnitChoice,
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
+    out: &mut Discounts,
 ) -> Effect {
     let (n, m) = (u64::try_from(buy).unwrap_or(u64::MAX), u64::try_from(get).unwrap_or(u64::MAX));
     let per_set = n.saturating_add(m).max(1);
@@ -152,27 +192,36 @@ pub(super) fn buy_get(
         return Effect::nothing("limit or stock reached");
     }
     let cheapest_first = choice == UnitChoice::Cheapest;
+    let before = out.len();
     if at.is_none()
-        && let Some(effect) = free_units_minor(group, cheapest_first, rewarded, ctx.rules)
+        && let Some(effect) = free_units_minor(group, cheapest_first, rewarded, ctx.rules, out)
     {
         // The integer rule gives what the decimal rule gives (tests run in debug builds).
-        debug_assert_eq!(
-            effect,
-            rewarded_decimal(at, group, cheapest_first, rewarded, ctx),
-            "free units in minor units"
-        );
+        #[cfg(debug_assertions)]
+        {
+            let mut decimal = Discounts::new();
+            let effect_by_decimals = rewarded_decimal(at, group, cheapest_first, rewarded, ctx, &mut decimal);
+            debug_assert_eq!(
+                (&effect, out.get(before..)),
+                (&effect_by_decimals, Some(decimal.as_slice())),
+                "free units in minor units"
+            );
+        }
         return effect;
     }
-    rewarded_decimal(at, group, cheapest_first, rewarded, ctx)
+    debug_assert_eq!(out.len(), before, "the integer rule writes nothing when it cannot decide");
+    rewarded_decimal(at, group, cheapest_first, rewarded, ctx, out)
 }
 
-/// `rewarded` units, chosen cheapest (or priciest) first, free or at `at`, in decimals.
+/// `rewarded` units, chosen cheapest (or priciest) first, free or at `at`, in decimals, the
+/// discounts written to `out`.
 fn rewarded_decimal(
     at: Option<&Value>,
     group: &[GroupLine],
     cheapest_first: bool,
     rewarded: u64,
     ctx: &KindCtx<'_>,
+    out: &mut Discounts,
 ) -> Effect {
     let chosen = take(&runs(group, cheapest_first), rewarded);
     let off = |unit: Decimal| match at {
@@ -186,12 +235,20 @@ fn rewarded_decimal(
     if discounts.is_empty() {
         return Effect::nothing("the rewarded units cost nothing already");
     }
-    Effect { discounts, consumed: rewarded, ..Effect::default() }
+    out.extend(discounts.into_iter().map(|(l, d)| (l, ctx.rules.minor(d))));
+    Effect { consumed: rewarded, ..Effect::default() }
 }
 
-/// `rewarded` units free, chosen cheapest (or priciest) first, in minor units: `None` when a unit
-/// price is not exact in them, for the decimal rule to decide.
-fn free_units_minor(group: &[GroupLine], cheapest_first: bool, rewarded: u64, rules: Rules) -> Option<Effect> {
+/// `rewarded` units free, chosen cheapest (or priciest) first, in minor units, the discounts
+/// written to `out`: `None` (nothing written) when a unit price is not exact in them, for the
+/// decimal rule to decide.
+fn free_units_minor(
+    group: &[GroupLine],
+    cheapest_first: bool,
+    rewarded: u64,
+    rules: Rules,
+    out: &mut Discounts,
+) -> Option<Effect> {
     let mut runs = Runs::new();
     minor_runs(group, cheapest_first, rules, &mut runs)?;
     // Per group index, what its free units cost (a line is one run: at most one entry each).
@@ -207,14 +264,13 @@ fn free_units_minor(group: &[GroupLine], cheapest_first: bool, rewarded: u64, ru
         let slot = by_index.get_mut(i)?;
         *slot = slot.checked_add(unit.checked_mul(i128::from(n))?)?;
     }
-    let discounts = group
-        .iter()
-        .zip(by_index)
-        .filter(|(_, d)| *d != 0)
-        .map(|(g, d)| Some((g.line, rules.decimal(d)?)))
-        .collect::<Option<LineAmounts>>()?;
-    if discounts.is_empty() {
+    // Each discount makes a decimal, as an amount the outcome shows must.
+    if !by_index.iter().all(|&d| rules.fits_decimal(d)) {
+        return None;
+    }
+    if by_index.iter().all(|&d| d == 0) {
         return Some(Effect::nothing("the rewarded units cost nothing already"));
     }
-    Some(Effect { discounts, consumed: rewarded, ..Effect::default() })
+    out.extend(group.iter().map(|g| g.line).zip(by_index).filter(|&(_, d)| d != 0));
+    Some(Effect { consumed: rewarded, ..Effect::default() })
 }

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Noun, bound, measure, spend};
+use super::{Allowance, Discounts, Effect, Gives, GroupLine, KindCtx, Miss, Noun, bound, measure, spend};
 use crate::ir::{Threshold, ThresholdKind, Value};
 
 fn describe(value: &Value) -> Gives {
@@ -19,6 +19,7 @@ pub(super) fn tiers(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
+    out: &mut Discounts,
 ) -> Effect {
     // INVARIANT: the checker gives every step of a tiered discount a threshold of one kind.
     let kind = steps.iter().find_map(|(_, t)| t.as_ref().map(|t| t.kind)).unwrap_or(ThresholdKind::Spend);
@@ -47,7 +48,8 @@ pub(super) fn tiers(
         Some(Value::Percent(p)) => ctx.rules.round(spend * *p / Decimal::ONE_HUNDRED),
         _ => Decimal::ZERO,
     };
-    Effect { discounts: ctx.rules.allocate(total, group), consumed: 1, miss, ..Effect::default() }
+    ctx.rules.allocate_into(total, group, out);
+    Effect { consumed: 1, miss, ..Effect::default() }
 }
 
 pub(super) fn every(
@@ -57,6 +59,7 @@ pub(super) fn every(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
+    out: &mut Discounts,
 ) -> Effect {
     let spend = spend(group, ctx.rules);
     if every <= Decimal::ZERO {
@@ -82,5 +85,6 @@ pub(super) fn every(
         return Effect::nothing("limit or stock reached");
     }
     let total = amount.checked_mul(times).map_or(spend, |t| t.min(spend));
-    Effect { discounts: ctx.rules.allocate(total, group), consumed: 1, miss, ..Effect::default() }
+    ctx.rules.allocate_into(total, group, out);
+    Effect { consumed: 1, miss, ..Effect::default() }
 }
