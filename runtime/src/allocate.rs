@@ -128,6 +128,14 @@ fn in_integers(amount: Decimal, weights: &[Decimal], minor_units: u32) -> Option
 /// `shares` (as long as `ws`), each in the same units as `units`. `ws` is overwritten. `None`
 /// when a product does not fit an `i128`.
 pub(crate) fn split(units: i128, ws: &mut [i128], shares: &mut [i128]) -> Option<()> {
+    if split_narrow(units, ws, shares) {
+        return Some(());
+    }
+    split_wide(units, ws, shares)
+}
+
+/// [`split`] in 128-bit arithmetic, for any values (`None` when a product does not fit).
+fn split_wide(units: i128, ws: &mut [i128], shares: &mut [i128]) -> Option<()> {
     let mut total = ws.iter().try_fold(0i128, |acc, w| acc.checked_add(*w))?;
     if total == 0 {
         // Every weight zero: evenly.
@@ -175,6 +183,49 @@ pub(crate) fn split(units: i128, ws: &mut [i128], shares: &mut [i128]) -> Option
         }
     }
     Some(())
+}
+
+/// [`split`] where the amount and every weight fit 32 bits and the weights are not all zero —
+/// nearly always: a discount and line amounts below 2^32 minor units — so each product fits 64
+/// bits and takes one machine multiplication and division. Returns whether it split (when not,
+/// nothing is written).
+fn split_narrow(units: i128, ws: &mut [i128], shares: &mut [i128]) -> bool {
+    let Ok(units) = u32::try_from(units) else { return false };
+    let mut total = 0u64;
+    for &w in ws.iter() {
+        let Ok(w) = u32::try_from(w) else { return false };
+        total += u64::from(w);
+    }
+    // A few lines (the search for each leftover unit reads them all): more take `split`'s sort.
+    if total == 0 || shares.len() != ws.len() || ws.len() > 8 {
+        return false;
+    }
+    // INVARIANT: every weight fits 32 bits (checked above), so `w as u64` keeps it and
+    // `units × w` < 2^64; each share is at most `units`, so the shares' sum fits too.
+    let mut allocated = 0u64;
+    for (w, share) in ws.iter_mut().zip(shares.iter_mut()) {
+        let product = u64::from(units) * *w as u64;
+        let q = product / total;
+        allocated += q;
+        *w = i128::from(product % total);
+        *share = i128::from(q);
+    }
+    // The units left over (fewer than the lines) go to the largest remainders, the earlier line
+    // first on a tie — as in `split`.
+    for _ in 0..u64::from(units) - allocated {
+        let mut best: Option<(usize, i128)> = None;
+        for (k, &r) in ws.iter().enumerate() {
+            if best.is_none_or(|(_, b)| r > b) {
+                best = Some((k, r));
+            }
+        }
+        let Some((k, _)) = best else { break };
+        if let (Some(share), Some(r)) = (shares.get_mut(k), ws.get_mut(k)) {
+            *share += 1;
+            *r = -1;
+        }
+    }
+    true
 }
 
 /// `a × b`, in one machine multiplication when both fit 64 bits (the product then fits 128).
@@ -247,6 +298,42 @@ mod tests {
         assert_eq!(allocate(d("0"), &[], 2), Ok(vec![]));
     }
 
+    #[test]
+    fn a_split_in_64_bits_is_the_split_in_128() {
+        // A remainder to the earlier of two equal lines; one to the largest of three; every
+        // weight at 32 bits' edge; a taken first line passed over for the next largest.
+        for (units, ws) in [
+            (101i128, vec![1i128, 1]),
+            (100, vec![1, 2, 3]),
+            (i128::from(u32::MAX), vec![i128::from(u32::MAX); 8]),
+            (7, vec![5, 3, 3, 3]),
+            (0, vec![4, 0, 9]),
+        ] {
+            let (mut narrow_ws, mut wide_ws) = (ws.clone(), ws.clone());
+            let (mut narrow, mut wide) = (vec![0; ws.len()], vec![0; ws.len()]);
+            assert!(split_narrow(units, &mut narrow_ws, &mut narrow), "{units} over {ws:?} fits 64 bits");
+            assert_eq!(split_wide(units, &mut wide_ws, &mut wide), Some(()));
+            assert_eq!(narrow, wide, "{units} over {ws:?}");
+            assert_eq!(narrow.iter().sum::<i128>(), units);
+        }
+        assert_eq!(split_both(10, &[1, 1, 1]), vec![4, 3, 3]);
+        // Past 32 bits, all zero, or more than eight lines: left to the 128-bit split, untouched.
+        for (units, ws) in [(1i128 << 32, vec![1i128, 1]), (5, vec![1 << 32, 1]), (5, vec![0, 0]), (5, vec![1; 9])] {
+            let mut untouched = ws.clone();
+            let mut shares = vec![0; ws.len()];
+            assert!(!split_narrow(units, &mut untouched, &mut shares), "{units} over {ws:?}");
+            assert_eq!((untouched, shares), (ws.clone(), vec![0; ws.len()]));
+            assert_eq!(split_both(units, &ws).iter().sum::<i128>(), units);
+        }
+    }
+
+    /// `split` of `units` over `ws`, its shares.
+    fn split_both(units: i128, ws: &[i128]) -> Vec<i128> {
+        let (mut ws, mut shares) = (ws.to_vec(), vec![0; ws.len()]);
+        assert_eq!(split(units, &mut ws, &mut shares), Some(()));
+        shares
+    }
+
     fn cents() -> impl Strategy<Value = Decimal> {
         (0i64..10_000_000).prop_map(|c| Decimal::new(c, 2))
     }
@@ -257,6 +344,19 @@ mod tests {
             let exact = in_integers(amount, &weights, 2).map(SmallVec::into_vec);
             prop_assert!(exact.is_some(), "cents always fit in integers");
             prop_assert_eq!(exact, in_decimals(amount, &weights, 2).ok());
+        }
+
+        #[test]
+        fn splits_in_64_and_128_bits_agree(units in 0u32.., ws in proptest::collection::vec(0u32.., 1..9)) {
+            let ws: Vec<i128> = ws.into_iter().map(i128::from).collect();
+            let (mut narrow_ws, mut wide_ws) = (ws.clone(), ws.clone());
+            let (mut narrow, mut wide) = (vec![0; ws.len()], vec![0; ws.len()]);
+            let split = split_narrow(i128::from(units), &mut narrow_ws, &mut narrow);
+            prop_assert_eq!(split, ws.iter().any(|&w| w != 0));
+            prop_assert_eq!(split_wide(i128::from(units), &mut wide_ws, &mut wide), Some(()));
+            if split {
+                prop_assert_eq!(narrow, wide);
+            }
         }
 
         #[test]
