@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::Pricing;
 use super::available::Availability;
 use super::kinds::{Effect, GroupLine, KindCtx, apply};
-use super::stacking::Stage;
+use super::stacking::{Stage, Traits};
 use crate::ir::{Benefit, Calculation, Level, Promotion};
 
 /// What one promotion gave.
@@ -88,18 +88,37 @@ struct Staged {
 }
 
 /// Promotions with their stages, in the order they apply.
-enum StageOrder {
+enum StageOrder<'s> {
     One(Option<Staged>),
     Many(std::vec::IntoIter<Staged>),
+    /// An ascending set read once per stage, each stage's promotions in index order: no list is
+    /// made. `stage` indexes `Stage::ALL`; `place` is the next place in `set` to read.
+    Passes {
+        set: &'s [usize],
+        traits: &'s [Traits],
+        stage: usize,
+        place: usize,
+    },
 }
 
-impl Iterator for StageOrder {
+impl Iterator for StageOrder<'_> {
     type Item = Staged;
 
     fn next(&mut self) -> Option<Staged> {
         match self {
             StageOrder::One(one) => one.take(),
             StageOrder::Many(many) => many.next(),
+            StageOrder::Passes { set, traits, stage, place } => loop {
+                let current = *Stage::ALL.get(*stage)?;
+                while let Some(&index) = set.get(*place) {
+                    *place += 1;
+                    if traits.get(index).is_some_and(|t| t.stage() == current) {
+                        return Some(Staged { stage: current, index, place: *place - 1 });
+                    }
+                }
+                *stage += 1;
+                *place = 0;
+            },
         }
     }
 }
@@ -277,24 +296,17 @@ impl Pricing<'_> {
 
     /// `set` with each promotion's stage, in the order they apply: by stage, then by index. A
     /// set of one (every stand-alone evaluation) needs no list.
-    fn in_stage_order(&self, set: &[usize]) -> StageOrder {
+    fn in_stage_order<'s>(&'s self, set: &'s [usize]) -> StageOrder<'s> {
         let staged = |place: usize, i: usize| self.traits.get(i).map(|t| Staged { stage: t.stage(), index: i, place });
         match set {
             [one] => StageOrder::One(staged(0, *one)),
+            // Ascending already (the chosen set): a pass per stage keeps each in index order.
+            _ if set.is_sorted() => StageOrder::Passes { set, traits: self.traits, stage: 0, place: 0 },
             _ => {
                 let mut staged_set: Vec<Staged> = Vec::with_capacity(set.len());
                 staged_set.extend(set.iter().enumerate().filter_map(|(place, &i)| staged(place, i)));
-                if !set.is_sorted() {
-                    staged_set.sort_unstable();
-                    return StageOrder::Many(staged_set.into_iter());
-                }
-                // Ascending already (the chosen set): a pass per stage keeps each in index order.
-                let mut ordered: Vec<Staged> = Vec::with_capacity(staged_set.len());
-                for stage in Stage::ALL {
-                    ordered.extend(staged_set.iter().filter(|s| s.stage == stage));
-                }
-                debug_assert_eq!(ordered.len(), staged_set.len(), "every stage is in `Stage::ALL`");
-                StageOrder::Many(ordered.into_iter())
+                staged_set.sort_unstable();
+                StageOrder::Many(staged_set.into_iter())
             }
         }
     }
@@ -574,7 +586,32 @@ impl ChosenEvaluation {
 
 #[cfg(test)]
 mod tests {
-    use super::gives_each_line_once;
+    use super::{Stage, StageOrder, Staged, Traits, gives_each_line_once};
+
+    #[test]
+    fn an_ascending_set_is_read_stage_by_stage_in_index_order() {
+        use Stage::*;
+        // Promotions 0 to 5 at these stages; 6 has no traits (past the ruleset) and is left out.
+        let traits: Vec<Traits> = [Store, Item, Coupon, Item, Platform, Store].map(Traits::plain_at).to_vec();
+        let staged = |stage, index, place| Staged { stage, index, place };
+        let set = [0, 1, 3, 4, 5, 6];
+        let passes: Vec<Staged> = StageOrder::Passes { set: &set, traits: &traits, stage: 0, place: 0 }.collect();
+        assert_eq!(
+            passes,
+            [staged(Item, 1, 1), staged(Item, 3, 2), staged(Store, 0, 0), staged(Store, 5, 4), staged(Platform, 4, 3)]
+        );
+        // The same order as sorting the set's promotions by stage, then index.
+        let mut sorted: Vec<Staged> = set
+            .iter()
+            .enumerate()
+            .filter_map(|(place, &i)| traits.get(i).map(|t| staged(t.stage(), i, place)))
+            .collect();
+        sorted.sort_unstable();
+        assert_eq!(passes, sorted);
+        // No stage, or an empty set: nothing.
+        assert_eq!(StageOrder::Passes { set: &[], traits: &traits, stage: 0, place: 0 }.count(), 0);
+        assert_eq!(StageOrder::Passes { set: &[2], traits: &traits, stage: 4, place: 0 }.count(), 0);
+    }
 
     #[test]
     fn a_promotion_alone_is_clamped_directly_only_when_no_line_repeats() {

@@ -61,6 +61,12 @@ pub(crate) struct Traits {
 }
 
 impl Traits {
+    /// The traits of a plain promotion at `stage` that changes a price (for tests elsewhere).
+    #[cfg(test)]
+    pub fn plain_at(stage: Stage) -> Traits {
+        Traits { stage, changes_price: true, exclusive: false, says_stacks: false }
+    }
+
     pub fn of(p: &Promotion) -> Traits {
         Traits {
             stage: stage(p),

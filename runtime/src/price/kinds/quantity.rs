@@ -58,6 +58,24 @@ fn minor_runs(group: &[GroupLine], cheapest_first: bool, rules: Rules, runs: &mu
     Some(())
 }
 
+/// Asserts, in debug builds (where every test runs), that what an integer rule gave — `effect`,
+/// and the discounts it wrote to `out` from `before` on — is what `decimal_rule` gives.
+fn check_by_decimals(
+    effect: &Effect,
+    out: &Discounts,
+    before: usize,
+    decimal_rule: impl FnOnce(&mut Discounts) -> Effect,
+    rule: &str,
+) {
+    let mut by_decimals = Discounts::new();
+    let effect_by_decimals = decimal_rule(&mut by_decimals);
+    debug_assert_eq!(
+        (effect, out.get(before..)),
+        (&effect_by_decimals, Some(by_decimals.as_slice())),
+        "{rule} in minor units gives what the decimal rule gives"
+    );
+}
+
 /// The `sets` sets of `m` priciest units at `price` a set, in minor units, the discounts written
 /// to `out`: `None` (nothing written) when a value is not exact in them (or does not fit), for the
 /// decimal rule to decide.
@@ -128,15 +146,8 @@ pub(super) fn m_for_n(
     let before = out.len();
     if let Some(effect) = m_for_n_minor(m, sets, price, group, ctx.rules, out) {
         // The integer rule gives what the decimal rule gives (tests run in debug builds).
-        #[cfg(debug_assertions)]
-        {
-            let mut decimal = Discounts::new();
-            let effect_by_decimals = m_for_n_decimal(m, sets, price, group, ctx, &mut decimal);
-            debug_assert_eq!(
-                (&effect, out.get(before..)),
-                (&effect_by_decimals, Some(decimal.as_slice())),
-                "M for N in minor units"
-            );
+        if cfg!(debug_assertions) {
+            check_by_decimals(&effect, out, before, |d| m_for_n_decimal(m, sets, price, group, ctx, d), "M for N");
         }
         return effect;
     }
@@ -197,15 +208,9 @@ pub(super) fn buy_get(
         && let Some(effect) = free_units_minor(group, cheapest_first, rewarded, ctx.rules, out)
     {
         // The integer rule gives what the decimal rule gives (tests run in debug builds).
-        #[cfg(debug_assertions)]
-        {
-            let mut decimal = Discounts::new();
-            let effect_by_decimals = rewarded_decimal(at, group, cheapest_first, rewarded, ctx, &mut decimal);
-            debug_assert_eq!(
-                (&effect, out.get(before..)),
-                (&effect_by_decimals, Some(decimal.as_slice())),
-                "free units in minor units"
-            );
+        if cfg!(debug_assertions) {
+            let decimal_rule = |d: &mut Discounts| rewarded_decimal(at, group, cheapest_first, rewarded, ctx, d);
+            check_by_decimals(&effect, out, before, decimal_rule, "free units");
         }
         return effect;
     }
