@@ -42,6 +42,9 @@ pub(crate) trait Minor:
     fn checked_sub(self, other: Self) -> Option<Self>;
     /// `x`, or the nearest value that fits.
     fn saturating_from(x: i128) -> Self;
+    /// `self / den` rounded to a whole number by `rounding` ([`Rounding::divide`]), in `Self`:
+    /// `None` when `den` is 0 or the quotient does not fit.
+    fn divide(self, den: Self, rounding: Rounding) -> Option<Self>;
 }
 
 impl Minor for i64 {
@@ -54,6 +57,13 @@ impl Minor for i64 {
     fn saturating_from(x: i128) -> i64 {
         i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
     }
+    #[inline]
+    fn divide(self, den: i64, rounding: Rounding) -> Option<i64> {
+        let (q, r) = (self.checked_div(den)?, self.checked_rem(den)?);
+        // INVARIANT: r ≠ 0 only where |den| ≥ 2, so |q| < 2^62 and q ± 1 fits; |r| < |den| ≤
+        // 2^63, so twice |r| fits a `u64`.
+        Some(rounding.rounded(q, r != 0, (self < 0) == (den < 0), (r.unsigned_abs() * 2).cmp(&den.unsigned_abs())))
+    }
 }
 
 impl Minor for i128 {
@@ -65,6 +75,19 @@ impl Minor for i128 {
     }
     fn saturating_from(x: i128) -> i128 {
         x
+    }
+    #[inline]
+    fn divide(self, den: i128, rounding: Rounding) -> Option<i128> {
+        // Amounts in minor units nearly always fit 64 bits, whose division is one instruction.
+        if let (Ok(num), Ok(d)) = (i64::try_from(self), i64::try_from(den))
+            && let Some(q) = num.divide(d, rounding)
+        {
+            return Some(i128::from(q));
+        }
+        let (q, r) = (self.checked_div(den)?, self.checked_rem(den)?);
+        // INVARIANT: |r| < |den| ≤ 2^127, so twice |r| fits in 128 bits; r ≠ 0 only where
+        // |den| ≥ 2, so q ± 1 fits.
+        Some(rounding.rounded(q, r != 0, (self < 0) == (den < 0), (r.unsigned_abs() * 2).cmp(&den.unsigned_abs())))
     }
 }
 
@@ -291,26 +314,36 @@ impl Rounding {
     /// decide, with no intermediate rounding. `None` when `den` is 0.
     #[inline]
     pub(crate) fn divide(self, num: i128, den: i128) -> Option<i128> {
-        // Amounts in minor units nearly always fit 64 bits, whose division is one instruction.
-        let narrow = i64::try_from(num).ok().zip(i64::try_from(den).ok());
-        let (q, r) = match narrow.and_then(|(n, d)| n.checked_div(d).zip(n.checked_rem(d))) {
-            Some((q, r)) => (i128::from(q), i128::from(r)),
-            None => (num.checked_div(den)?, num.checked_rem(den)?),
-        };
-        if r == 0 {
-            return Some(q);
+        Minor::divide(num, den, self)
+    }
+
+    /// The quotient `q` (truncated towards zero) rounded by this rule, given whether the division
+    /// left a remainder, whether the exact quotient is positive, and how twice the remainder
+    /// compares with the divisor (both as magnitudes).
+    #[inline]
+    fn rounded<T: Minor + std::ops::Rem<Output = T> + From<i8>>(
+        self,
+        q: T,
+        inexact: bool,
+        positive: bool,
+        twice_remainder: std::cmp::Ordering,
+    ) -> T {
+        if !inexact {
+            return q;
         }
-        // The quotient truncated towards zero, and the next whole number away from zero.
-        let away = if (num < 0) == (den < 0) { q + 1 } else { q - 1 };
-        // INVARIANT: |r| < |den| ≤ 2^127, so twice |r| fits in 128 bits.
-        let (twice, den) = (r.unsigned_abs() * 2, den.unsigned_abs());
-        Some(match self {
+        // The next whole number away from zero.
+        let away = if positive { q + T::from(1) } else { q - T::from(1) };
+        match self {
             Rounding::Down => q,
             Rounding::Up => away,
-            Rounding::HalfUp if twice >= den => away,
-            Rounding::HalfEven if twice > den || twice == den && q % 2 != 0 => away,
+            Rounding::HalfUp if twice_remainder.is_ge() => away,
+            Rounding::HalfEven
+                if twice_remainder.is_gt() || twice_remainder.is_eq() && q % T::from(2) != T::from(0) =>
+            {
+                away
+            }
             Rounding::HalfUp | Rounding::HalfEven => q,
-        })
+        }
     }
 
     /// The keyword that names this rule in a ruleset's `settings`.
@@ -483,8 +516,14 @@ mod tests {
         ] {
             let got = [HalfUp, HalfEven, Down, Up].map(|r| r.divide(num, den));
             assert_eq!(got, [half_up, half_even, down, up].map(Some), "{num} / {den}");
+            // The same in 64 bits, as the per-unit kinds divide.
+            let narrow = [HalfUp, HalfEven, Down, Up].map(|r| Minor::divide(num as i64, den as i64, r).map(i128::from));
+            assert_eq!(narrow, [half_up, half_even, down, up].map(Some), "{num} / {den} in 64 bits");
         }
         assert_eq!(HalfUp.divide(1, 0), None);
+        assert_eq!(Minor::divide(1i64, 0, HalfUp), None);
+        // The one 64-bit quotient that overflows is no quotient in 64 bits.
+        assert_eq!(Minor::divide(i64::MIN, -1, Down), None);
         // Past 64 bits, and the one 64-bit quotient that overflows, divide in 128.
         assert_eq!(Down.divide(i128::from(i64::MIN), -1), Some(-i128::from(i64::MIN)));
         assert_eq!(HalfUp.divide(10i128.pow(30) + 5, 10), Some(10i128.pow(29) + 1));

@@ -55,7 +55,7 @@ impl Exact {
     fn off_in<T: Minor>(self, base: i128, qty: i128, units: i128, rules: Rules) -> Option<i128> {
         let n = |x: i128| T::try_from(x).ok();
         let (base, qty, units) = (n(base)?, n(qty)?, n(units)?);
-        let round = |num: T, den: T| rules.rounding.divide(num.into(), den.into());
+        let round = |num: T, den: T| num.divide(den, rules.rounding).map(Into::into);
         match self {
             // (base / qty − p) × units
             Exact::Price(p) => round(units.checked_mul(base.checked_sub(n(p)?.checked_mul(qty)?)?)?, qty),
