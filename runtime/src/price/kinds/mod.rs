@@ -92,42 +92,45 @@ impl Rules {
 
     /// Allocates `amount` over the lines by their base (spec/allocation.md).
     pub fn allocate(&self, amount: Decimal, group: &[GroupLine]) -> LineAmounts {
-        // One line takes it all: what the general rule gives, without its bookkeeping.
-        if let [only] = group
-            && !amount.is_sign_negative()
-            && amount.scale() <= self.minor_units
-        {
-            return smallvec::smallvec![(only.line, amount)];
-        }
-        // Amounts and bases in minor units (nearly always): the rule on integers, no decimals.
         let mut shares = [0i128; 8];
-        if let Some(shares) = self.allocate_minor(amount, group, &mut shares)
-            && shares.iter().all(|&s| self.fits_decimal(s))
-        {
-            return group.iter().zip(shares.iter()).filter_map(|(g, &s)| Some((g.line, self.decimal(s)?))).collect();
+        match self.split_over(amount, group, &mut shares) {
+            Split::Whole(line) => smallvec::smallvec![(line, amount)],
+            Split::Minor(shares) => {
+                group.iter().zip(shares).filter_map(|(g, &s)| Some((g.line, self.decimal(s)?))).collect()
+            }
+            Split::Decimal(shares) => shares,
         }
-        self.allocate_decimal(amount, group)
     }
 
     /// [`allocate`](Self::allocate) written into `out` in minor units (the same amounts, without
     /// a decimal made for each where the rule ran on integers).
     pub fn allocate_into(&self, amount: Decimal, group: &[GroupLine], out: &mut Discounts) {
+        let mut shares = [0i128; 8];
+        match self.split_over(amount, group, &mut shares) {
+            Split::Whole(line) => out.push((line, self.minor(amount))),
+            Split::Minor(shares) => out.extend(group.iter().map(|g| g.line).zip(shares.iter().copied())),
+            Split::Decimal(shares) => out.extend(shares.into_iter().map(|(l, d)| (l, self.minor(d)))),
+        }
+    }
+
+    /// How [`allocate`](Self::allocate) shares `amount` over `group`, decided once for both of
+    /// the forms its callers write; `shares` holds the integer rule's shares.
+    fn split_over<'s>(&self, amount: Decimal, group: &[GroupLine], shares: &'s mut [i128; 8]) -> Split<'s> {
+        // One line takes it all: what the general rule gives, without its bookkeeping.
         if let [only] = group
             && !amount.is_sign_negative()
             && amount.scale() <= self.minor_units
         {
-            out.push((only.line, self.minor(amount)));
-            return;
+            return Split::Whole(only.line);
         }
-        let mut shares = [0i128; 8];
-        // Where `allocate` makes a decimal of each share, the same shares as they are.
-        if let Some(shares) = self.allocate_minor(amount, group, &mut shares)
+        // Amounts and bases in minor units (nearly always): the rule on integers, no decimals —
+        // where each share makes a decimal, as an amount the outcome shows must.
+        if let Some(shares) = self.allocate_minor(amount, group, shares)
             && shares.iter().all(|&s| self.fits_decimal(s))
         {
-            out.extend(group.iter().map(|g| g.line).zip(shares.iter().copied()));
-            return;
+            return Split::Minor(shares);
         }
-        out.extend(self.allocate_decimal(amount, group).into_iter().map(|(l, d)| (l, self.minor(d))));
+        Split::Decimal(self.allocate_decimal(amount, group))
     }
 
     /// [`allocate`](Self::allocate) by the general rule, in decimals.
@@ -190,6 +193,16 @@ impl Rules {
     pub fn decimal(&self, minor: i128) -> Option<Decimal> {
         Decimal::try_from_i128_with_scale(minor, self.minor_units).ok()
     }
+}
+
+/// How an allocation shares its amount ([`Rules::allocate`]).
+enum Split<'s> {
+    /// All of it to this line, the group's only one.
+    Whole(usize),
+    /// By the integer rule: each group line's share in minor units, in group order.
+    Minor(&'s [i128]),
+    /// By the decimal rule.
+    Decimal(LineAmounts),
 }
 
 /// How many units or uses a promotion may still give (limits and stock, spec §3).
