@@ -24,6 +24,9 @@ pub struct Prepared {
     /// Per promotion, whether it is available whenever its scope matches: no dates, coupon,
     /// limit, stock or budget, and every customer eligible.
     pub(crate) unconditional: Vec<bool>,
+    /// Whether any floor can flag a line: the settings name floors, or a promotion has its own.
+    /// Nearly always not, and then no line's floors are looked for.
+    pub(crate) has_floors: bool,
 }
 
 impl Prepared {
@@ -45,7 +48,8 @@ impl Prepared {
                     && matches!(p.eligible, crate::ir::Cond::All)
             })
             .collect();
-        Prepared { ruleset, index, binder, sandbox, traits, unconditional }
+        let has_floors = !ruleset.settings.floors.is_empty() || ruleset.promotions.iter().any(|p| p.floor.is_some());
+        Prepared { ruleset, index, binder, sandbox, traits, unconditional, has_floors }
     }
 }
 

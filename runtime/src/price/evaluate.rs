@@ -38,6 +38,9 @@ pub(crate) struct PromotionResult {
     /// Whether it gives anything (a discount before clamping, a gift, an add-on offer or a
     /// deposit): decided as each effect is made, so the search need not read them again.
     pub gives: bool,
+    /// Whether an effect says what a group missed (`Effect::miss`): only such a result can give a
+    /// hint, so the hints read no other result's effects.
+    pub misses: bool,
 }
 
 impl PromotionResult {
@@ -45,7 +48,7 @@ impl PromotionResult {
     /// stand-alone results are refilled by every pricing (`search.rs`, `Alone::reused`).
     fn reset(&mut self) {
         // Every field named: a field added later cannot be left over from the last pricing.
-        let PromotionResult { index, groups, lines, raw, discount_minor, consumed, gift_value, gives } = self;
+        let PromotionResult { index, groups, lines, raw, discount_minor, consumed, gift_value, gives, misses } = self;
         *index = 0;
         groups.clear();
         lines.clear();
@@ -54,6 +57,7 @@ impl PromotionResult {
         *consumed = 0;
         *gift_value = Decimal::ZERO;
         *gives = false;
+        *misses = false;
     }
 }
 
@@ -421,6 +425,7 @@ impl Pricing<'_> {
                 let effect = apply(benefit, group, &mut allowance, &ctx, raw);
                 consumed += effect.consumed;
                 result.gives |= effect.gives_anything();
+                result.misses |= effect.miss.is_some();
                 for g in effect.gifts() {
                     result.gift_value += g.worth * Decimal::from(g.quantity);
                 }

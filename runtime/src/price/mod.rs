@@ -50,6 +50,8 @@ pub(crate) struct Pricing<'a> {
     ruleset: &'a CompiledRuleset,
     /// Per promotion of the ruleset, its stacking traits (`Prepared::traits`).
     traits: &'a [stacking::Traits],
+    /// Whether any floor can flag a line (`Prepared::has_floors`).
+    has_floors: bool,
     sandbox: &'a crate::extension::Sandbox,
     cart: &'a Cart,
     rules: Rules,
@@ -161,6 +163,7 @@ impl<'a> Pricing<'a> {
         Ok(Pricing {
             ruleset,
             traits: &prepared.traits,
+            has_floors: prepared.has_floors,
             sandbox: &prepared.sandbox,
             cart,
             rules,

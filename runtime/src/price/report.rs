@@ -489,6 +489,11 @@ impl Pricing<'_> {
             // it needs to apply at all.
             let source = if j.clashing.is_some() && !j.chosen { None } else { j.gave };
             let Some(r) = source else { continue };
+            debug_assert_eq!(r.misses, r.groups.iter().any(|(_, e)| e.miss.is_some()), "a result's `misses`");
+            // Nothing missed: no hint, and its effects need not be read.
+            if !r.misses {
+                continue;
+            }
             // The group closest to its goal.
             let best: Option<&Miss> = r
                 .groups
@@ -524,7 +529,9 @@ impl Pricing<'_> {
     ) -> Vec<Flag> {
         let mut flags = Vec::new();
         let mut calls = crate::extension::Calls::new(self.sandbox);
-        for (l, line) in lines.iter().enumerate() {
+        // No floor in the ruleset: no line can sell below one.
+        let floored = if self.has_floors { lines } else { &[] };
+        for (l, line) in floored.iter().enumerate() {
             if line.allocations.is_empty() {
                 continue;
             }
