@@ -128,6 +128,28 @@ impl Pricing<'_> {
                 choice.set.extend(useful.get(*only).map(|m| m.index));
                 continue;
             }
+            // The members the search decides; those always chosen are chosen here.
+            sorted.clear();
+            let none_exclusive =
+                parallel && positions.iter().filter_map(|&u| useful.get(u)).all(|m| !m.traits.exclusive());
+            for m in positions.iter().filter_map(|&u| useful.get(u)) {
+                if none_exclusive && self.always_chosen(m) {
+                    debug_assert!(
+                        positions.iter().filter_map(|&u| useful.get(u)).all(|o| !self.clash(m.index, o.index)),
+                        "a member always chosen clashes with none of its component"
+                    );
+                    choice.set.push(m.index);
+                } else {
+                    sorted.push(m);
+                }
+            }
+            // One left to decide (or none): chosen, as the search would after its one complete
+            // combination.
+            if let [] | [_] = sorted.as_slice() {
+                choice.evaluated += 1;
+                choice.set.extend(sorted.first().map(|m| m.index));
+                continue;
+            }
             if parallel && left.original.is_empty() {
                 left = Left::new(self.original_minor.clone());
             }
@@ -135,8 +157,6 @@ impl Pricing<'_> {
             // to the members are sorted, not the members (some 80 bytes each to move, and a copy
             // is read back before its writes settle), compared field by field in place (a key
             // built per comparison would copy two 128-bit amounts each time).
-            sorted.clear();
-            sorted.extend(positions.iter().filter_map(|&u| useful.get(u)));
             sorted.sort_unstable_by(|a: &&Member<'_>, b: &&Member<'_>| {
                 b.forced.cmp(&a.forced).then_with(|| b.gain.cmp(&a.gain)).then(a.index.cmp(&b.index))
             });
@@ -195,6 +215,16 @@ impl Pricing<'_> {
         }
         choice.set.sort_unstable();
         choice
+    }
+
+    /// Whether member `m` of a component under parallel calculation, none of whose members is
+    /// exclusive, is in the best combination whatever else is: it clashes with none of them,
+    /// gives no line a discount and a gift value not below zero. Under parallel calculation
+    /// what it gives does not depend on the others, nor theirs on it, so every combination
+    /// without it is bettered or matched by the same with it (a tie keeps it, as the search's
+    /// first complete combination would).
+    fn always_chosen(&self, m: &Member<'_>) -> bool {
+        m.traits.clashes_only_with_exclusive(self.ruleset.settings.stacking) && m.alone.raw.is_empty() && m.gain.1 >= 0
     }
 
     /// The promotions that give something alone, each with what the search reads of it.

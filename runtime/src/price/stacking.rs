@@ -81,6 +81,18 @@ impl Traits {
         !self.exclusive && !self.says_stacks
     }
 
+    /// Whether it is exclusive: it clashes with every promotion it shares a line with.
+    pub fn exclusive(&self) -> bool {
+        self.exclusive
+    }
+
+    /// Whether it clashes only with exclusive promotions, whatever their stage and lists
+    /// ([`conflicts_by`]): it changes no price and is not exclusive itself, under `stacking`
+    /// that lets stages stack. A `stacks with` list only takes clashes away.
+    pub fn clashes_only_with_exclusive(&self, stacking: Stacking) -> bool {
+        !self.exclusive && !self.changes_price && stacking != Stacking::Exclusive
+    }
+
     /// When it applies ([`stage`] of the promotion, read once).
     pub fn stage(&self) -> Stage {
         self.stage
@@ -241,6 +253,40 @@ pub(crate) fn conflicts_by(r: &CompiledRuleset, (i, a): (usize, Traits), (j, b):
 mod tests {
     use super::{FirstByClass, Stage, Traits, clash_by_default, plain_conflicts};
     use crate::ir::Stacking;
+
+    #[test]
+    fn a_promotion_that_clashes_only_with_exclusive_ones_clashes_with_no_other() {
+        // Every combination of traits: stage, price change, exclusive, a `stacks with` list.
+        let every: Vec<Traits> = Stage::ALL
+            .into_iter()
+            .flat_map(|stage| {
+                [(false, false), (false, true), (true, false), (true, true)].into_iter().flat_map(
+                    move |(changes_price, exclusive)| {
+                        [false, true].map(|says_stacks| Traits { stage, changes_price, exclusive, says_stacks })
+                    },
+                )
+            })
+            .collect();
+        let mut qualifying = 0;
+        for stacking in [Stacking::Shared, Stacking::Exclusive] {
+            for &a in every.iter().filter(|a| a.clashes_only_with_exclusive(stacking)) {
+                qualifying += 1;
+                assert!(!a.exclusive, "{a:?}");
+                // No default clash either way with any promotion that is not exclusive (a
+                // `stacks with` list only takes clashes away).
+                for &b in every.iter().filter(|b| !b.exclusive) {
+                    assert!(!clash_by_default(stacking, a, b) && !clash_by_default(stacking, b, a), "{a:?} {b:?}");
+                }
+            }
+        }
+        // A gift at any stage, with or without a list, under shared stacking only.
+        assert_eq!(qualifying, 8);
+        let gift = Traits { stage: Stage::Store, changes_price: false, exclusive: false, says_stacks: false };
+        assert!(gift.clashes_only_with_exclusive(Stacking::Shared));
+        assert!(!gift.clashes_only_with_exclusive(Stacking::Exclusive));
+        assert!(!Traits { changes_price: true, ..gift }.clashes_only_with_exclusive(Stacking::Shared));
+        assert!(!Traits { exclusive: true, ..gift }.clashes_only_with_exclusive(Stacking::Shared));
+    }
 
     #[test]
     fn plain_conflicts_are_the_default_clashes_of_every_pair_of_classes() {
