@@ -7,9 +7,10 @@ use rust_decimal::Decimal;
 
 use super::Pricing;
 use super::available::Availability;
+use super::groups::Groups;
 use super::kinds::{Effect, GroupLine, KindCtx, apply};
 use super::stacking::{Stage, Traits};
-use crate::ir::{Benefit, Calculation, Level, Promotion};
+use crate::ir::Calculation;
 
 /// What one promotion gave.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,9 +68,6 @@ pub(crate) type Solo = Option<PromotionResult>;
 
 /// The lines of one group a promotion measures (most are one line: inline).
 pub(crate) type GroupLines = smallvec::SmallVec<[usize; 2]>;
-
-/// The groups of one promotion (most promotions measure one or two: inline).
-pub(crate) type Groups = smallvec::SmallVec<[GroupLines; 2]>;
 
 /// A set of promotions, evaluated.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -186,6 +184,13 @@ impl Amounts {
         Some(slot.get_or_insert(original))
     }
 
+    /// Room for `lines` lines, every slot clear, keeping the allocations.
+    fn reset(&mut self, lines: usize) {
+        self.touched.clear();
+        self.slots.clear();
+        self.slots.resize(lines, None);
+    }
+
     fn clear(&mut self) {
         for l in self.touched.drain(..) {
             if let Some(slot) = self.slots.get_mut(l) {
@@ -206,20 +211,6 @@ impl Amounts {
     }
 }
 
-/// `lines` grouped by `key` into `groups`: lines with equal keys are one group, in the order of
-/// their first lines.
-#[inline]
-fn group_by<K: PartialEq>(lines: &[usize], groups: &mut Groups, key: impl Fn(usize) -> K) {
-    for &l in lines {
-        let k = key(l);
-        // A group's key is its first line's: no list of keys beside the groups.
-        match groups.iter_mut().find(|g| g.first().is_some_and(|&f| key(f) == k)) {
-            Some(group) => group.push(l),
-            None => groups.push(smallvec::smallvec![l]),
-        }
-    }
-}
-
 /// Scratch space for evaluations of one cart: what is left of each line, and (progressive
 /// calculation) what the current stage sees.
 // INVARIANT: every slot is clear between evaluations.
@@ -234,56 +225,46 @@ pub(crate) struct Scratch {
     groups: Groups,
 }
 
+/// The largest cart (in lines) whose scratch a thread keeps for its next pricing: some 260 KB.
+const KEPT_SCRATCH_LINES: usize = 4096;
+
+thread_local! {
+    /// This thread's scratch from its last pricing, for the next: a small cart's pricing would
+    /// otherwise spend a noticeable part of its time allocating and freeing its lists.
+    static KEPT: RefCell<Option<Scratch>> = const { RefCell::new(None) };
+}
+
 impl Scratch {
-    /// Scratch for a cart of `lines` lines.
-    pub fn new(lines: usize) -> RefCell<Scratch> {
-        RefCell::new(Scratch {
-            net: Amounts::new(lines),
-            snapshot: Amounts::new(lines),
-            group: Vec::new(),
-            groups: Groups::new(),
-        })
+    /// Scratch for a cart of `lines` lines: this thread's from its last pricing when it kept
+    /// one, every slot cleared and sized for this cart (so whatever the last pricing left, even
+    /// one cut short, is gone), or new.
+    pub fn for_cart(lines: usize) -> RefCell<Scratch> {
+        let scratch = match KEPT.with(|k| k.take()) {
+            Some(mut kept) => {
+                kept.net.reset(lines);
+                kept.snapshot.reset(lines);
+                kept
+            }
+            None => Scratch {
+                net: Amounts::new(lines),
+                snapshot: Amounts::new(lines),
+                group: Vec::new(),
+                groups: Groups::default(),
+            },
+        };
+        RefCell::new(scratch)
+    }
+
+    /// Keeps this scratch for the thread's next pricing, unless its cart was larger than
+    /// [`KEPT_SCRATCH_LINES`].
+    pub fn keep_for_reuse(self) {
+        if self.net.slots.len() <= KEPT_SCRATCH_LINES {
+            KEPT.with(|k| k.replace(Some(self)));
+        }
     }
 }
 
 impl Pricing<'_> {
-    /// The groups promotion `p` measures on its available lines `a` (spec §2), in cart order,
-    /// into `groups` (emptied first).
-    fn groups(&self, p: &Promotion, a: &Availability, groups: &mut Groups) {
-        groups.clear();
-        // A bundle is one (virtual) product: at item level, all its lines are one group.
-        let bundle = p.benefits.iter().any(|b| matches!(b, Benefit::Bundle { .. }));
-        // Whether the promotion measures line `l`: only a store's own promotion leaves lines out.
-        let measures = |l: usize| match (p.level, p.store) {
-            (Level::Store, Some(store)) => self.merchant(l) == Some(self.ruleset.symbol(store)),
-            _ => true,
-        };
-        let lines = a.lines();
-        // One line is one group, when the promotion measures it.
-        if let &[l] = lines {
-            if measures(l) {
-                groups.push(smallvec::smallvec![l]);
-            }
-            return;
-        }
-        match (p.level, p.store) {
-            // Each product its own group (a bundle is one product).
-            (Level::Item, _) if !bundle => group_by(lines, groups, |l| self.skus.get(l).copied().unwrap_or("")),
-            // Each merchant its own group (no merchant is the merchant "").
-            (Level::Store, None) => {
-                let merchants = self.merchants();
-                group_by(lines, groups, |l| merchants.get(l).copied().flatten().unwrap_or(""));
-            }
-            // One group of every line measured.
-            _ => {
-                let one: GroupLines = lines.iter().copied().filter(|&l| measures(l)).collect();
-                if !one.is_empty() {
-                    groups.push(one);
-                }
-            }
-        }
-    }
-
     fn original(&self, l: usize) -> Decimal {
         self.original.get(l).copied().unwrap_or(Decimal::ZERO)
     }
@@ -399,12 +380,10 @@ impl Pricing<'_> {
         let raw = &mut result.raw;
         raw.reserve_exact(a.lines().len());
         result.groups.reserve_exact(groups.len() * p.benefits.len());
-        for (b, benefit) in p.benefits.iter().enumerate() {
-            // The last benefit takes each group's lines from the scratch; earlier ones copy them.
-            let last = b + 1 == p.benefits.len();
+        for benefit in &p.benefits {
             let mut allowance = a.allowance();
             let mut consumed = 0;
-            for lines in groups.iter_mut() {
+            for lines in groups.iter() {
                 group.clear();
                 group.extend(lines.iter().map(|&l| {
                     let left = base.get(l);
@@ -429,8 +408,8 @@ impl Pricing<'_> {
                 for g in effect.gifts() {
                     result.gift_value += g.worth * Decimal::from(g.quantity);
                 }
-                let lines = if last { std::mem::take(lines) } else { lines.clone() };
-                result.groups.push((lines, effect));
+                // Collected, not copied as a slice: a copy of a line or two is no call to copy memory.
+                result.groups.push((lines.iter().copied().collect::<GroupLines>(), effect));
             }
             result.consumed = result.consumed.max(consumed);
         }
@@ -591,7 +570,7 @@ impl ChosenEvaluation {
 
 #[cfg(test)]
 mod tests {
-    use super::{Stage, StageOrder, Staged, Traits, gives_each_line_once};
+    use super::{KEPT, KEPT_SCRATCH_LINES, Scratch, Stage, StageOrder, Staged, Traits, gives_each_line_once};
 
     #[test]
     fn an_ascending_set_is_read_stage_by_stage_in_index_order() {
@@ -616,6 +595,27 @@ mod tests {
         // No stage, or an empty set: nothing.
         assert_eq!(StageOrder::Passes { set: &[], traits: &traits, stage: 0, place: 0 }.count(), 0);
         assert_eq!(StageOrder::Passes { set: &[2], traits: &traits, stage: 4, place: 0 }.count(), 0);
+    }
+
+    #[test]
+    fn a_kept_scratch_comes_back_clear_and_sized_for_the_next_cart() {
+        // A pricing of three lines leaves line 1 touched (as one cut short would).
+        let mut scratch = Scratch::for_cart(3).into_inner();
+        if let Some(left) = scratch.net.entry(1, 500) {
+            *left -= 200;
+        }
+        assert_eq!(scratch.net.get(1), Some(300));
+        scratch.keep_for_reuse();
+        // The next cart on this thread: five lines, every one clear.
+        let next = Scratch::for_cart(5).into_inner();
+        assert_eq!(next.net.slots.len(), 5);
+        assert!(next.net.slots.iter().chain(&next.snapshot.slots).all(Option::is_none));
+        assert!(next.net.touched.is_empty() && next.snapshot.touched.is_empty());
+        // A cart past the limit is not kept: the next scratch is new, not the large one.
+        next.keep_for_reuse();
+        Scratch::for_cart(KEPT_SCRATCH_LINES + 1).into_inner().keep_for_reuse();
+        assert_eq!(Scratch::for_cart(2).into_inner().net.slots.len(), 2);
+        assert!(KEPT.with(|k| k.borrow().is_none()), "taken, and the large one was not kept");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod available;
 mod evaluate;
+mod groups;
 mod kinds;
 pub mod outcome;
 mod per_line;
@@ -134,6 +135,17 @@ pub fn best_value_exhaustive(
     Ok(Some(best))
 }
 
+impl Drop for Pricing<'_> {
+    /// The scratch stays with the thread for its next pricing.
+    fn drop(&mut self) {
+        // Never borrowed here (every evaluation's borrow ends with it, even one cut short by a
+        // panic, whose frames are left before this one's): checked all the same, not assumed.
+        if let Ok(mut scratch) = self.scratch.try_borrow_mut() {
+            std::mem::take(&mut *scratch).keep_for_reuse();
+        }
+    }
+}
+
 impl<'a> Pricing<'a> {
     fn new(
         prepared: &'a Prepared,
@@ -176,7 +188,7 @@ impl<'a> Pricing<'a> {
             skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),
             merchants: std::cell::OnceCell::new(),
             bound,
-            scratch: evaluate::Scratch::new(cart.lines.len()),
+            scratch: evaluate::Scratch::for_cart(cart.lines.len()),
         })
     }
 }
