@@ -22,6 +22,10 @@ pub(crate) type ScopeLines = smallvec::SmallVec<[usize; 2]>;
 /// replaced; a smaller cart does not pay for a bit set over the ruleset's promotions.
 const BIT_SET_FROM: usize = 256;
 
+/// How many promotions of the span the matched ones cover a table of places may spend per match
+/// (4 bytes each): beyond it the place of each match is counted from the bit set instead.
+const PLACE_TABLE_SPAN_PER_MATCH: usize = 8;
+
 /// One promotion's availability for a cart.
 // Kept small — 32 bytes, so a large cart's thousand fit the first-level cache (a pricing builds
 // one per matching promotion, and every pass over the relevant promotions reads them): what few
@@ -173,14 +177,32 @@ fn by_promotion(matches: &mut Vec<u64>, promotions: usize) -> (Vec<usize>, Vec<A
     // Each list is filled where it stays: a small vector built on the stack and moved into a
     // larger value is read back before its writes have settled (a stall the time profile showed).
     available.resize_with(relevant.len(), placeholder);
+    // Where the promotions matched are dense in the span they cover (a few matches per 64
+    // promotions or more), each one's place is looked up in a table over the span, made from
+    // `relevant`; sparse, it is counted from the bit set (a count of bits per match).
+    let span_start = first_word * 64;
+    let dense = span.len() * 64 <= matches.len() * PLACE_TABLE_SPAN_PER_MATCH;
+    let mut place_of: Vec<u32> = Vec::new();
+    if dense {
+        place_of.resize(span.len() * 64, u32::MAX);
+        for (place, &i) in relevant.iter().enumerate() {
+            if let Some(slot) = place_of.get_mut(i - span_start) {
+                *slot = place as u32;
+            }
+        }
+    }
     for &m in matches.iter() {
         let i = promotion(m);
-        let (Some(&word), Some(&rank)) = (bits.get(i / 64), before.get((i / 64).wrapping_sub(first_word))) else {
-            continue;
-        };
-        let place = rank + (word & ((1u64 << (i % 64)) - 1)).count_ones();
         // A promotion beyond the ruleset has no bit, and every bit set is below it: its place is
-        // past the list, and it is left out.
+        // past the list (or none in the table), and it is left out.
+        let place = if dense {
+            i.checked_sub(span_start).and_then(|at| place_of.get(at)).copied().unwrap_or(u32::MAX)
+        } else {
+            let (Some(&word), Some(&rank)) = (bits.get(i / 64), before.get((i / 64).wrapping_sub(first_word))) else {
+                continue;
+            };
+            rank + (word & ((1u64 << (i % 64)) - 1)).count_ones()
+        };
         // A repeated match is its promotion's last line again (lines are found in order).
         if let Some(a) = available.get_mut(place as usize)
             && a.in_scope.last() != Some(&line(m))
@@ -352,7 +374,10 @@ pub(crate) fn availability(
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::{BIT_SET_FROM, by_promotion};
+    use super::{BIT_SET_FROM, PLACE_TABLE_SPAN_PER_MATCH, by_promotion};
+
+    /// Whether promotion `i`'s scope holds on line `l`.
+    type Holds = dyn Fn(usize, usize) -> bool;
 
     /// Matches found line by line on `lines` lines, promotion `i` on line `l` when `holds(i, l)`,
     /// in no order within a line (descending), every third promotion of a line found twice (as
@@ -370,13 +395,23 @@ mod tests {
 
     #[test]
     fn matches_are_grouped_by_promotion_with_their_lines_ascending_whichever_the_way() {
-        // A few matches (sorted), and many (through the bit set), with none in the set's first
-        // word, promotions past a word's 64, and one beyond the ruleset (left out).
-        for (lines, promotions) in [(5, 80), (300, 150)] {
-            let holds = |i: usize, l: usize| i >= 70 && ((i * 7 + l * 3).is_multiple_of(5) || i == 149);
+        // A few matches (sorted); many, dense in the promotions they cover (places from a
+        // table); and many, sparse (places counted from the bit set) — with none in the set's
+        // first word, promotions past a word's 64, and one beyond the ruleset (left out).
+        let dense = |i: usize, l: usize| i >= 70 && ((i * 7 + l * 3).is_multiple_of(5) || i == 149);
+        let sparse = |i: usize, l: usize| i >= 70 && (i % 9_000 == 71 + l % 2 || i == 40_000);
+        let cases: [(usize, usize, &Holds); 3] = [(5, 80, &dense), (300, 150, &dense), (100, 40_001, &sparse)];
+        for (case, (lines, promotions, holds)) in cases.into_iter().enumerate() {
             let mut matches = found(lines, promotions, holds);
             let small = matches.len() < BIT_SET_FROM;
-            assert_eq!(small, lines == 5, "both ways are exercised");
+            assert_eq!(small, lines == 5, "each way is exercised");
+            // Whether the matched promotions are dense in their span, as `by_promotion` decides.
+            let (low, high) = matches.iter().fold((usize::MAX, 0), |(low, high), &m| {
+                let i = (m >> 32) as usize;
+                if i < promotions - 1 { (low.min(i), high.max(i)) } else { (low, high) }
+            });
+            let span = (high / 64 - low / 64 + 1) * 64;
+            assert_eq!(small || span <= matches.len() * PLACE_TABLE_SPAN_PER_MATCH, case < 2, "case {case}");
             let mut expected: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for &m in &matches {
                 let lines = expected.entry((m >> 32) as usize).or_default();
