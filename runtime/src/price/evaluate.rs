@@ -376,10 +376,9 @@ impl Pricing<'_> {
         // The groups are the same for every benefit: found once.
         self.groups(p, a, groups);
         // Filled where it stays: a small vector built on the stack and moved is read back before
-        // its writes have settled (a stall the time profile shows).
+        // its writes have settled (a stall the time profile shows). Not reserved first: a
+        // thread's results keep their lists from one pricing to the next, so they have room.
         let raw = &mut result.raw;
-        raw.reserve_exact(a.lines().len());
-        result.groups.reserve_exact(groups.len() * p.benefits.len());
         for benefit in &p.benefits {
             let mut allowance = a.allowance();
             let mut consumed = 0;

@@ -21,11 +21,6 @@ pub(crate) struct Groups {
 }
 
 impl Groups {
-    /// How many groups there are.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
     /// Each group's lines, in order.
     pub fn iter(&self) -> impl Iterator<Item = &[usize]> {
         let mut start = 0;
@@ -143,7 +138,7 @@ mod tests {
     fn grouped(lines: &[usize], key: impl Fn(usize) -> char) -> Vec<Vec<usize>> {
         let mut groups = Groups::default();
         groups.group_by(lines, key);
-        assert_eq!(groups.len(), groups.iter().count());
+        assert_eq!(groups.ends.len(), groups.iter().count());
         groups.iter().map(<[usize]>::to_vec).collect()
     }
 
