@@ -177,9 +177,10 @@ fn by_promotion(matches: &mut Vec<u64>, promotions: usize) -> (Vec<usize>, Vec<A
     // Each list is filled where it stays: a small vector built on the stack and moved into a
     // larger value is read back before its writes have settled (a stall the time profile showed).
     available.resize_with(relevant.len(), placeholder);
-    // Where the promotions matched are dense in the span they cover (a few matches per 64
-    // promotions or more), each one's place is looked up in a table over the span, made from
-    // `relevant`; sparse, it is counted from the bit set (a count of bits per match).
+    // Where the promotions matched are dense in the span they cover (a match for every
+    // `PLACE_TABLE_SPAN_PER_MATCH` promotions of the span or more), each one's place is looked up
+    // in a table over the span, made from `relevant`; sparse, it is counted from the bit set (a
+    // count of bits per match, from `before`).
     let span_start = first_word * 64;
     let dense = span.len() * 64 <= matches.len() * PLACE_TABLE_SPAN_PER_MATCH;
     let mut place_of: Vec<u32> = Vec::new();
