@@ -166,11 +166,6 @@ pub(crate) struct Amounts {
 }
 
 impl Amounts {
-    /// Room for `lines` lines, every slot clear.
-    pub fn new(lines: usize) -> Amounts {
-        Amounts { slots: vec![None; lines], touched: Vec::new() }
-    }
-
     fn get(&self, l: usize) -> Option<i128> {
         self.slots.get(l).copied().flatten()
     }
@@ -239,19 +234,9 @@ impl Scratch {
     /// one, every slot cleared and sized for this cart (so whatever the last pricing left, even
     /// one cut short, is gone), or new.
     pub fn for_cart(lines: usize) -> RefCell<Scratch> {
-        let scratch = match KEPT.with(|k| k.take()) {
-            Some(mut kept) => {
-                kept.net.reset(lines);
-                kept.snapshot.reset(lines);
-                kept
-            }
-            None => Scratch {
-                net: Amounts::new(lines),
-                snapshot: Amounts::new(lines),
-                group: Vec::new(),
-                groups: Groups::default(),
-            },
-        };
+        let mut scratch = KEPT.with(|k| k.take()).unwrap_or_default();
+        scratch.net.reset(lines);
+        scratch.snapshot.reset(lines);
         RefCell::new(scratch)
     }
 
