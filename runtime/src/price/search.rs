@@ -109,6 +109,14 @@ impl Pricing<'_> {
             return Choice { evaluated: set.len() as u64, set, complete: true };
         };
         let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
+        // Whether each member (by position in `useful`) is chosen: the set is read from it in
+        // `useful`'s order, ascending, with no sort.
+        let mut taken = vec![false; useful.len()];
+        let mut take = |at: usize| {
+            if let Some(t) = taken.get_mut(at) {
+                *t = true;
+            }
+        };
         let parallel = self.ruleset.settings.calculation == Calculation::Parallel;
         // Scratch reused by every component.
         let mut left = Left::default();
@@ -125,7 +133,7 @@ impl Pricing<'_> {
             // find after its one complete combination (a value is never below zero).
             if let [only] = positions {
                 choice.evaluated += 1;
-                choice.set.extend(useful.get(*only).map(|m| m.index));
+                take(*only);
                 continue;
             }
             // The members the search decides; those always chosen are chosen here.
@@ -138,7 +146,7 @@ impl Pricing<'_> {
                         positions.iter().filter_map(|&u| useful.get(u)).all(|o| !self.clash(m.index, o.index)),
                         "a member always chosen clashes with none of its component"
                     );
-                    choice.set.push(m.index);
+                    take(m.at);
                 } else {
                     sorted.push(m);
                 }
@@ -147,7 +155,9 @@ impl Pricing<'_> {
             // combination.
             if let [] | [_] = sorted.as_slice() {
                 choice.evaluated += 1;
-                choice.set.extend(sorted.first().map(|m| m.index));
+                if let Some(m) = sorted.first() {
+                    take(m.at);
+                }
                 continue;
             }
             if parallel && left.original.is_empty() {
@@ -210,10 +220,12 @@ impl Pricing<'_> {
                 choice.complete = false;
             }
             if found {
-                choice.set.extend(best_at.iter().filter_map(|&pos| ids.get(pos).copied()));
+                best_at.iter().filter_map(|&pos| members.get(pos)).for_each(|m| take(m.at));
             }
         }
-        choice.set.sort_unstable();
+        // INVARIANT: `useful` is in `relevant`'s order, ascending: so is the set.
+        choice.set = useful.iter().zip(&taken).filter(|&(_, &t)| t).map(|(m, _)| m.index).collect();
+        debug_assert!(choice.set.is_sorted(), "the chosen set is ascending");
         choice
     }
 
@@ -235,6 +247,7 @@ impl Pricing<'_> {
             let (Some(e), Some(&traits)) = (solo, self.traits.get(i)) else { continue };
             if a.unavailable().is_none() && !a.lines().is_empty() && e.gives {
                 useful.push(Member {
+                    at: useful.len(),
                     index: i,
                     lines: a.lines(),
                     alone: e,
@@ -460,6 +473,8 @@ impl ClashRows {
 /// A promotion the search may choose, with what it reads of it.
 #[derive(Clone, Copy)]
 struct Member<'e> {
+    /// Its position among the useful members.
+    at: usize,
     index: usize,
     /// The lines it may apply to.
     lines: &'e [usize],
