@@ -250,8 +250,25 @@ impl Scratch {
 }
 
 impl Pricing<'_> {
-    fn original(&self, l: usize) -> Decimal {
-        self.original.get(l).copied().unwrap_or(Decimal::ZERO)
+    /// The original amount of line `l`.
+    pub(super) fn original(&self, l: usize) -> Decimal {
+        self.originals.get(l).map_or(Decimal::ZERO, |g| g.base)
+    }
+
+    /// Line `l` as a group sees it, `left` of it in minor units (`None`: its original amount,
+    /// copied from the cart's table: what every stand-alone evaluation measures).
+    fn group_line(&self, l: usize, left: Option<i128>) -> GroupLine {
+        let original = self.originals.get(l).copied();
+        match left {
+            None => original.unwrap_or(GroupLine { line: l, qty: 0, base: Decimal::ZERO, minor: Some(0) }),
+            Some(left) => GroupLine {
+                line: l,
+                qty: original.map_or(0, |g| g.qty),
+                base: self.decimal(left),
+                // INVARIANT: what is left of a line is exact in minor units.
+                minor: i64::try_from(left).ok(),
+            },
+        }
     }
 
     pub(super) fn original_minor(&self, l: usize) -> i128 {
@@ -369,17 +386,13 @@ impl Pricing<'_> {
             let mut consumed = 0;
             for lines in groups.iter() {
                 group.clear();
-                group.extend(lines.iter().map(|&l| {
-                    let left = base.get(l);
-                    GroupLine {
-                        line: l,
-                        qty: self.quantities.get(l).copied().unwrap_or(0),
-                        base: left.map_or_else(|| self.original(l), |left| self.decimal(left)),
-                        // INVARIANT: what is left of a line, and its original amount, are exact
-                        // in minor units.
-                        minor: i64::try_from(left.unwrap_or_else(|| self.original_minor(l))).ok(),
-                    }
-                }));
+                if base.touched.is_empty() {
+                    // Every line at its original amount (every stand-alone evaluation): copied
+                    // from the cart's table.
+                    group.extend(lines.iter().filter_map(|&l| self.originals.get(l)));
+                } else {
+                    group.extend(lines.iter().map(|&l| self.group_line(l, base.get(l))));
+                }
                 debug_assert!(
                     group.iter().all(|g| g.minor.is_none_or(|m| i128::from(m) == self.rules.minor(g.base))),
                     "a group line's minor units are its base's"

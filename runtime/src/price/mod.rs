@@ -61,11 +61,12 @@ pub(crate) struct Pricing<'a> {
     available: Vec<Availability>,
     /// Per line, the positions in `relevant` of the promotions whose scope holds on it.
     by_line: PerLine<usize>,
-    /// Original line amounts.
-    original: Vec<Decimal>,
+    /// Each line at its original amount, as a group sees it (the amount, its units, the amount
+    /// in minor units): what every stand-alone evaluation measures, copied from here.
+    // INVARIANT: entry `l` is line `l`, its `minor` the amount's minor units (`original_minor`).
+    originals: Vec<kinds::GroupLine>,
     /// The same in minor units, as evaluations clamp and the search compares.
     original_minor: Vec<i128>,
-    quantities: Vec<u64>,
     skus: Vec<&'a str>,
     /// Each line's merchant, read from its attributes when a store-level promotion first groups
     /// by it.
@@ -171,7 +172,19 @@ impl<'a> Pricing<'a> {
         );
         let rules = Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding };
         let original = bound.take_amounts();
-        let original_minor = original.iter().map(|&d| rules.minor(d)).collect();
+        let original_minor: Vec<i128> = original.iter().map(|&d| rules.minor(d)).collect();
+        let originals = cart
+            .lines
+            .iter()
+            .zip(original.iter().zip(&original_minor))
+            .enumerate()
+            .map(|(l, (line, (&base, &minor)))| kinds::GroupLine {
+                line: l,
+                qty: u64::from(line.quantity),
+                base,
+                minor: i64::try_from(minor).ok(),
+            })
+            .collect();
         Ok(Pricing {
             ruleset,
             traits: &prepared.traits,
@@ -182,9 +195,8 @@ impl<'a> Pricing<'a> {
             relevant,
             available,
             by_line,
-            original,
+            originals,
             original_minor,
-            quantities: cart.lines.iter().map(|l| u64::from(l.quantity)).collect(),
             skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),
             merchants: std::cell::OnceCell::new(),
             bound,

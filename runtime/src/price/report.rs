@@ -129,7 +129,11 @@ impl Pricing<'_> {
         // In minor units (each line amount is exact in them: binding refuses finer prices): a
         // sum of integers, not of decimals.
         let subtotal = self.decimal(self.original_minor.iter().sum());
-        debug_assert_eq!(subtotal, self.original.iter().sum::<Decimal>(), "the subtotal in minor units");
+        debug_assert_eq!(
+            subtotal,
+            self.originals.iter().map(|g| g.base).sum::<Decimal>(),
+            "the subtotal in minor units"
+        );
         // Per line: (promotion index, discount), in stage order — built once.
         let per_line = PerLine::build(
             self.cart.lines.len(),
@@ -196,7 +200,7 @@ impl Pricing<'_> {
             .enumerate()
             .map(|(l, line)| {
                 let applied = per_line.get(l);
-                let line_price = self.fix(self.original.get(l).copied().unwrap_or(Decimal::ZERO));
+                let line_price = self.fix(self.original(l));
                 let unit_price = self.fix(line.unit_price);
                 // An untouched line sells at its unit price (already in the minor unit: binding checks it).
                 let (allocations, discount, final_line_price, final_unit_price) = if applied.is_empty() {
