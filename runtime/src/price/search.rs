@@ -789,6 +789,15 @@ impl<V: Minor, W: Width> Search<'_, '_, V, W> {
         {
             return;
         }
+        // Members a chosen one blocks are decided already — left out, their gains taken out of
+        // `open` when they were blocked (`choose`) — so they are passed over here, not each
+        // given a level of recursion that would only pass it on.
+        let level = chosen.len() * self.width.words();
+        let blocked_at = |k: usize| blocked.get(level + k / 64).is_some_and(|&w| w & (1 << (k % 64)) != 0);
+        let mut k = k;
+        while k < self.c.members.len() && blocked_at(k) {
+            k += 1;
+        }
         let Some(&i) = self.c.members.get(k) else {
             self.evaluated += 1;
             let value = if self.c.monotone {
@@ -813,33 +822,31 @@ impl<V: Minor, W: Width> Search<'_, '_, V, W> {
             }
             return;
         };
-        let level = chosen.len() * self.width.words();
-        let compatible = blocked.get(level + k / 64).is_some_and(|&w| w & (1 << (k % 64)) == 0);
+        // INVARIANT: nothing chosen blocks member `k` (passed over above).
         let g = self.gains.get(k).copied().unwrap_or_default();
         // Member `k` is decided either way: it leaves the undecided members.
-        let rest = if compatible { sub(open, g) } else { open };
-        if compatible {
-            let (rest_chosen, blocks_any) = self.choose(blocked, chosen.len(), k, rest);
-            let before = self.chosen_value;
-            let replay = if self.c.monotone { self.c.replays.get(k) } else { None };
-            if let Some(r) = replay {
-                self.chosen_value = add(self.chosen_value, narrow((self.left.add(r.raw), r.gift_value)));
-            }
-            chosen.push(k);
-            self.visit(k + 1, chosen, add(gain, g), rest_chosen, blocked);
-            chosen.pop();
-            if let Some(r) = replay {
-                self.left.remove(r.raw);
-                self.chosen_value = before;
-            }
-            // Where adding a promotion never lowers a combination's value, leaving out one that
-            // blocks nothing undecided cannot do better: every combination without it is matched
-            // by the same with it, found first (and a tie does not replace the best).
-            if self.c.monotone && !blocks_any {
-                return;
-            }
+        let rest = sub(open, g);
+        let (rest_chosen, blocks_any) = self.choose(blocked, chosen.len(), k, rest);
+        let before = self.chosen_value;
+        let replay = if self.c.monotone { self.c.replays.get(k) } else { None };
+        if let Some(r) = replay {
+            self.chosen_value = add(self.chosen_value, narrow((self.left.add(r.raw), r.gift_value)));
         }
-        if !self.c.forced.contains(&i) || !compatible {
+        chosen.push(k);
+        self.visit(k + 1, chosen, add(gain, g), rest_chosen, blocked);
+        chosen.pop();
+        if let Some(r) = replay {
+            self.left.remove(r.raw);
+            self.chosen_value = before;
+        }
+        // Where adding a promotion never lowers a combination's value, leaving out one that
+        // blocks nothing undecided cannot do better: every combination without it is matched by
+        // the same with it, found first (and a tie does not replace the best).
+        if self.c.monotone && !blocks_any {
+            return;
+        }
+        // A forced member is not left out.
+        if !self.c.forced.contains(&i) {
             self.visit(k + 1, chosen, gain, rest, blocked);
         }
     }
