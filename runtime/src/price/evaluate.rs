@@ -385,14 +385,21 @@ impl Pricing<'_> {
             let mut allowance = a.allowance();
             let mut consumed = 0;
             for lines in groups.iter() {
-                group.clear();
-                if base.touched.is_empty() {
-                    // Every line at its original amount (every stand-alone evaluation): copied
-                    // from the cart's table.
-                    group.extend(lines.iter().filter_map(|&l| self.originals.get(l)));
-                } else {
-                    group.extend(lines.iter().map(|&l| self.group_line(l, base.get(l))));
-                }
+                let group: &[GroupLine] = match lines {
+                    // Every line at its original amount (every stand-alone evaluation): one line
+                    // is read where the cart's table keeps it, more are copied from there.
+                    &[l] if base.touched.is_empty() => self.originals.get(l).map_or(&[], std::slice::from_ref),
+                    _ if base.touched.is_empty() => {
+                        group.clear();
+                        group.extend(lines.iter().filter_map(|&l| self.originals.get(l)));
+                        group
+                    }
+                    _ => {
+                        group.clear();
+                        group.extend(lines.iter().map(|&l| self.group_line(l, base.get(l))));
+                        group
+                    }
+                };
                 debug_assert!(
                     group.iter().all(|g| g.minor.is_none_or(|m| i128::from(m) == self.rules.minor(g.base))),
                     "a group line's minor units are its base's"
