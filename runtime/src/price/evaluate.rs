@@ -153,7 +153,12 @@ impl Evaluation {
 /// Whether no line has two of the discounts `raw` (checked pair by pair, so only for a few: a
 /// longer list is taken as possibly repeating one).
 fn gives_each_line_once(raw: &[(usize, i128)]) -> bool {
-    raw.len() <= 8 && raw.iter().enumerate().all(|(x, (l, _))| raw.iter().skip(x + 1).all(|(m, _)| m != l))
+    match raw {
+        // One or two (nearly every promotion alone): decided at once.
+        [] | [_] => true,
+        [(a, _), (b, _)] => a != b,
+        _ => raw.len() <= 8 && raw.iter().enumerate().all(|(x, (l, _))| raw.iter().skip(x + 1).all(|(m, _)| m != l)),
+    }
 }
 
 /// What the lines an evaluation touches cost so far, in minor units, one slot per cart line
