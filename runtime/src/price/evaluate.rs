@@ -303,22 +303,6 @@ impl Pricing<'_> {
         }
     }
 
-    /// The position in `relevant` of each promotion of `set`, if it is there. The chosen set is
-    /// ascending (the search sorts it), like `relevant`: both are read in step, without a search
-    /// per promotion.
-    pub(super) fn places_in_relevant(&self, set: &[usize]) -> Vec<Option<usize>> {
-        if !set.is_sorted() {
-            return set.iter().map(|i| self.relevant.binary_search(i).ok()).collect();
-        }
-        let mut relevant = self.relevant.iter().enumerate().peekable();
-        set.iter()
-            .map(|&i| {
-                while relevant.next_if(|&(_, &r)| r < i).is_some() {}
-                relevant.next_if(|&(_, &r)| r == i).map(|(k, _)| k)
-            })
-            .collect()
-    }
-
     /// Promotion `i` evaluated alone, for the search and the report: its result's `discount_minor` is
     /// set but not its `lines` (nothing reads a stand-alone result's lines; when the promotion is
     /// chosen, [`evaluate_chosen`](Self::evaluate_chosen) clamps it again and sets them).
@@ -474,12 +458,18 @@ impl Pricing<'_> {
         result.discount_minor = discount;
     }
 
-    /// [`evaluate`](Self::evaluate) of the chosen `set`, reusing what each promotion gave alone
+    /// [`evaluate`](Self::evaluate) of the chosen set (`choice`, with each promotion's place in
+    /// `relevant`, so no look-up finds them), reusing what each promotion gave alone
     /// where that is exact: in parallel calculation every promotion measures the original
     /// amounts, so only the clamping depends on the others, and it is replayed here in the same
     /// order, on each result where it is kept in `alone` (not moved out of it). Progressive
     /// calculation evaluates the set afresh.
-    pub(crate) fn evaluate_chosen(&self, set: &[usize], alone: &mut super::search::Alone) -> ChosenEvaluation {
+    pub(crate) fn evaluate_chosen(
+        &self,
+        choice: &super::search::Choice,
+        alone: &mut super::search::Alone,
+    ) -> ChosenEvaluation {
+        let set = choice.set.as_slice();
         if self.ruleset.settings.calculation != Calculation::Parallel {
             let Evaluation { results, discount, gift_value } = self.evaluate(set);
             return ChosenEvaluation { placed: Placed::Owned(results), discount, gift_value };
@@ -487,14 +477,13 @@ impl Pricing<'_> {
         let mut guard = self.scratch.borrow_mut();
         let scratch = &mut *guard;
         let mut positions = Vec::with_capacity(set.len());
-        let places = self.places_in_relevant(set);
         // The discount summed in minor units (each result's is), the gifts' worth as decimals.
         let (mut discount, mut gifts) = (0i128, Decimal::ZERO);
         for Staged { index: i, place, .. } in self.in_stage_order(set) {
             // INVARIANT: the search chooses only promotions of `relevant` that are available, so
             // each has its stand-alone result (`snapshot` is clear: the original amounts, what
             // evaluating one afresh here would measure).
-            let Some(k) = places.get(place).copied().flatten() else { continue };
+            let Some(&k) = choice.places.get(place) else { continue };
             let Some(solo) = alone.0.get_mut(k) else { continue };
             // What its gifts are worth does not change with clamping: alone, it was kept.
             let gift = match solo {

@@ -105,7 +105,7 @@ impl Pricing<'_> {
         // Without the customer's choice, for a switch suggestion: searched before the chosen
         // promotions' stand-alone results are clamped in place by the evaluation of the choice.
         let free = (!forced.is_empty()).then(|| self.best(&[], &alone));
-        let eval = self.evaluate_chosen(&choice.set, &mut alone);
+        let eval = self.evaluate_chosen(&choice, &mut alone);
         // The chosen set's results in the order they applied (kept where they were evaluated).
         let chosen_results = eval.results(&alone);
         trace.reserve(choice.set.len() + 2);
@@ -149,7 +149,7 @@ impl Pricing<'_> {
         // Where the chosen results were kept in place, their positions are known already.
         match eval.positions() {
             Some(positions) => positions.iter().for_each(|&k| mark(k)),
-            None => self.places_in_relevant(&choice.set).into_iter().flatten().for_each(mark),
+            None => choice.places.iter().for_each(|&k| mark(k)),
         }
         // Per line, the first chosen promotion of each conflict class: what a promotion left out
         // is checked against.

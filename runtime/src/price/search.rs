@@ -58,7 +58,10 @@ impl Alone {
 /// The chosen promotions and how the search went.
 #[derive(Debug, Clone)]
 pub(crate) struct Choice {
+    /// The chosen promotions, ascending.
     pub set: Vec<usize>,
+    /// The position in `relevant` of each promotion of `set` (parallel to it, so ascending too).
+    pub places: Vec<usize>,
     pub evaluated: u64,
     pub complete: bool,
 }
@@ -106,14 +109,15 @@ impl Pricing<'_> {
             // No two share a line: each is alone in its component, and chosen (what the search
             // below finds for a component of one).
             let set: Vec<usize> = useful.iter().map(|m| m.index).collect();
-            return Choice { evaluated: set.len() as u64, set, complete: true };
+            let places = useful.iter().map(|m| m.place).collect();
+            return Choice { evaluated: set.len() as u64, set, places, complete: true };
         };
-        let mut choice = Choice { set: Vec::new(), evaluated: 0, complete: true };
-        // Whether each member (by position in `useful`) is chosen: the set is read from it in
-        // `useful`'s order, ascending, with no sort.
-        let mut taken = vec![false; useful.len()];
-        let mut take = |at: usize| {
-            if let Some(t) = taken.get_mut(at) {
+        let mut choice = Choice { set: Vec::new(), places: Vec::new(), evaluated: 0, complete: true };
+        // Whether each relevant promotion (by position in `relevant`) is chosen: the set and its
+        // places are read from it in `relevant`'s order, ascending, with no sort.
+        let mut taken = vec![false; self.relevant.len()];
+        let mut take = |place: usize| {
+            if let Some(t) = taken.get_mut(place) {
                 *t = true;
             }
         };
@@ -133,7 +137,9 @@ impl Pricing<'_> {
             // find after its one complete combination (a value is never below zero).
             if let [only] = positions {
                 choice.evaluated += 1;
-                take(*only);
+                if let Some(m) = useful.get(*only) {
+                    take(m.place);
+                }
                 continue;
             }
             // The members the search decides; those always chosen are chosen here.
@@ -146,7 +152,7 @@ impl Pricing<'_> {
                         positions.iter().filter_map(|&u| useful.get(u)).all(|o| !self.clash(m.index, o.index)),
                         "a member always chosen clashes with none of its component"
                     );
-                    take(m.at);
+                    take(m.place);
                 } else {
                     sorted.push(m);
                 }
@@ -156,7 +162,7 @@ impl Pricing<'_> {
             if let [] | [_] = sorted.as_slice() {
                 choice.evaluated += 1;
                 if let Some(m) = sorted.first() {
-                    take(m.at);
+                    take(m.place);
                 }
                 continue;
             }
@@ -220,11 +226,14 @@ impl Pricing<'_> {
                 choice.complete = false;
             }
             if found {
-                best_at.iter().filter_map(|&pos| members.get(pos)).for_each(|m| take(m.at));
+                best_at.iter().filter_map(|&pos| members.get(pos)).for_each(|m| take(m.place));
             }
         }
-        // INVARIANT: `useful` is in `relevant`'s order, ascending: so is the set.
-        choice.set = useful.iter().zip(&taken).filter(|&(_, &t)| t).map(|(m, _)| m.index).collect();
+        // INVARIANT: `relevant` is ascending: so is the set.
+        for (place, (&i, _)) in self.relevant.iter().zip(&taken).enumerate().filter(|(_, (_, t))| **t) {
+            choice.set.push(i);
+            choice.places.push(place);
+        }
         debug_assert!(choice.set.is_sorted(), "the chosen set is ascending");
         choice
     }
@@ -243,12 +252,12 @@ impl Pricing<'_> {
     fn useful<'s>(&'s self, alone: &'s Alone) -> Vec<Member<'s>> {
         // `alone` is parallel to `relevant`: read in step, without a search.
         let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
-        for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&alone.0) {
+        for (place, ((&i, a), solo)) in self.relevant.iter().zip(&self.available).zip(&alone.0).enumerate() {
             let (Some(e), Some(&traits)) = (solo, self.traits.get(i)) else { continue };
             if a.unavailable().is_none() && !a.lines().is_empty() && e.gives {
                 useful.push(Member {
-                    at: useful.len(),
                     index: i,
+                    place,
                     lines: a.lines(),
                     alone: e,
                     // Most promotions give no gift: no conversion for them.
@@ -473,9 +482,9 @@ impl ClashRows {
 /// A promotion the search may choose, with what it reads of it.
 #[derive(Clone, Copy)]
 struct Member<'e> {
-    /// Its position among the useful members.
-    at: usize,
     index: usize,
+    /// Its position in `relevant` (and among the stand-alone results).
+    place: usize,
     /// The lines it may apply to.
     lines: &'e [usize],
     /// What it gives alone.
