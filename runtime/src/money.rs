@@ -23,6 +23,14 @@ pub(crate) fn scaled(d: Decimal, scale: u32) -> Option<i128> {
     }
 }
 
+/// 10^`n`, if it fits an `i128`: read from a table up to 10^18.
+pub(crate) fn power_of_ten(n: u32) -> Option<i128> {
+    match POWERS_OF_TEN.get(n as usize) {
+        Some(&p) => Some(i128::from(p)),
+        None => 10i128.checked_pow(n),
+    }
+}
+
 /// An integer amount in minor units, for a computation generic over its width: `i64` where every
 /// value it reaches fits one (one machine instruction per operation), `i128` otherwise. The
 /// per-unit kinds try 64 bits and fall back to 128; the search checks first which one it needs.
@@ -475,6 +483,18 @@ mod tests {
         let mut shown = d;
         shown.rescale(decimals);
         shown.to_string()
+    }
+
+    #[test]
+    fn a_power_of_ten_is_read_from_the_table_or_worked_out() {
+        // From the table, at both ends, and past it.
+        assert_eq!(power_of_ten(0), Some(1));
+        assert_eq!(power_of_ten(2), Some(100));
+        assert_eq!(power_of_ten(18), Some(1_000_000_000_000_000_000));
+        assert_eq!(power_of_ten(19), Some(10_000_000_000_000_000_000));
+        // The largest that fits 128 bits, and the first that does not.
+        assert_eq!(power_of_ten(38), 10i128.checked_pow(38));
+        assert_eq!(power_of_ten(39), None);
     }
 
     #[test]

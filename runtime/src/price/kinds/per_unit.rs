@@ -8,7 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::{Allowance, Discounts, Effect, Extras, Gives, GroupLine, KindCtx, Miss, Note, Noun, Rules};
-use crate::money::{Minor, scaled};
+use crate::money::{Minor, power_of_ten, scaled};
 
 /// A per-unit benefit in integers, for [`each_unit`]'s exact path.
 #[derive(Debug, Clone, Copy)]
@@ -27,8 +27,8 @@ impl Exact {
     }
 
     fn percent(pct: Decimal) -> Option<Exact> {
-        let den = 100i128.checked_mul(10i128.checked_pow(pct.scale())?)?;
-        Some(Exact::Share { mantissa: pct.mantissa(), den })
+        // A percentage N at scale s is its mantissa over 100 × 10^s.
+        Some(Exact::Share { mantissa: pct.mantissa(), den: power_of_ten(pct.scale() + 2)? })
     }
 
     fn amount_off(amount: Decimal, rules: Rules) -> Option<Exact> {
@@ -231,6 +231,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_percentage_is_its_mantissa_over_a_hundred_times_its_scale() {
+        let pct = |s: &str| Exact::percent(s.parse().unwrap_or_default());
+        assert!(matches!(pct("15"), Some(Exact::Share { mantissa: 15, den: 100 })));
+        assert!(matches!(pct("12.5"), Some(Exact::Share { mantissa: 125, den: 1000 })));
+        assert!(matches!(pct("0.125"), Some(Exact::Share { mantissa: 125, den: 100_000 })));
     }
 
     #[test]
