@@ -84,10 +84,17 @@ fn each_unit(
     let mut effect = Effect::default();
     let before = out.len();
     for g in group {
-        // The line in integers: its base in minor units and its units.
-        let base = g.minor.map(i128::from).or_else(|| scaled(g.base, rules.minor_units));
-        let line = exact.zip(base).zip((g.qty > 0).then(|| i128::from(g.qty)));
-        let gives = match line.and_then(|((e, base), qty)| e.gives(base, qty)) {
+        // The line in integers, where it has units: its base in minor units and its units.
+        let base = match g.minor {
+            Some(minor) => Some(i128::from(minor)),
+            None => scaled(g.base, rules.minor_units),
+        };
+        let qty = i128::from(g.qty);
+        let line = match (&exact, base) {
+            (Some(e), Some(base)) if qty > 0 => Some((e, base)),
+            _ => None,
+        };
+        let gives = match line.and_then(|(e, base)| e.gives(base, qty)) {
             Some(gives) => gives,
             None => per_unit(g.unit()) > Decimal::ZERO,
         };
@@ -102,7 +109,7 @@ fn each_unit(
         // In minor units as the integer rule gives them (where they make a decimal), or the
         // decimal rule's amount in them.
         let d = line
-            .and_then(|((e, base), qty)| e.off(base, qty, i128::from(units), rules))
+            .and_then(|(e, base)| e.off(base, qty, i128::from(units), rules))
             .filter(|&minor| rules.fits_decimal(minor))
             .unwrap_or_else(|| rules.minor(rules.round(per_unit(g.unit()) * Decimal::from(units))));
         if d != 0 {
