@@ -62,7 +62,8 @@ pub(crate) struct Pricing<'a> {
     /// Per line, the positions in `relevant` of the promotions whose scope holds on it.
     by_line: PerLine<usize>,
     /// Each line at its original amount, as a group sees it (the amount, its units, the amount
-    /// in minor units): what every stand-alone evaluation measures, copied from here.
+    /// in minor units): what every stand-alone evaluation measures, its one-line groups read
+    /// here in place, its larger ones copied from here.
     // INVARIANT: entry `l` is line `l`, its `minor` the amount's minor units (`original_minor`).
     originals: Vec<kinds::GroupLine>,
     /// The same in minor units, as evaluations clamp and the search compares.
