@@ -140,16 +140,12 @@ impl Pricing<'_> {
             chosen_results.iter().flat_map(|r| r.lines.iter().map(move |&(l, d)| (l, (r.index, d)))),
         );
         // By position in `relevant`: whether it is chosen (the lines' lists hold positions).
+        // The search handed the chosen set over with those positions.
         let mut chosen_at = vec![false; self.relevant.len()];
-        let mut mark = |k: usize| {
+        for &k in &choice.places {
             if let Some(slot) = chosen_at.get_mut(k) {
                 *slot = true;
             }
-        };
-        // Where the chosen results were kept in place, their positions are known already.
-        match eval.positions() {
-            Some(positions) => positions.iter().for_each(|&k| mark(k)),
-            None => choice.places.iter().for_each(|&k| mark(k)),
         }
         // Per line, the first chosen promotion of each conflict class: what a promotion left out
         // is checked against.
