@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per pricing of the pricing benchmarks' carts, counted by callgrind inside
-# `price_prepared` only (set-up excluded). Counts do not vary with the host the way times do:
-# the README's instruction table comes from this script.
+# `price_prepared` only (set-up and a thread's first pricing excluded). Counts do not vary with
+# the host the way times do: the README's instruction table comes from this script.
 #
 #   bash benches/count.sh            # the 20-line and 200-line cases
 #   bash benches/count.sh 100k 5     # one case, with its number of pricings
@@ -19,19 +19,29 @@ fi
 script=count.sh
 source benches/instructions-binary.sh
 
-count() {
-    local name=$1 iterations=$2 out total
+# The instructions callgrind collects inside `price_prepared` over `$2` pricings of case `$1`.
+collected() {
+    local out total
     out=$(mktemp)
     valgrind --tool=callgrind --callgrind-out-file="$out" \
         --toggle-collect='promo_runtime::price::price_prepared*' \
-        "$binary" "$name" "$iterations" >/dev/null 2>"$out.log"
+        "$binary" "$1" "$2" >/dev/null 2>"$out.log"
     total=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out.log")
     rm -f "$out" "$out.log"
     if [ -z "$total" ]; then
-        echo "count.sh: callgrind reported no count for case $name" >&2
+        echo "count.sh: callgrind reported no count for case $1" >&2
         exit 1
     fi
-    echo "$name: $((total / iterations)) instructions per pricing ($iterations pricings)"
+    echo "$total"
+}
+
+# A thread's first pricing makes the lists later pricings reuse (the stand-alone results, the
+# scratch): it is counted alone and taken away, so the figure is a steady pricing's.
+count() {
+    local name=$1 iterations=$2 first all
+    first=$(collected "$name" 1)
+    all=$(collected "$name" $((iterations + 1)))
+    echo "$name: $(((all - first) / iterations)) instructions per pricing ($iterations pricings after a first)"
 }
 
 if [ $# -gt 0 ]; then
