@@ -95,7 +95,7 @@ impl Pricing<'_> {
     /// The best set containing `forced` (those that are available and do not clash with an
     /// earlier forced one).
     pub(crate) fn best(&self, forced: &[usize], alone: &Alone) -> Choice {
-        let mut useful = self.useful(alone);
+        let (mut useful, bounds) = self.useful_by_component(alone);
         let mut forced_ok: Vec<usize> = Vec::new();
         for &f in forced {
             if let Some(m) = useful.iter_mut().find(|m| m.index == f)
@@ -105,13 +105,15 @@ impl Pricing<'_> {
                 forced_ok.push(f);
             }
         }
-        let Some(Components { order, bounds }) = components(&useful, |m| m.lines, self.by_line.lines()) else {
-            // No two share a line: each is alone in its component, and chosen (what the search
-            // below finds for a component of one).
-            let set: Vec<usize> = useful.iter().map(|m| m.index).collect();
+        // No two share a line: each is alone in its component, and chosen (what the search below
+        // finds for a component of one). Components come in the order of their first members,
+        // so these are in `relevant`'s order, ascending.
+        if bounds.len() == useful.len() {
+            debug_assert!(useful.is_sorted_by_key(|m| m.place), "components of one in order");
+            let set = useful.iter().map(|m| m.index).collect();
             let places = useful.iter().map(|m| m.place).collect();
-            return Choice { evaluated: set.len() as u64, set, places, complete: true };
-        };
+            return Choice { evaluated: bounds.len() as u64, set, places, complete: true };
+        }
         let mut choice = Choice { set: Vec::new(), places: Vec::new(), evaluated: 0, complete: true };
         // Whether each relevant promotion (by position in `relevant`) is chosen: the set and its
         // places are read from it in `relevant`'s order, ascending, with no sort.
@@ -132,24 +134,21 @@ impl Pricing<'_> {
         let cart_minor: i128 = self.original_minor.iter().map(|o| o.abs()).sum();
         let mut best_at = Vec::new();
         for (start, end) in bounds {
-            let Some(positions) = order.get(start..end) else { continue };
+            let Some(component) = useful.get(start..end) else { continue };
             // A promotion that shares no line with another is chosen: what the search would
             // find after its one complete combination (a value is never below zero).
-            if let [only] = positions {
+            if let [only] = component {
                 choice.evaluated += 1;
-                if let Some(m) = useful.get(*only) {
-                    take(m.place);
-                }
+                take(only.place);
                 continue;
             }
             // The members the search decides; those always chosen are chosen here.
             sorted.clear();
-            let none_exclusive =
-                parallel && positions.iter().filter_map(|&u| useful.get(u)).all(|m| !m.traits.exclusive());
-            for m in positions.iter().filter_map(|&u| useful.get(u)) {
+            let none_exclusive = parallel && component.iter().all(|m| !m.traits.exclusive());
+            for m in component {
                 if none_exclusive && self.always_chosen(m) {
                     debug_assert!(
-                        positions.iter().filter_map(|&u| useful.get(u)).all(|o| !self.clash(m.index, o.index)),
+                        component.iter().all(|o| !self.clash(m.index, o.index)),
                         "a member always chosen clashes with none of its component"
                     );
                     take(m.place);
@@ -248,26 +247,25 @@ impl Pricing<'_> {
         m.traits.clashes_only_with_exclusive(self.ruleset.settings.stacking) && m.alone.raw.is_empty() && m.gain.1 >= 0
     }
 
-    /// The promotions that give something alone, each with what the search reads of it.
-    fn useful<'s>(&'s self, alone: &'s Alone) -> Vec<Member<'s>> {
-        // `alone` is parallel to `relevant`: read in step, without a search.
-        let mut useful: Vec<Member<'_>> = Vec::with_capacity(self.relevant.len());
-        for (place, ((&i, a), solo)) in self.relevant.iter().zip(&self.available).zip(&alone.0).enumerate() {
-            let (Some(e), Some(&traits)) = (solo, self.traits.get(i)) else { continue };
-            if a.unavailable().is_none() && !a.lines().is_empty() && e.gives {
-                useful.push(Member {
-                    index: i,
-                    place,
-                    lines: a.lines(),
-                    alone: e,
-                    // Most promotions give no gift: no conversion for them.
-                    gain: (e.discount_minor, if e.gift_value.is_zero() { 0 } else { self.rules.minor(e.gift_value) }),
-                    traits,
-                    forced: false,
-                });
-            }
-        }
-        useful
+    /// The promotions that give something alone, each with what the search reads of it,
+    /// grouped by component ([`by_component`]), with each component's range in the list.
+    fn useful_by_component<'s>(&'s self, alone: &'s Alone) -> (Vec<Member<'s>>, Vec<(usize, usize)>) {
+        // `alone` and `available` are parallel to `relevant`: read by position, without a search.
+        let member = |place: usize| {
+            let (&i, a, solo) = (self.relevant.get(place)?, self.available.get(place)?, alone.0.get(place)?);
+            let (Some(e), Some(&traits)) = (solo, self.traits.get(i)) else { return None };
+            (a.unavailable().is_none() && !a.lines().is_empty() && e.gives).then(|| Member {
+                index: i,
+                place,
+                lines: a.lines(),
+                alone: e,
+                // Most promotions give no gift: no conversion for them.
+                gain: (e.discount_minor, if e.gift_value.is_zero() { 0 } else { self.rules.minor(e.gift_value) }),
+                traits,
+                forced: false,
+            })
+        };
+        by_component(self.by_line.lines(), self.relevant.len(), |l| self.by_line.get(l), member, |m| m.lines)
     }
 
     /// An evaluation's value ([`Evaluation::value`]) in minor units: the search adds and compares
@@ -277,106 +275,77 @@ impl Pricing<'_> {
     }
 }
 
-/// Members grouped by component: promotions connected by shared lines.
-struct Components {
-    /// Positions in the members, in order of their components' first member, then ascending.
-    order: Vec<usize>,
-    /// Each component's range in `order`.
-    bounds: Vec<(usize, usize)>,
-}
-
-/// The components of `useful` (each member's lines read by `lines_of`), on a cart of `lines`
-/// lines; `None` when no two share a line.
-fn components<M>(useful: &[M], lines_of: impl Fn(&M) -> &[usize], lines: usize) -> Option<Components> {
-    // Union-find over the cart's lines, not the members: a member joins its lines (one or two,
-    // nearly always) into one set, and its component is its lines' set. A cart has fewer lines
-    // than it has matching promotions, so the table is smaller and most members join nothing.
-    // Path halving keeps chains short however the lines were joined.
-    fn root(parent: &mut [u32], mut x: usize) -> usize {
-        while let Some(&p) = parent.get(x) {
-            let p = p as usize;
-            if p == x {
-                break;
-            }
-            let grand = parent.get(p).copied().unwrap_or(p as u32);
-            if let Some(slot) = parent.get_mut(x) {
-                *slot = grand;
-            }
-            x = grand as usize;
-        }
-        x
-    }
-    // INVARIANT: a cart has at most `MAX_LINES` lines, so a line fits a `u32`.
-    let mut parent: Vec<u32> = (0..lines as u32).collect();
-    let mut taken = vec![false; lines];
-    let mut joined = false;
-    for m in useful {
-        for &l in lines_of(m) {
-            if let Some(t) = taken.get_mut(l) {
-                joined |= *t;
-                *t = true;
+/// The members of a cart's promotions grouped by component — promotions connected by shared
+/// lines — and each component's range in the list. `on_line(l)` lists the places of the
+/// promotions whose scope holds on line `l`; `member(place)` is the member at a place, if it
+/// gives something; `lines_of` its lines (a subset of those whose list holds its place).
+///
+/// Each component is walked from its first member through the lines of the members it reaches,
+/// so each member is made once, where it joins, and no table of components is built and sorted
+/// afterwards. Components come in the order of their first members, each member once.
+fn by_component<'a, M>(
+    lines: usize,
+    places: usize,
+    on_line: impl Fn(usize) -> &'a [usize],
+    mut member: impl FnMut(usize) -> Option<M>,
+    lines_of: impl Fn(&M) -> &'a [usize],
+) -> (Vec<M>, Vec<(usize, usize)>) {
+    // Per line, whether a component has reached it; then per place, whether it was made a
+    // member (or found to give nothing): one table, one allocation.
+    let mut seen = vec![false; lines + places];
+    let (line_seen, place_seen) = seen.split_at_mut(lines);
+    let mut members: Vec<M> = Vec::with_capacity(places);
+    let mut bounds = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    // Marks `m`'s lines reached, each for the walk to read, and adds `m`.
+    let join = |m: M, line_seen: &mut [bool], stack: &mut Vec<usize>, members: &mut Vec<M>| {
+        for &next in lines_of(&m) {
+            if let Some(seen) = line_seen.get_mut(next)
+                && !*seen
+            {
+                *seen = true;
+                stack.push(next);
             }
         }
-        let Some((&first, rest)) = lines_of(m).split_first() else { continue };
-        let mut r = root(&mut parent, first);
-        for &l in rest {
-            let s = root(&mut parent, l);
-            if s != r {
-                let (low, high) = (r.min(s), r.max(s));
-                if let Some(slot) = parent.get_mut(high) {
-                    *slot = low as u32;
+        members.push(m);
+    };
+    for first in 0..places {
+        // INVARIANT: a place not yet seen is on no line a component has reached (its lines
+        // list it), so it starts a component of its own.
+        if place_seen.get(first).is_none_or(|&seen| seen) {
+            continue;
+        }
+        if let Some(seen) = place_seen.get_mut(first) {
+            *seen = true;
+        }
+        let Some(m) = member(first) else { continue };
+        let start = members.len();
+        join(m, line_seen, &mut stack, &mut members);
+        while let Some(l) = stack.pop() {
+            for &place in on_line(l) {
+                if place_seen.get(place).is_none_or(|&seen| seen) {
+                    continue;
                 }
-                r = low;
-            }
-        }
-    }
-    if !joined {
-        return None;
-    }
-    // Each component numbered in the order of its first member (a member on no line of the
-    // cart, which `useful` never holds, alone in one of its own), then a counting sort by number.
-    let mut number_of_root = vec![u32::MAX; lines];
-    let mut numbers: Vec<u32> = Vec::with_capacity(useful.len());
-    let mut count = 0u32;
-    for m in useful {
-        let root = lines_of(m).first().map(|&l| root(&mut parent, l));
-        let number = match root.and_then(|r| number_of_root.get_mut(r)) {
-            Some(slot) if *slot != u32::MAX => *slot,
-            slot => {
-                if let Some(slot) = slot {
-                    *slot = count;
+                let Some(m) = member(place) else {
+                    if let Some(seen) = place_seen.get_mut(place) {
+                        *seen = true;
+                    }
+                    continue;
+                };
+                // Withdrawn from this line: it joins where its own lines are (each of them lists
+                // it, so it is reached there, or starts a component of its own).
+                if !lines_of(&m).contains(&l) {
+                    continue;
                 }
-                count += 1;
-                count - 1
+                if let Some(seen) = place_seen.get_mut(place) {
+                    *seen = true;
+                }
+                join(m, line_seen, &mut stack, &mut members);
             }
-        };
-        numbers.push(number);
-    }
-    let mut starts: Vec<usize> = vec![0; count as usize + 1];
-    for &n in &numbers {
-        if let Some(c) = starts.get_mut(n as usize + 1) {
-            *c += 1;
         }
+        bounds.push((start, members.len()));
     }
-    for k in 1..starts.len() {
-        let before = starts.get(k - 1).copied().unwrap_or(0);
-        if let Some(start) = starts.get_mut(k) {
-            *start += before;
-        }
-    }
-    // INVARIANT: every number below `count` was given to a member, so no range is empty.
-    let bounds: Vec<(usize, usize)> = starts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).collect();
-    let mut next = starts;
-    let mut order: Vec<usize> = vec![0; useful.len()];
-    for (u, &n) in numbers.iter().enumerate() {
-        if let Some(at) = next.get_mut(n as usize)
-            && let Some(slot) = order.get_mut(*at)
-        {
-            *slot = u;
-            *at += 1;
-        }
-    }
-    Some(Components { order, bounds })
+    (members, bounds)
 }
 
 /// Which members of a component clash, as bit sets: reused by every component of a cart.
@@ -863,12 +832,42 @@ impl<V: Minor, W: Width> Search<'_, '_, V, W> {
 
 #[cfg(test)]
 mod tests {
-    use super::components;
+    use super::by_component;
 
-    /// The components found, each as its members' positions.
-    fn found(members: &[Vec<usize>], lines: usize) -> Option<Vec<Vec<usize>>> {
-        let c = components(members, |m| m.as_slice(), lines)?;
-        Some(c.bounds.iter().map(|&(from, to)| c.order[from..to].to_vec()).collect())
+    /// The components found, each as its members' places, for promotions at places `0..` on
+    /// `lines` (those in `gives_nothing` give nothing; `withdrawn` lists (place, line) the
+    /// promotion's scope holds on but it may not apply to).
+    fn found(
+        lines_of: &[Vec<usize>],
+        lines: usize,
+        gives_nothing: &[usize],
+        withdrawn: &[(usize, usize)],
+    ) -> Vec<Vec<usize>> {
+        let mut on_line: Vec<Vec<usize>> = vec![Vec::new(); lines];
+        for (place, ls) in lines_of.iter().enumerate() {
+            for &l in ls {
+                on_line[l].push(place);
+            }
+        }
+        for &(place, l) in withdrawn {
+            on_line[l].push(place);
+            on_line[l].sort_unstable();
+        }
+        let (members, bounds) = by_component(
+            lines,
+            lines_of.len(),
+            |l| on_line[l].as_slice(),
+            |place| (!gives_nothing.contains(&place)).then_some(place),
+            |&place| lines_of[place].as_slice(),
+        );
+        bounds
+            .iter()
+            .map(|&(from, to)| {
+                let mut c = members[from..to].to_vec();
+                c.sort_unstable();
+                c
+            })
+            .collect()
     }
 
     #[test]
@@ -876,16 +875,22 @@ mod tests {
         // 0 and 2 share line 0; 2 joins line 2, which 4 is on; 5 joins lines 5 and 3, and 3 is
         // on line 3: 3 and 5 meet only through a line neither lists first.
         let members = vec![vec![0], vec![1], vec![0, 2], vec![3], vec![2], vec![5, 3], vec![4]];
-        assert_eq!(found(&members, 6), Some(vec![vec![0, 2, 4], vec![1], vec![3, 5], vec![6]]));
+        assert_eq!(found(&members, 6, &[], &[]), vec![vec![0, 2, 4], vec![1], vec![3, 5], vec![6]]);
         // A chain joined from its far end: every member one component.
         let chain = vec![vec![3, 4], vec![2, 3], vec![1, 2], vec![0, 1], vec![0]];
-        assert_eq!(found(&chain, 5), Some(vec![vec![0, 1, 2, 3, 4]]));
+        assert_eq!(found(&chain, 5, &[], &[]), vec![vec![0, 1, 2, 3, 4]]);
     }
 
     #[test]
-    fn members_on_lines_of_their_own_are_no_components() {
-        // Two lines each for some, but no line twice: nothing to search together.
-        assert_eq!(found(&[vec![0, 1], vec![2], vec![3, 4]], 5), None);
-        assert_eq!(found(&[], 3), None);
+    fn only_members_join_lines_and_only_through_their_own_lines() {
+        // 1 gives nothing: lines 0 and 1, which only it spans, stay apart.
+        let members = vec![vec![0], vec![0, 1], vec![1]];
+        assert_eq!(found(&members, 2, &[1], &[]), vec![vec![0], vec![2]]);
+        // 1's scope holds on line 0 too, but it is withdrawn there: it joins 2 on line 1, not 0.
+        let members = vec![vec![0], vec![1], vec![1]];
+        assert_eq!(found(&members, 2, &[], &[(1, 0)]), vec![vec![0], vec![1, 2]]);
+        // Lines with nothing on them, or none at all: no component.
+        assert_eq!(found(&[vec![2]], 4, &[], &[]), vec![vec![0]]);
+        assert!(found(&[], 3, &[], &[]).is_empty());
     }
 }
