@@ -310,8 +310,9 @@ fn by_component<'a, M>(
         members.push(m);
     };
     for first in 0..places {
-        // INVARIANT: a place not yet seen is on no line a component has reached (its lines
-        // list it), so it starts a component of its own.
+        // INVARIANT: a place not yet seen has none of its own lines reached (each of them lists
+        // it, and a member is joined where it is reached on one of its own lines), so it starts
+        // a component of its own.
         if place_seen.get(first).is_none_or(|&seen| seen) {
             continue;
         }
