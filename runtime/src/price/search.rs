@@ -295,8 +295,9 @@ fn by_component<'a, M>(
     let mut seen = vec![false; lines + places];
     let (line_seen, place_seen) = seen.split_at_mut(lines);
     let mut members: Vec<M> = Vec::with_capacity(places);
-    let mut bounds = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
+    // A component has a member and a line of its own at least.
+    let mut bounds = Vec::with_capacity(places.min(lines));
+    let mut stack: Vec<usize> = Vec::with_capacity(lines);
     // Marks `m`'s lines reached, each for the walk to read, and adds `m`.
     let join = |m: M, line_seen: &mut [bool], stack: &mut Vec<usize>, members: &mut Vec<M>| {
         for &next in lines_of(&m) {
