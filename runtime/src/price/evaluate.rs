@@ -306,9 +306,9 @@ impl Pricing<'_> {
     /// Promotion `i` evaluated alone, for the search and the report: its result's `discount_minor` is
     /// set but not its `lines` (nothing reads a stand-alone result's lines; when the promotion is
     /// chosen, [`evaluate_chosen`](Self::evaluate_chosen) clamps it again and sets them).
-    /// `a` is its availability (the caller holds it: no look-up).
-    pub(crate) fn evaluate_alone(&self, i: usize, a: &Availability, solo: &mut Solo) {
-        let scratch = &mut *self.scratch.borrow_mut();
+    /// `a` is its availability (the caller holds it: no look-up); `scratch` is this cart's
+    /// scratch, borrowed once by the caller's loop over every matching promotion.
+    pub(crate) fn evaluate_alone(&self, scratch: &mut Scratch, i: usize, a: &Availability, solo: &mut Solo) {
         // `snapshot` is clear: the original amounts, whatever the calculation. A result left by
         // the thread's last pricing is emptied and refilled, its lists' allocations kept.
         let result = solo.get_or_insert_with(PromotionResult::default);

@@ -86,9 +86,11 @@ impl Pricing<'_> {
         // A line for each chosen promotion's discount or gift, usually; first, each extension
         // that failed (in the same pass: each availability is read once here).
         let mut trace = Vec::new();
+        // Borrowed once for every evaluation (none of them borrows it again).
+        let mut scratch = self.scratch.borrow_mut();
         for ((&i, a), solo) in self.relevant.iter().zip(&self.available).zip(&mut solos) {
             if a.unavailable().is_none() {
-                self.evaluate_alone(i, a, solo);
+                self.evaluate_alone(&mut scratch, i, a, solo);
                 continue;
             }
             // Not available: no result (one left by the thread's last pricing is dropped).
@@ -98,6 +100,7 @@ impl Pricing<'_> {
                 trace.push(Step::Words(format!("`{}`: {e}; the promotion is not applied", self.name(i))));
             }
         }
+        drop(scratch);
         let mut alone = Alone(solos);
         let forced: Vec<usize> =
             self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
