@@ -21,6 +21,10 @@ pub struct Prepared {
     /// Per promotion, what deciding its conflicts reads: worked out once per ruleset, not once
     /// per cart for every promotion that matches.
     pub(crate) traits: Vec<crate::price::Traits>,
+    /// Per promotion, its name, in one compact list: the report names a promotion for every
+    /// candidate of every line, and reads 24 bytes a promotion here rather than a name inside
+    /// each promotion, hundreds of bytes apart.
+    pub(crate) names: Vec<smol_str::SmolStr>,
     /// Per promotion, whether it is available whenever its scope matches: no dates, coupon,
     /// limit, stock or budget, and every customer eligible.
     pub(crate) unconditional: Vec<bool>,
@@ -36,6 +40,7 @@ impl Prepared {
         let binder = crate::bind::Binder::new(&ruleset);
         let sandbox = crate::extension::Sandbox::new(&ruleset);
         let traits = ruleset.promotions.iter().map(crate::price::Traits::of).collect();
+        let names = ruleset.promotions.iter().map(|p| p.name.clone()).collect();
         let unconditional = ruleset
             .promotions
             .iter()
@@ -49,7 +54,7 @@ impl Prepared {
             })
             .collect();
         let has_floors = !ruleset.settings.floors.is_empty() || ruleset.promotions.iter().any(|p| p.floor.is_some());
-        Prepared { ruleset, index, binder, sandbox, traits, unconditional, has_floors }
+        Prepared { ruleset, index, binder, sandbox, traits, names, unconditional, has_floors }
     }
 }
 

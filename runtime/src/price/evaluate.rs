@@ -255,11 +255,6 @@ impl Scratch {
 }
 
 impl Pricing<'_> {
-    /// The original amount of line `l`.
-    pub(super) fn original(&self, l: usize) -> Decimal {
-        self.originals.get(l).map_or(Decimal::ZERO, |g| g.base)
-    }
-
     /// Line `l` as a group sees it, `left` of it in minor units (`None`: its original amount,
     /// copied from the cart's table: what every stand-alone evaluation measures).
     fn group_line(&self, l: usize, left: Option<i128>) -> GroupLine {

@@ -51,6 +51,8 @@ pub(crate) struct Pricing<'a> {
     ruleset: &'a CompiledRuleset,
     /// Per promotion of the ruleset, its stacking traits (`Prepared::traits`).
     traits: &'a [stacking::Traits],
+    /// Per promotion of the ruleset, its name (`Prepared::names`).
+    names: &'a [smol_str::SmolStr],
     /// Whether any floor can flag a line (`Prepared::has_floors`).
     has_floors: bool,
     sandbox: &'a crate::extension::Sandbox,
@@ -189,6 +191,7 @@ impl<'a> Pricing<'a> {
         Ok(Pricing {
             ruleset,
             traits: &prepared.traits,
+            names: &prepared.names,
             has_floors: prepared.has_floors,
             sandbox: &prepared.sandbox,
             cart,

@@ -17,9 +17,20 @@ use crate::cond::holds;
 use crate::ir::FloorBound;
 use crate::money::Fixed;
 
-/// Why `e` gave a line nothing.
-fn note(e: &Effect) -> Reason {
-    e.note.map_or(Reason::GivesNothing, Reason::Short)
+/// Writes into `slot` whether it applied and why. Called in each branch that decides, not once
+/// with what the branches chose: a reason chosen that way is assembled on the stack and copied,
+/// and the time profile showed the copy's reads stall on the assembly's writes.
+fn set(slot: &mut Candidate, applied: bool, reason: Reason) {
+    slot.applied = applied;
+    slot.reason = reason;
+}
+
+/// Writes into `slot` why `e` gave its line nothing (each reason written where it is decided).
+fn gave_nothing(slot: &mut Candidate, e: &Effect) {
+    match e.note {
+        Some(note) => set(slot, false, Reason::Short(note)),
+        None => set(slot, false, Reason::GivesNothing),
+    }
 }
 
 /// What the candidates of one line work out for the others: computed once per cart.
@@ -56,7 +67,7 @@ struct Judged<'c> {
 
 impl Pricing<'_> {
     fn name(&self, i: usize) -> SmolStr {
-        self.ruleset.promotions.get(i).map_or_else(SmolStr::default, |p| p.name.clone())
+        self.names.get(i).map_or_else(SmolStr::default, SmolStr::clone)
     }
 
     fn money(&self, d: Decimal) -> String {
@@ -70,11 +81,21 @@ impl Pricing<'_> {
 
     /// `d` written with exactly the currency's minor unit of decimals (amounts here are already
     /// rounded to it, so this only pads: 0 → 0.00).
+    #[inline]
     fn fix(&self, d: Decimal) -> Decimal {
-        let mut shown = d;
-        if shown.scale() != self.rules.minor_units {
-            shown.rescale(self.rules.minor_units);
+        if d.scale() == self.rules.minor_units {
+            return d;
         }
+        self.rescaled(d)
+    }
+
+    /// [`fix`](Self::fix) of an amount at another scale (rare): out of line, so the usual case
+    /// passes the amount on in registers — rescaled in place, it would be written to the stack
+    /// and read back, and the time profile showed those reads stall.
+    #[cold]
+    fn rescaled(&self, d: Decimal) -> Decimal {
+        let mut shown = d;
+        shown.rescale(self.rules.minor_units);
         shown
     }
 
@@ -199,7 +220,8 @@ impl Pricing<'_> {
             .enumerate()
             .map(|(l, line)| {
                 let applied = per_line.get(l);
-                let line_price = self.fix(self.original(l));
+                // From minor units (exact): made in registers, not read back from a table's decimal.
+                let line_price = self.decimal(self.original_minor(l));
                 let unit_price = self.fix(line.unit_price);
                 // An untouched line sells at its unit price (already in the minor unit: binding checks it).
                 let (allocations, discount, final_line_price, final_unit_price) = if applied.is_empty() {
@@ -346,56 +368,76 @@ impl Pricing<'_> {
 
     /// Every promotion whose scope holds on line `l`, and why it did or did not apply.
     fn candidates(&self, l: usize, c: &Context<'_>, memo: &mut Memo) -> Vec<Candidate> {
-        // Collected from a mapped slice, so each candidate is written straight into the list
-        // (pushed one by one, each would be built on the stack and copied: the time profile
-        // showed the copies stall).
-        self.by_line.get(l).iter().map(|&k| self.candidate(l, k, c, memo)).collect()
+        // Each candidate is filled field by field where it stays: one built whole and moved in
+        // (pushed, or collected from a map) is assembled on the stack and copied, and the time
+        // profile showed the copy's reads stall on the assembly's writes.
+        let on_line = self.by_line.get(l);
+        let mut out = Vec::with_capacity(on_line.len());
+        out.resize_with(on_line.len(), || Candidate {
+            promotion: SmolStr::default(),
+            applied: false,
+            reason: Reason::GivesNothing,
+        });
+        for (slot, &k) in out.iter_mut().zip(on_line) {
+            self.candidate(slot, l, k, c, memo);
+        }
+        out
     }
 
-    /// The promotion at position `k` of `relevant` as a candidate of line `l`.
-    fn candidate(&self, l: usize, k: usize, c: &Context<'_>, memo: &mut Memo) -> Candidate {
+    /// The promotion at position `k` of `relevant` as a candidate of line `l`, written into
+    /// `slot` (a placeholder: no promotion, not applied, giving nothing).
+    fn candidate(&self, slot: &mut Candidate, l: usize, k: usize, c: &Context<'_>, memo: &mut Memo) {
         // INVARIANT: a line's list holds positions in `relevant` (and `judged`, parallel to it).
-        let Some(j) = c.judged.get(k) else {
-            return Candidate { promotion: SmolStr::default(), applied: false, reason: Reason::GivesNothing };
-        };
+        let Some(j) = c.judged.get(k) else { return };
         let i = j.index;
-        let promotion = self.name(i);
+        slot.promotion = self.name(i);
         // Its availability is read only where it holds it back.
         let held_back = if j.held_back { self.available.get(k) } else { None };
-        let (applied, reason) = if let Some(why) = held_back.and_then(|a| a.unavailable()) {
-            (false, Reason::Unavailable(why.clone()))
+        if let Some(why) = held_back.and_then(|a| a.unavailable()) {
+            set(slot, false, Reason::Unavailable(why.clone()))
         } else if let Some((_, q)) = held_back.and_then(|a| a.withdrawn().iter().find(|(line, _)| *line == l)) {
-            (false, Reason::WithdrawnBy(self.name(*q)))
+            set(slot, false, Reason::WithdrawnBy(self.name(*q)))
         } else if j.chosen {
             match j.gave {
                 Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
-                    Some((_, d)) => (true, Reason::Off(self.fix(*d))),
+                    Some((_, d)) => set(slot, true, Reason::Off(self.fix(*d))),
                     None => match self.effect_on(r.groups.as_slice(), l) {
-                        Some(e) if !e.gifts().is_empty() => (true, Reason::EarnsGift),
-                        Some(e) if !e.addons().is_empty() => (true, Reason::UnlocksAddon),
-                        Some(e) => (false, note(e)),
-                        None => (false, Reason::GivesNothing),
+                        Some(e) if !e.gifts().is_empty() => set(slot, true, Reason::EarnsGift),
+                        Some(e) if !e.addons().is_empty() => set(slot, true, Reason::UnlocksAddon),
+                        Some(e) => gave_nothing(slot, e),
+                        None => set(slot, false, Reason::GivesNothing),
                     },
                 },
-                None => (false, Reason::GivesNothing),
+                None => set(slot, false, Reason::GivesNothing),
             }
         } else {
             let alone_effect = j.gave.and_then(|r| self.effect_on(&r.groups, l));
             match (alone_effect, j.clashing) {
                 // Nothing to give here even alone: say why, whatever else applies.
-                (Some(e), _) if !e.gives_anything() => (false, note(e)),
+                (Some(e), _) if !e.gives_anything() => gave_nothing(slot, e),
                 (_, Some(q)) => {
-                    (false, Reason::ConflictsWith { promotion: self.name(q), customer_chose: c.forced.contains(&q) })
+                    // The name is cloned into its place once the reason is there: a reason made
+                    // with it is assembled on the stack and copied, like one chosen by branches.
+                    set(
+                        slot,
+                        false,
+                        Reason::ConflictsWith {
+                            promotion: SmolStr::new_static(""),
+                            customer_chose: c.forced.contains(&q),
+                        },
+                    );
+                    if let Reason::ConflictsWith { promotion, .. } = &mut slot.reason {
+                        *promotion = self.name(q);
+                    }
                 }
                 (_, None) => {
                     // It could apply, but the customer saves more without it (progressive
                     // thresholds, clamping): say by how much.
                     let with = *memo.left_out.entry(i).or_insert_with(|| self.total_with(i, c));
-                    (false, Reason::LeftOut { without: self.fix(c.eval.discount), with: self.fix(with) })
+                    set(slot, false, Reason::LeftOut { without: self.fix(c.eval.discount), with: self.fix(with) })
                 }
             }
-        };
-        Candidate { promotion, applied, reason }
+        }
     }
 
     /// The first chosen promotion that clashes with `i` (one must share a line with it).
