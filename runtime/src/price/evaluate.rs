@@ -17,8 +17,13 @@ use crate::ir::Calculation;
 pub(crate) struct PromotionResult {
     /// The promotion's index.
     pub index: usize,
-    /// Each group it was evaluated on: its lines and its effect.
-    pub groups: Vec<(GroupLines, Effect)>,
+    /// Each group it was evaluated on: where its lines end in `group_lines`, and its effect.
+    // INVARIANT: the ends are ascending, the last one `group_lines.len()`.
+    pub groups: Vec<(usize, Effect)>,
+    /// The lines of every group in `groups`, one group after another: one list the result keeps
+    /// from one pricing to the next, rather than a small vector made per group and moved with
+    /// its effect into `groups` (a copy through the stack the time profile showed stall).
+    pub group_lines: Vec<usize>,
     /// Its discount per line, after budget and clamping.
     // A vector, not an inline small one: only a chosen promotion's result fills it, and a
     // thread's stand-alone results keep their allocations from one pricing to the next, so the
@@ -45,13 +50,40 @@ pub(crate) struct PromotionResult {
 }
 
 impl PromotionResult {
+    /// The effect of the group that holds line `l`, if one does.
+    pub fn effect_on(&self, l: usize) -> Option<&Effect> {
+        let mut start = 0;
+        self.groups.iter().find_map(|(end, effect)| {
+            let lines = self.group_lines.get(start..*end).unwrap_or(&[]);
+            start = *end;
+            lines.contains(&l).then_some(effect)
+        })
+    }
+
+    /// The effect of each group, in order.
+    pub fn effects(&self) -> impl Iterator<Item = &Effect> {
+        self.groups.iter().map(|(_, effect)| effect)
+    }
+
     /// Empties the result for another evaluation, keeping its lists' allocations: a thread's
     /// stand-alone results are refilled by every pricing (`search.rs`, `Alone::reused`).
     fn reset(&mut self) {
         // Every field named: a field added later cannot be left over from the last pricing.
-        let PromotionResult { index, groups, lines, raw, discount_minor, consumed, gift_value, gives, misses } = self;
+        let PromotionResult {
+            index,
+            groups,
+            group_lines,
+            lines,
+            raw,
+            discount_minor,
+            consumed,
+            gift_value,
+            gives,
+            misses,
+        } = self;
         *index = 0;
         groups.clear();
+        group_lines.clear();
         lines.clear();
         raw.clear();
         *discount_minor = 0;
@@ -65,9 +97,6 @@ impl PromotionResult {
 /// One promotion evaluated alone: its result, if it is available (for a chosen promotion,
 /// clamped in place by the chosen set's evaluation).
 pub(crate) type Solo = Option<PromotionResult>;
-
-/// The lines of one group a promotion measures (most are one line: inline).
-pub(crate) type GroupLines = smallvec::SmallVec<[usize; 2]>;
 
 /// A set of promotions, evaluated.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -396,8 +425,9 @@ impl Pricing<'_> {
                 for g in effect.gifts() {
                     result.gift_value += g.worth * Decimal::from(g.quantity);
                 }
-                // Collected, not copied as a slice: a copy of a line or two is no call to copy memory.
-                result.groups.push((lines.iter().copied().collect::<GroupLines>(), effect));
+                // Line by line: a copy of a line or two is no call to copy memory.
+                lines.iter().for_each(|&l| result.group_lines.push(l));
+                result.groups.push((result.group_lines.len(), effect));
             }
             result.consumed = result.consumed.max(consumed);
         }

@@ -7,7 +7,7 @@ use smol_str::SmolStr;
 
 use super::Pricing;
 use super::available::Availability;
-use super::evaluate::{ChosenEvaluation, GroupLines, PromotionResult};
+use super::evaluate::{ChosenEvaluation, PromotionResult};
 use super::kinds::{Effect, Miss};
 use super::outcome::*;
 use super::per_line::PerLine;
@@ -290,7 +290,7 @@ impl Pricing<'_> {
                     amount: discount,
                 });
             }
-            for (_, effect) in &r.groups {
+            for effect in r.effects() {
                 for g in effect.gifts() {
                     // Made once, then copied: making a text reads it whole.
                     let sku: SmolStr = self.ruleset.symbol(g.sku).into();
@@ -401,7 +401,7 @@ impl Pricing<'_> {
             match j.gave {
                 Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
                     Some((_, d)) => set(slot, true, Reason::Off(self.fix(*d))),
-                    None => match self.effect_on(r.groups.as_slice(), l) {
+                    None => match r.effect_on(l) {
                         Some(e) if !e.gifts().is_empty() => set(slot, true, Reason::EarnsGift),
                         Some(e) if !e.addons().is_empty() => set(slot, true, Reason::UnlocksAddon),
                         Some(e) => gave_nothing(slot, e),
@@ -411,7 +411,7 @@ impl Pricing<'_> {
                 None => set(slot, false, Reason::GivesNothing),
             }
         } else {
-            let alone_effect = j.gave.and_then(|r| self.effect_on(&r.groups, l));
+            let alone_effect = j.gave.and_then(|r| r.effect_on(l));
             match (alone_effect, j.clashing) {
                 // Nothing to give here even alone: say why, whatever else applies.
                 (Some(e), _) if !e.gives_anything() => gave_nothing(slot, e),
@@ -521,10 +521,6 @@ impl Pricing<'_> {
         c.eval.discount - before + after
     }
 
-    fn effect_on<'e>(&self, groups: &'e [(GroupLines, Effect)], l: usize) -> Option<&'e Effect> {
-        groups.iter().find(|(lines, _)| lines.contains(&l)).map(|(_, e)| e)
-    }
-
     fn hints(&self, context: &Context<'_>) -> Vec<Hint> {
         let mut hints = Vec::new();
         // An unavailable promotion gave nothing (`gave` is `None`): only what was judged is read.
@@ -534,16 +530,15 @@ impl Pricing<'_> {
             // it needs to apply at all.
             let source = if j.clashing.is_some() && !j.chosen { None } else { j.gave };
             let Some(r) = source else { continue };
-            debug_assert_eq!(r.misses, r.groups.iter().any(|(_, e)| e.miss.is_some()), "a result's `misses`");
+            debug_assert_eq!(r.misses, r.effects().any(|e| e.miss.is_some()), "a result's `misses`");
             // Nothing missed: no hint, and its effects need not be read.
             if !r.misses {
                 continue;
             }
             // The group closest to its goal.
             let best: Option<&Miss> = r
-                .groups
-                .iter()
-                .filter_map(|(_, e)| e.miss.as_deref())
+                .effects()
+                .filter_map(|e| e.miss.as_deref())
                 .filter(|m| m.missing > Decimal::ZERO)
                 .min_by(|a, b| a.missing.cmp(&b.missing));
             if let Some(m) = best {
