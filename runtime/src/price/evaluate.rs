@@ -50,14 +50,13 @@ pub(crate) struct PromotionResult {
 }
 
 impl PromotionResult {
-    /// The effect of the group that holds line `l`, if one does.
+    /// The effect of the first group that holds line `l`, if one does (a promotion of several
+    /// benefits has groups for each: the first benefit's).
     pub fn effect_on(&self, l: usize) -> Option<&Effect> {
-        let mut start = 0;
-        self.groups.iter().find_map(|(end, effect)| {
-            let lines = self.group_lines.get(start..*end).unwrap_or(&[]);
-            start = *end;
-            lines.contains(&l).then_some(effect)
-        })
+        // The line's place among every group's lines, then the group whose lines end after it:
+        // two plain scans, not a slice of lines cut and searched per group.
+        let at = self.group_lines.iter().position(|&x| x == l)?;
+        self.groups.iter().find(|(end, _)| at < *end).map(|(_, effect)| effect)
     }
 
     /// The effect of each group, in order.
@@ -593,7 +592,10 @@ impl ChosenEvaluation {
 
 #[cfg(test)]
 mod tests {
-    use super::{KEPT, KEPT_SCRATCH_LINES, Scratch, Stage, StageOrder, Staged, Traits, gives_each_line_once};
+    use super::{
+        Effect, KEPT, KEPT_SCRATCH_LINES, PromotionResult, Scratch, Stage, StageOrder, Staged, Traits,
+        gives_each_line_once,
+    };
 
     #[test]
     fn an_ascending_set_is_read_stage_by_stage_in_index_order() {
@@ -653,5 +655,26 @@ mod tests {
         let many: Vec<(usize, i128)> = (0..9).map(|l| (l, 100)).collect();
         assert!(!gives_each_line_once(&many));
         assert!(gives_each_line_once(&many[..8]));
+    }
+
+    #[test]
+    fn a_line_finds_the_effect_of_its_own_group() {
+        // A first benefit's three groups — lines 4 and 1, line 7 alone, lines 2, 9 and 5 — then
+        // a second benefit's one group of lines 1 and 4, each told apart by what it consumed.
+        let effect = |consumed| Effect { consumed, ..Effect::default() };
+        let result = PromotionResult {
+            groups: vec![(2, effect(10)), (3, effect(20)), (6, effect(30)), (8, effect(40))],
+            group_lines: vec![4, 1, 7, 2, 9, 5, 1, 4],
+            ..PromotionResult::default()
+        };
+        let consumed = |l| result.effect_on(l).map(|e| e.consumed);
+        // Each group's first and last lines too: a line on a boundary is its own group's. A line
+        // in two groups (one per benefit) finds the first.
+        for (l, expected) in [(4, 10), (1, 10), (7, 20), (2, 30), (9, 30), (5, 30)] {
+            assert_eq!(consumed(l), Some(expected), "line {l}");
+        }
+        // A line in no group has no effect.
+        assert_eq!(consumed(3), None);
+        assert_eq!(result.effects().map(|e| e.consumed).collect::<Vec<_>>(), [10, 20, 30, 40]);
     }
 }
