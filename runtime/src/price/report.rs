@@ -173,9 +173,11 @@ impl Pricing<'_> {
         }
         // Per line, the first chosen promotion of each conflict class: what a promotion left out
         // is checked against.
+        // Read from the chosen positions (ascending, as the table wants them), not from a flag
+        // per relevant promotion: a few hundred entries rather than every promotion that matched.
         let first_by_class = FirstByClass::new(
             self.cart.lines.len(),
-            chosen_at.iter().enumerate().filter(|&(_, &chosen)| chosen).filter_map(|(k, _)| {
+            choice.places.iter().filter_map(|&k| {
                 let (&q, a) = (self.relevant.get(k)?, self.available.get(k)?);
                 Some((k, *self.traits.get(q)?, a.in_scope.as_slice()))
             }),
