@@ -172,9 +172,8 @@ impl Pricing<'_> {
             }
         }
         // Per line, the first chosen promotion of each conflict class: what a promotion left out
-        // is checked against.
-        // Read from the chosen positions (ascending, as the table wants them), not from a flag
-        // per relevant promotion: a few hundred entries rather than every promotion that matched.
+        // is checked against. Filled from the chosen positions (ascending, as the table wants
+        // them), not from a flag per relevant promotion: a few hundred entries, not every match.
         let first_by_class = FirstByClass::new(
             self.cart.lines.len(),
             choice.places.iter().filter_map(|&k| {
