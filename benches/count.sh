@@ -19,12 +19,16 @@ fi
 script=count.sh
 source benches/instructions-binary.sh
 
-# The instructions callgrind collects inside `price_prepared` over `$2` pricings of case `$1`.
+# The instructions callgrind collects inside `price_prepared` over `$2` pricings of case `$1`,
+# after a first. A thread's first pricing makes the lists later pricings reuse (the stand-alone
+# results, the scratch): `instructions.rs` makes it before its loop, `priced`, and callgrind's
+# counts are zeroed as the loop is entered, so one run counts only steady pricings.
 collected() {
     local out total
     out=$(mktemp)
     valgrind --tool=callgrind --callgrind-out-file="$out" \
         --toggle-collect='promo_runtime::price::price_prepared*' \
+        --zero-before='instructions::priced*' \
         "$binary" "$1" "$2" >/dev/null 2>"$out.log"
     total=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out.log")
     rm -f "$out" "$out.log"
@@ -35,13 +39,17 @@ collected() {
     echo "$total"
 }
 
-# A thread's first pricing makes the lists later pricings reuse (the stand-alone results, the
-# scratch): it is counted alone and taken away, so the figure is a steady pricing's.
+# Without its loop's symbol the counts would not be zeroed, and the first pricing would be
+# counted with the rest: refuse rather than print that.
+if ! grep -aq 'instructions6priced' "$binary"; then
+    echo "count.sh: no \`instructions::priced\` in $binary, the loop whose pricings are counted" >&2
+    exit 1
+fi
+
 count() {
-    local name=$1 iterations=$2 first all
-    first=$(collected "$name" 1)
-    all=$(collected "$name" $((iterations + 1)))
-    echo "$name: $(((all - first) / iterations)) instructions per pricing ($iterations pricings after a first)"
+    local name=$1 iterations=$2 all
+    all=$(collected "$name" "$iterations")
+    echo "$name: $((all / iterations)) instructions per pricing ($iterations pricings after a first)"
 }
 
 if [ $# -gt 0 ]; then
