@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Where a pricing's instructions go, by source line: callgrind counts every machine instruction
+# of the steady pricings of `benches/instructions.rs` (as `count.sh` does, the thread's first
+# pricing left out), and `benches/lines.py` puts each on the innermost line of `runtime/src` it
+# was inlined from. The pricing core is mostly inlined into a few large functions, so counts by
+# function say little; by line they show what each statement costs wherever it was inlined.
+#
+#   bash benches/lines.sh              # the 200-line case, 6 pricings, the top 40 lines
+#   bash benches/lines.sh 20 200 25    # CASE PRICINGS TOP
+#
+# Needs valgrind, python3 and addr2line (Debian: valgrind, python3, binutils).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in valgrind python3 addr2line; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "lines.sh needs $tool (Debian: apt-get install valgrind python3 binutils)" >&2
+        exit 1
+    fi
+done
+
+case_name=${1:-200}
+pricings=${2:-6}
+top=${3:-40}
+
+# The release build with line tables, as `cargo bench` builds it: sets `binary`.
+script=lines.sh
+source benches/instructions-binary.sh
+
+profile=$(mktemp)
+trap 'rm -f "$profile" "$profile.log"' EXIT
+valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$profile" \
+    --toggle-collect='promo_runtime::price::price_prepared*' \
+    --zero-before='instructions::priced*' \
+    "$binary" "$case_name" "$pricings" >/dev/null 2>"$profile.log"
+python3 benches/lines.py "$profile" "$binary" "$pricings" "$top"
