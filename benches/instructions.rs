@@ -4,8 +4,10 @@
 //! valgrind and prints the instructions per pricing.
 //!
 //! `instructions [20|200|100k] [ITERATIONS]` — the 20-line cart against 2 promotions, the
-//! 200-line cart against 1,000, or the same against 100,000 of which 99,000 never match.
-//! Run by `cargo bench` (which passes `--bench`), it prices each case once and says so.
+//! 200-line cart against 1,000, or the same against 100,000 of which 99,000 never match, priced
+//! ITERATIONS times after a first (the thread's first pricing, neither timed nor counted).
+//! Run by `cargo bench` (which passes `--bench`), it prices each case once after a first and says
+//! so.
 
 // A benchmark that cannot set up panics: nothing to measure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
