@@ -15,21 +15,16 @@ if ! command -v valgrind >/dev/null; then
     exit 1
 fi
 
-# The release build with line tables, as `cargo bench` builds it: sets `binary`.
+# The release build with line tables, as `cargo bench` builds it (`binary`), and the options
+# that count its steady pricings (`steady`).
 script=count.sh
-source benches/instructions-binary.sh
+source benches/callgrind-steady.sh
 
-# The instructions callgrind collects inside `price_prepared` over `$2` pricings of case `$1`,
-# after a first. A thread's first pricing makes the lists later pricings reuse (the stand-alone
-# results, the scratch): `instructions.rs` makes it before its loop, `priced`, and callgrind's
-# counts are zeroed as the loop is entered, so one run counts only steady pricings.
+# The instructions callgrind collects over `$2` steady pricings of case `$1` (`$steady`).
 collected() {
     local out total
     out=$(mktemp)
-    valgrind --tool=callgrind --callgrind-out-file="$out" \
-        --toggle-collect='promo_runtime::price::price_prepared*' \
-        --zero-before='instructions::priced*' \
-        "$binary" "$1" "$2" >/dev/null 2>"$out.log"
+    valgrind "${steady[@]}" --callgrind-out-file="$out" "$binary" "$1" "$2" >/dev/null 2>"$out.log"
     total=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out.log")
     rm -f "$out" "$out.log"
     if [ -z "$total" ]; then
@@ -38,13 +33,6 @@ collected() {
     fi
     echo "$total"
 }
-
-# Without its loop's symbol the counts would not be zeroed, and the first pricing would be
-# counted with the rest: refuse rather than print that.
-if ! grep -aq 'instructions6priced' "$binary"; then
-    echo "count.sh: no \`instructions::priced\` in $binary, the loop whose pricings are counted" >&2
-    exit 1
-fi
 
 count() {
     local name=$1 iterations=$2 all

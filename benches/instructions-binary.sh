@@ -1,4 +1,4 @@
-# Sourced by `count.sh` and `compare.sh`: builds `benches/instructions.rs` as `cargo bench` builds
+# Sourced by `compare.sh` and `callgrind-steady.sh`: builds `benches/instructions.rs` as `cargo bench` builds
 # it (release, with line tables for profiles) and sets `binary` to its path, or exits saying why.
 # The caller has `cd`'d to the workspace root and names itself in `$script`.
 

@@ -23,14 +23,13 @@ case_name=${1:-200}
 pricings=${2:-6}
 top=${3:-40}
 
-# The release build with line tables, as `cargo bench` builds it: sets `binary`.
+# The release build with line tables, as `cargo bench` builds it (`binary`), and the options
+# that count its steady pricings (`steady`).
 script=lines.sh
-source benches/instructions-binary.sh
+source benches/callgrind-steady.sh
 
 profile=$(mktemp)
 trap 'rm -f "$profile" "$profile.log"' EXIT
-valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$profile" \
-    --toggle-collect='promo_runtime::price::price_prepared*' \
-    --zero-before='instructions::priced*' \
+valgrind "${steady[@]}" --dump-instr=yes --callgrind-out-file="$profile" \
     "$binary" "$case_name" "$pricings" >/dev/null 2>"$profile.log"
 python3 benches/lines.py "$profile" "$binary" "$pricings" "$top"
