@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::Pricing;
 use super::available::Availability;
 use super::groups::Groups;
-use super::kinds::{Effect, GroupLine, KindCtx, apply};
+use super::kinds::{Effect, Extras, GiftEffect, GroupLine, KindCtx, Miss, Written, apply};
 use super::stacking::{Stage, Traits};
 use crate::ir::Calculation;
 
@@ -44,9 +44,12 @@ pub(crate) struct PromotionResult {
     /// Whether it gives anything (a discount before clamping, a gift, an add-on offer or a
     /// deposit): decided as each effect is made, so the search need not read them again.
     pub gives: bool,
-    /// Whether an effect says what a group missed (`Effect::miss`): only such a result can give a
-    /// hint, so the hints read no other result's effects.
-    pub misses: bool,
+    /// What its groups missed, each named by its group's effect (`Effect::miss`): only a result
+    /// with one can give a hint, so the hints read no other result's effects.
+    pub missed: Vec<Miss>,
+    /// What its groups earned besides discounts — gifts, add-on offers, presale deposits — each
+    /// named by its group's effect (`Effect::extras`).
+    pub extras: Vec<Extras>,
 }
 
 impl PromotionResult {
@@ -64,6 +67,32 @@ impl PromotionResult {
         self.groups.iter().map(|(_, effect)| effect)
     }
 
+    /// What group effect `e` of this result missed, if anything.
+    pub fn miss(&self, e: &Effect) -> Option<&Miss> {
+        self.missed.get(e.miss? as usize)
+    }
+
+    /// What group effect `e` of this result earned besides discounts, if anything.
+    fn extras_of(&self, e: &Effect) -> Option<&Extras> {
+        self.extras.get(e.extras? as usize)
+    }
+
+    /// The gifts group effect `e` of this result earned.
+    pub fn gifts(&self, e: &Effect) -> &[GiftEffect] {
+        self.extras_of(e).map_or(&[], |x| &x.gifts)
+    }
+
+    /// The add-on offers group effect `e` of this result unlocked: (SKU, price, most units).
+    pub fn addons(&self, e: &Effect) -> &[(crate::ir::SymbolId, rust_decimal::Decimal, Option<i64>)] {
+        self.extras_of(e).map_or(&[], |x| &x.addons)
+    }
+
+    /// The presale deposits group effect `e` of this result made due: (line, deposit due now,
+    /// balance due by).
+    pub fn presale(&self, e: &Effect) -> &[(usize, rust_decimal::Decimal, Option<i64>)] {
+        self.extras_of(e).map_or(&[], |x| &x.presale)
+    }
+
     /// Empties the result for another evaluation, keeping its lists' allocations: a thread's
     /// stand-alone results are refilled by every pricing (`search.rs`, `Alone::reused`).
     fn reset(&mut self) {
@@ -78,7 +107,8 @@ impl PromotionResult {
             consumed,
             gift_value,
             gives,
-            misses,
+            missed,
+            extras,
         } = self;
         *index = 0;
         groups.clear();
@@ -89,7 +119,8 @@ impl PromotionResult {
         *consumed = 0;
         *gift_value = Decimal::ZERO;
         *gives = false;
-        *misses = false;
+        missed.clear();
+        extras.clear();
     }
 }
 
@@ -392,7 +423,9 @@ impl Pricing<'_> {
         // Filled where it stays: a small vector built on the stack and moved is read back before
         // its writes have settled (a stall the time profile shows). Not reserved first: a
         // thread's results keep their lists from one pricing to the next, so they have room.
-        let raw = &mut result.raw;
+        // The kinds write their discounts, rounded to the minor unit, straight into `raw`, and
+        // what few groups have besides into the result's lists their effects name.
+        let mut out = Written { discounts: &mut result.raw, missed: &mut result.missed, extras: &mut result.extras };
         for benefit in &p.benefits {
             let mut allowance = a.allowance();
             let mut consumed = 0;
@@ -416,12 +449,11 @@ impl Pricing<'_> {
                     group.iter().all(|g| g.minor.is_none_or(|m| i128::from(m) == self.rules.minor(g.base))),
                     "a group line's minor units are its base's"
                 );
-                // The kind writes its discounts, rounded to the minor unit, straight into `raw`.
-                let effect = apply(benefit, group, &mut allowance, &ctx, raw);
+                let effect = apply(benefit, group, &mut allowance, &ctx, &mut out);
                 consumed += effect.consumed;
                 result.gives |= effect.gives_anything();
-                result.misses |= effect.miss.is_some();
-                for g in effect.gifts() {
+                let earned = effect.extras.and_then(|at| out.extras.get(at as usize));
+                for g in earned.iter().flat_map(|x| &x.gifts) {
                     result.gift_value += g.worth * Decimal::from(g.quantity);
                 }
                 // Line by line: a copy of a line or two is no call to copy memory.
@@ -430,6 +462,7 @@ impl Pricing<'_> {
             }
             result.consumed = result.consumed.max(consumed);
         }
+        let raw = out.discounts;
         // A budget caps the promotion's whole discount; the cap is allocated like any discount.
         if let Some(budget) = a.budget()
             && self.decimal(raw.iter().map(|(_, d)| *d).sum::<i128>()) > budget

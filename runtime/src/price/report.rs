@@ -292,7 +292,7 @@ impl Pricing<'_> {
                 });
             }
             for effect in r.effects() {
-                for g in effect.gifts() {
+                for g in r.gifts(effect) {
                     // Made once, then copied: making a text reads it whole.
                     let sku: SmolStr = self.ruleset.symbol(g.sku).into();
                     trace.push(Step::Gift {
@@ -313,7 +313,7 @@ impl Pricing<'_> {
                             .collect(),
                     });
                 }
-                for (sku, price, limit) in effect.addons() {
+                for (sku, price, limit) in r.addons(effect) {
                     addons.push(AddonOffer {
                         promotion: p.name.clone(),
                         sku: self.ruleset.symbol(*sku).into(),
@@ -321,7 +321,7 @@ impl Pricing<'_> {
                         limit: *limit,
                     });
                 }
-                for (l, deposit, by) in effect.presale() {
+                for (l, deposit, by) in r.presale(effect) {
                     presale.push(PresaleDue {
                         promotion: p.name.clone(),
                         line: self.line_id(*l),
@@ -403,8 +403,8 @@ impl Pricing<'_> {
                 Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
                     Some((_, d)) => set(slot, true, Reason::Off(self.fix(*d))),
                     None => match r.effect_on(l) {
-                        Some(e) if !e.gifts().is_empty() => set(slot, true, Reason::EarnsGift),
-                        Some(e) if !e.addons().is_empty() => set(slot, true, Reason::UnlocksAddon),
+                        Some(e) if !r.gifts(e).is_empty() => set(slot, true, Reason::EarnsGift),
+                        Some(e) if !r.addons(e).is_empty() => set(slot, true, Reason::UnlocksAddon),
                         Some(e) => gave_nothing(slot, e),
                         None => set(slot, false, Reason::GivesNothing),
                     },
@@ -531,15 +531,19 @@ impl Pricing<'_> {
             // it needs to apply at all.
             let source = if j.clashing.is_some() && !j.chosen { None } else { j.gave };
             let Some(r) = source else { continue };
-            debug_assert_eq!(r.misses, r.effects().any(|e| e.miss.is_some()), "a result's `misses`");
+            debug_assert_eq!(
+                r.missed.len(),
+                r.effects().filter(|e| e.miss.is_some()).count(),
+                "a result's misses, one per group effect that names one"
+            );
             // Nothing missed: no hint, and its effects need not be read.
-            if !r.misses {
+            if r.missed.is_empty() {
                 continue;
             }
             // The group closest to its goal.
             let best: Option<&Miss> = r
                 .effects()
-                .filter_map(|e| e.miss.as_deref())
+                .filter_map(|e| r.miss(e))
                 .filter(|m| m.missing > Decimal::ZERO)
                 .min_by(|a, b| a.missing.cmp(&b.missing));
             if let Some(m) = best {

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Discounts, Effect, Gives, GroupLine, KindCtx, Miss, Noun};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Noun, Written};
 use crate::ir::SymbolId;
 
 pub(super) fn bundle(
@@ -13,7 +13,7 @@ pub(super) fn bundle(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
-    out: &mut Discounts,
+    out: &mut Written<'_>,
 ) -> Effect {
     // Units of each bundled SKU in the group, in cart order.
     let sku_of = |g: &GroupLine| ctx.skus.get(g.line).copied().unwrap_or("");
@@ -26,12 +26,7 @@ pub(super) fn bundle(
     if complete == 0 || complete == u64::MAX {
         return Effect {
             note: Some("the cart does not hold a complete bundle".into()),
-            miss: Some(Box::new(Miss {
-                missing: Decimal::ONE,
-                money: false,
-                noun: Noun::Item,
-                gives: Gives::Bundle(price),
-            })),
+            miss: out.miss(Miss { missing: Decimal::ONE, money: false, noun: Noun::Item, gives: Gives::Bundle(price) }),
             ..Effect::default()
         };
     }
@@ -60,6 +55,6 @@ pub(super) fn bundle(
     if off <= Decimal::ZERO {
         return Effect::nothing("the bundle price is not lower than its items");
     }
-    ctx.rules.allocate_into(off, &lines, out);
+    ctx.rules.allocate_into(off, &lines, out.discounts);
     Effect { consumed: bundles, ..Effect::default() }
 }

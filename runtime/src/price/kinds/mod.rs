@@ -230,7 +230,7 @@ impl Allowance {
 }
 
 /// What a group missed: for hints.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Miss {
     /// How much more to spend, or how many more units.
     pub missing: Decimal,
@@ -279,21 +279,26 @@ pub(crate) struct Extras {
     pub presale: Vec<(usize, Decimal, Option<i64>)>,
 }
 
-/// What a promotion gives one group besides its discounts (written to [`Discounts`]).
-// Kept small: every evaluation moves one per group (gifts, add-ons and deposits are boxed).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What a promotion gives one group besides its discounts (written to [`Discounts`]): plain
+/// data, kept by the promotion's result for each group. What few groups have — a miss, extras —
+/// is written by [`Written`] into lists the result keeps and named here by place, so an effect
+/// holds no allocation: emptying a result for the next pricing reads and frees none of them (a
+/// list of effects that each held one was read whole to be emptied, and their misses allocated
+/// and freed every pricing).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Effect {
     /// Whether the group got a discount above zero (set by [`apply`], from what it wrote).
     pub discounted: bool,
-    /// Gifts, add-on offers and presale deposits, when the group earned any.
-    pub extras: Option<Box<Extras>>,
     /// Units or uses consumed.
     pub consumed: u64,
-    /// What the group has not reached (nothing given) or the next tier (something given): boxed,
-    /// as most groups have none and every evaluation moves an effect.
-    pub miss: Option<Box<Miss>>,
     /// Why nothing was given, when nothing was.
     pub note: Option<Note>,
+    /// Its place among its result's misses, when the group has not reached something (nothing
+    /// given) or a next tier (something given).
+    pub miss: Option<u32>,
+    /// Its place among its result's extras, when the group earned gifts, add-on offers or presale
+    /// deposits.
+    pub extras: Option<u32>,
 }
 
 impl Effect {
@@ -301,29 +306,39 @@ impl Effect {
         Effect { note: Some(note.into()), ..Effect::default() }
     }
 
-    /// An effect with these extras.
-    pub fn earning(extras: Extras, consumed: u64) -> Effect {
-        Effect { extras: Some(Box::new(extras)), consumed, ..Effect::default() }
-    }
-
-    /// The gifts the group earned.
-    pub fn gifts(&self) -> &[GiftEffect] {
-        self.extras.as_deref().map_or(&[], |x| &x.gifts)
-    }
-
-    /// The add-on offers the group unlocked: (SKU, price, most units).
-    pub fn addons(&self) -> &[(SymbolId, Decimal, Option<i64>)] {
-        self.extras.as_deref().map_or(&[], |x| &x.addons)
-    }
-
-    /// The presale deposits due: (line, deposit due now, balance due by).
-    pub fn presale(&self) -> &[(usize, Decimal, Option<i64>)] {
-        self.extras.as_deref().map_or(&[], |x| &x.presale)
-    }
-
-    /// Whether the group got a discount, a gift, an add-on offer or a presale deposit.
+    /// Whether the group got a discount, a gift, an add-on offer or a presale deposit (extras are
+    /// kept only when there are some: [`Written::extras`]).
     pub fn gives_anything(&self) -> bool {
-        self.discounted || !self.gifts().is_empty() || !self.addons().is_empty() || !self.presale().is_empty()
+        self.discounted || self.extras.is_some()
+    }
+}
+
+/// Where a kind writes what it gives a group, into lists its promotion's result keeps: its
+/// discounts, and what few groups have beyond them — what they missed, what they earned besides
+/// discounts — each named by its place in the group's [`Effect`].
+pub(crate) struct Written<'w> {
+    pub discounts: &'w mut Discounts,
+    // INVARIANT: each entry of `missed` and `extras` is named by exactly one effect: a kind keeps
+    // one only for the effect it returns.
+    pub missed: &'w mut Vec<Miss>,
+    pub extras: &'w mut Vec<Extras>,
+}
+
+impl Written<'_> {
+    /// Keeps `miss` for the effect being returned, and gives its place.
+    pub fn miss(&mut self, miss: Miss) -> Option<u32> {
+        // INVARIANT: a result has a group per line at most, far below 2^32 places.
+        let at = u32::try_from(self.missed.len()).ok()?;
+        self.missed.push(miss);
+        Some(at)
+    }
+
+    /// Keeps `extras` for the effect being returned, and gives its place; none when they are
+    /// empty (so an effect names extras only when it earned some).
+    pub fn extras(&mut self, extras: Extras) -> Option<u32> {
+        let at = u32::try_from(self.extras.len()).ok()?;
+        let earned = !(extras.gifts.is_empty() && extras.addons.is_empty() && extras.presale.is_empty());
+        earned.then(|| self.extras.push(extras)).map(|()| at)
     }
 }
 
@@ -337,21 +352,21 @@ pub(crate) struct KindCtx<'a> {
     pub group_members: u64,
 }
 
-/// What `benefit` gives `group`, within `allowance`: its discounts appended to `discounts`, the
-/// rest returned.
+/// What `benefit` gives `group`, within `allowance`: its discounts, misses and extras written to
+/// `out`, its effect returned.
 pub(crate) fn apply(
     benefit: &Benefit,
     group: &[GroupLine],
     allowance: &mut Allowance,
     ctx: &KindCtx<'_>,
-    discounts: &mut Discounts,
+    out: &mut Written<'_>,
 ) -> Effect {
     if group.is_empty() {
         return Effect::nothing("no lines in scope");
     }
-    let before = discounts.len();
-    let mut effect = apply_kind(benefit, group, allowance, ctx, discounts);
-    effect.discounted = discounts.get(before..).is_some_and(|new| new.iter().any(|&(_, d)| d != 0));
+    let before = out.discounts.len();
+    let mut effect = apply_kind(benefit, group, allowance, ctx, out);
+    effect.discounted = out.discounts.get(before..).is_some_and(|new| new.iter().any(|&(_, d)| d != 0));
     effect
 }
 
@@ -361,13 +376,13 @@ fn apply_kind(
     group: &[GroupLine],
     allowance: &mut Allowance,
     ctx: &KindCtx<'_>,
-    out: &mut Discounts,
+    out: &mut Written<'_>,
 ) -> Effect {
     match benefit {
-        Benefit::SpecialPrice(p) => per_unit::special_price(*p, group, allowance, ctx, out),
+        Benefit::SpecialPrice(p) => per_unit::special_price(*p, group, allowance, ctx, out.discounts),
         Benefit::Discount(steps) => match steps.as_slice() {
-            [(Value::Percent(p), None)] => per_unit::percent_off(*p, group, allowance, ctx, out),
-            [(Value::Money(a), None)] => per_unit::amount_off(*a, group, allowance, ctx, out),
+            [(Value::Percent(p), None)] => per_unit::percent_off(*p, group, allowance, ctx, out.discounts),
+            [(Value::Money(a), None)] => per_unit::amount_off(*a, group, allowance, ctx, out.discounts),
             _ => threshold::tiers(steps, group, allowance, ctx, out),
         },
         Benefit::DiscountEvery { amount, every, cap } => {
@@ -383,10 +398,10 @@ fn apply_kind(
         }
         Benefit::Group { size, price, .. } => per_unit::group_buy(*size, *price, group, allowance, ctx, out),
         Benefit::Gift { quantity, sku, worth, threshold } => {
-            gift::gift(*quantity, *sku, *worth, threshold.as_ref(), group, allowance, ctx)
+            gift::gift((*quantity, *sku, *worth), threshold.as_ref(), group, allowance, ctx, out)
         }
         Benefit::Addon { sku, price, limit, threshold } => {
-            gift::addon(*sku, *price, *limit, threshold.as_ref(), group, allowance, ctx.rules)
+            gift::addon((*sku, *price, *limit), threshold.as_ref(), group, allowance, ctx.rules, out)
         }
     }
 }

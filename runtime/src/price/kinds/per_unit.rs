@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Discounts, Effect, Extras, Gives, GroupLine, KindCtx, Miss, Note, Noun, Rules};
+use super::{Allowance, Discounts, Effect, Extras, Gives, GroupLine, KindCtx, Miss, Note, Noun, Rules, Written};
 use crate::money::{Minor, power_of_ten, scaled};
 
 /// A per-unit benefit in integers, for [`each_unit`]'s exact path.
@@ -163,7 +163,7 @@ pub(super) fn presale(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
-    out: &mut Discounts,
+    out: &mut Written<'_>,
 ) -> Effect {
     let off = deducts - deposit;
     let mut effect = Effect::default();
@@ -177,13 +177,13 @@ pub(super) fn presale(
         let n = Decimal::from(units);
         // The deduction never exceeds what the units cost.
         let d = ctx.rules.round((off * n).min(g.unit() * n));
-        out.push((g.line, ctx.rules.minor(d)));
+        out.discounts.push((g.line, ctx.rules.minor(d)));
         deposits.push((g.line, ctx.rules.round(deposit * n), balance_by));
     }
     if deposits.is_empty() {
         effect.note = Some("limit or stock reached".into());
     } else {
-        effect.extras = Some(Box::new(Extras { presale: deposits, ..Extras::default() }));
+        effect.extras = out.extras(Extras { presale: deposits, ..Extras::default() });
     }
     effect
 }
@@ -194,23 +194,23 @@ pub(super) fn group_buy(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
-    out: &mut Discounts,
+    out: &mut Written<'_>,
 ) -> Effect {
     let size = u64::try_from(size).unwrap_or(u64::MAX);
     if ctx.group_members < size {
         let missing = size - ctx.group_members;
         return Effect {
             note: Some(Note::Members { have: ctx.group_members, of: size }),
-            miss: Some(Box::new(Miss {
+            miss: out.miss(Miss {
                 missing: Decimal::from(missing),
                 money: false,
                 noun: Noun::Member,
                 gives: Gives::GroupPrice(price),
-            })),
+            }),
             ..Effect::default()
         };
     }
-    each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price, out)
+    each_unit(group, a, ctx, Exact::price(price, ctx.rules), |unit| unit - price, out.discounts)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
 use super::{
-    Allowance, Discounts, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, Rules, Runs, order, runs,
-    take,
+    Allowance, Discounts, Effect, Gives, GroupLine, KindCtx, LineAmounts, Miss, Note, Noun, Rules, Runs, Written,
+    order, runs, take,
 };
 use crate::ir::{UnitChoice, Value};
 use crate::money::scaled;
@@ -31,10 +31,10 @@ fn per_line(group: &[GroupLine], amounts: SmallVec<[(usize, Decimal); 4]>, ctx: 
 }
 
 /// A group with fewer units than one set: nothing yet, and how many more units give `gives`.
-fn short(have: u64, per_set: u64, gives: Gives) -> Effect {
+fn short(have: u64, per_set: u64, gives: Gives, out: &mut Written<'_>) -> Effect {
     Effect {
         note: Some(Note::Units { have, of: per_set }),
-        miss: Some(Box::new(Miss { missing: Decimal::from(per_set - have), money: false, noun: Noun::Item, gives })),
+        miss: out.miss(Miss { missing: Decimal::from(per_set - have), money: false, noun: Noun::Item, gives }),
         ..Effect::default()
     }
 }
@@ -129,14 +129,15 @@ pub(super) fn m_for_n(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
-    out: &mut Discounts,
+    written: &mut Written<'_>,
 ) -> Effect {
     let m = u64::try_from(count).unwrap_or(u64::MAX).max(1);
     let have = units(group);
     let sets = have / m;
     if sets == 0 {
-        return short(have, m, Gives::MultiBuy(m, price));
+        return short(have, m, Gives::MultiBuy(m, price), written);
     }
+    let out = &mut *written.discounts;
     let allowed_units = a.take(sets * m);
     let sets = allowed_units / m;
     if sets == 0 {
@@ -189,15 +190,16 @@ pub(super) fn buy_get(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
-    out: &mut Discounts,
+    written: &mut Written<'_>,
 ) -> Effect {
     let (n, m) = (u64::try_from(buy).unwrap_or(u64::MAX), u64::try_from(get).unwrap_or(u64::MAX));
     let per_set = n.saturating_add(m).max(1);
     let have = units(group);
     let sets = have / per_set;
     if sets == 0 {
-        return short(have, per_set, Gives::Rewarded(m));
+        return short(have, per_set, Gives::Rewarded(m), written);
     }
+    let out = &mut *written.discounts;
     let rewarded = a.take(sets * m);
     if rewarded == 0 {
         return Effect::nothing("limit or stock reached");

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Allowance, Discounts, Effect, Gives, GroupLine, KindCtx, Miss, Noun, bound, measure, spend};
+use super::{Allowance, Effect, Gives, GroupLine, KindCtx, Miss, Noun, Written, bound, measure, spend};
 use crate::ir::{Threshold, ThresholdKind, Value};
 
 fn describe(value: &Value) -> Gives {
@@ -19,7 +19,7 @@ pub(super) fn tiers(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
-    out: &mut Discounts,
+    out: &mut Written<'_>,
 ) -> Effect {
     // INVARIANT: the checker gives every step of a tiered discount a threshold of one kind.
     let kind = steps.iter().find_map(|(_, t)| t.as_ref().map(|t| t.kind)).unwrap_or(ThresholdKind::Spend);
@@ -28,14 +28,15 @@ pub(super) fn tiers(
     let next = steps.iter().enumerate().find(|(i, (_, t))| reached.is_none_or(|r| *i > r) && t.is_some());
     let miss = next.and_then(|(_, (value, t))| {
         let t = t.as_ref()?;
-        Some(Box::new(Miss {
+        Some(Miss {
             missing: bound(t) - have,
             money: t.kind == ThresholdKind::Spend,
             noun: Noun::Item,
             gives: describe(value),
-        }))
+        })
     });
     let Some(r) = reached else {
+        let miss = miss.and_then(|m| out.miss(m));
         return Effect { note: Some("the threshold is not reached".into()), miss, ..Effect::default() };
     };
     if a.take(1) == 0 {
@@ -48,8 +49,8 @@ pub(super) fn tiers(
         Some(Value::Percent(p)) => ctx.rules.round(spend * *p / Decimal::ONE_HUNDRED),
         _ => Decimal::ZERO,
     };
-    ctx.rules.allocate_into(total, group, out);
-    Effect { consumed: 1, miss, ..Effect::default() }
+    ctx.rules.allocate_into(total, group, out.discounts);
+    Effect { consumed: 1, miss: miss.and_then(|m| out.miss(m)), ..Effect::default() }
 }
 
 pub(super) fn every(
@@ -59,7 +60,7 @@ pub(super) fn every(
     group: &[GroupLine],
     a: &mut Allowance,
     ctx: &KindCtx<'_>,
-    out: &mut Discounts,
+    out: &mut Written<'_>,
 ) -> Effect {
     let spend = spend(group, ctx.rules);
     if every <= Decimal::ZERO {
@@ -70,21 +71,20 @@ pub(super) fn every(
         times = times.min(Decimal::from(cap));
     }
     let below_cap = cap.is_none_or(|c| times < Decimal::from(c));
-    let miss = below_cap.then(|| {
-        Box::new(Miss {
-            missing: (times + Decimal::ONE) * every - spend,
-            money: true,
-            noun: Noun::Item,
-            gives: Gives::AmountOff(amount),
-        })
+    let miss = below_cap.then(|| Miss {
+        missing: (times + Decimal::ONE) * every - spend,
+        money: true,
+        noun: Noun::Item,
+        gives: Gives::AmountOff(amount),
     });
     if times.is_zero() {
+        let miss = miss.and_then(|m| out.miss(m));
         return Effect { note: Some("the threshold is not reached".into()), miss, ..Effect::default() };
     }
     if a.take(1) == 0 {
         return Effect::nothing("limit or stock reached");
     }
     let total = amount.checked_mul(times).map_or(spend, |t| t.min(spend));
-    ctx.rules.allocate_into(total, group, out);
-    Effect { consumed: 1, miss, ..Effect::default() }
+    ctx.rules.allocate_into(total, group, out.discounts);
+    Effect { consumed: 1, miss: miss.and_then(|m| out.miss(m)), ..Effect::default() }
 }
