@@ -10,14 +10,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v valgrind >/dev/null; then
-    echo "count.sh needs valgrind (Debian: apt-get install valgrind)" >&2
-    exit 1
-fi
+script=count.sh
+source benches/needs.sh
+needs valgrind valgrind
 
 # The release build with line tables, as `cargo bench` builds it (`binary`), and the options
 # that count its steady pricings (`steady`).
-script=count.sh
 source benches/callgrind-steady.sh
 
 # The instructions callgrind collects over `$2` steady pricings of case `$1` (`$steady`).

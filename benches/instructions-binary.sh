@@ -1,5 +1,6 @@
-# Sourced by `compare.sh` and `callgrind-steady.sh`: builds `benches/instructions.rs` as `cargo bench` builds
-# it (release, with line tables for profiles) and sets `binary` to its path, or exits saying why.
+# Sourced by `compare.sh`, `time-lines.sh` and `callgrind-steady.sh`: builds
+# `benches/instructions.rs` as `cargo bench` builds it (release, with line tables for profiles)
+# and sets `binary` to its path, or exits saying why.
 # The caller has `cd`'d to the workspace root and names itself in `$script`.
 
 export CARGO_PROFILE_RELEASE_DEBUG=line-tables-only

@@ -12,12 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in valgrind python3 addr2line; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "lines.sh needs $tool (Debian: apt-get install valgrind python3 binutils)" >&2
-        exit 1
-    fi
-done
+script=lines.sh
+source benches/needs.sh
+needs "valgrind python3 binutils" valgrind python3 addr2line
 
 case_name=${1:-200}
 pricings=${2:-6}
@@ -25,7 +22,6 @@ top=${3:-40}
 
 # The release build with line tables, as `cargo bench` builds it (`binary`), and the options
 # that count its steady pricings (`steady`).
-script=lines.sh
 source benches/callgrind-steady.sh
 
 profile=$(mktemp)

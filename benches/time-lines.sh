@@ -15,19 +15,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in perf python3 addr2line readelf; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "time-lines.sh needs $tool (Debian: apt-get install linux-perf python3 binutils)" >&2
-        exit 1
-    fi
-done
+script=time-lines.sh
+source benches/needs.sh
+needs "linux-perf python3 binutils" perf python3 addr2line readelf
 
 case_name=${1:-200}
 pricings=${2:-20000}
 top=${3:-40}
 
 # The release build with line tables, as `cargo bench` builds it: sets `binary`.
-script=time-lines.sh
 source benches/instructions-binary.sh
 
 data=$(mktemp)
