@@ -10,7 +10,7 @@ use super::available::Availability;
 use super::groups::Groups;
 use super::kinds::{Effect, Extras, GiftEffect, GroupLine, KindCtx, Miss, Written, apply};
 use super::stacking::{Stage, Traits};
-use crate::ir::Calculation;
+use crate::ir::{Calculation, SymbolId};
 
 /// What one promotion gave.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -83,13 +83,13 @@ impl PromotionResult {
     }
 
     /// The add-on offers group effect `e` of this result unlocked: (SKU, price, most units).
-    pub fn addons(&self, e: &Effect) -> &[(crate::ir::SymbolId, rust_decimal::Decimal, Option<i64>)] {
+    pub fn addons(&self, e: &Effect) -> &[(SymbolId, Decimal, Option<i64>)] {
         self.extras_of(e).map_or(&[], |x| &x.addons)
     }
 
     /// The presale deposits group effect `e` of this result made due: (line, deposit due now,
     /// balance due by).
-    pub fn presale(&self, e: &Effect) -> &[(usize, rust_decimal::Decimal, Option<i64>)] {
+    pub fn presale(&self, e: &Effect) -> &[(usize, Decimal, Option<i64>)] {
         self.extras_of(e).map_or(&[], |x| &x.presale)
     }
 
