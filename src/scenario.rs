@@ -116,6 +116,10 @@ pub struct Expect {
     /// How much a suggested switch would save.
     #[serde(default)]
     pub switch_saves: Option<Decimal>,
+    /// Candidates' verdicts by line id, then promotion, as `promo eval --format text` words them:
+    /// `"applied: earns a gift"`, `"not applied: the threshold is not reached"`.
+    #[serde(default)]
+    pub reasons: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Reads a scenario file.
@@ -257,5 +261,18 @@ pub fn mismatches(expect: &Expect, o: &Outcome) -> Vec<String> {
         expect.flags.as_ref().map(|a| a.join(", ")),
         o.flags.iter().map(|f| f.kind.clone()).collect::<Vec<_>>().join(", "),
     );
+    for (id, by_promotion) in &expect.reasons {
+        let line = o.lines.iter().find(|l| l.id == *id);
+        for (promotion, want) in by_promotion {
+            let got = match line {
+                None => "no such line".into(),
+                Some(line) => line.candidates.iter().find(|c| c.promotion == *promotion).map_or_else(
+                    || "not a candidate".into(),
+                    |c| format!("{}: {}", if c.applied { "applied" } else { "not applied" }, c.reason),
+                ),
+            };
+            check(&format!("`{promotion}` on line {id}"), Some(want.clone()), got);
+        }
+    }
     out
 }

@@ -34,6 +34,10 @@ pub(crate) struct PromotionResult {
     // A vector, not an inline small one: a thread's stand-alone results keep it, with its
     // allocation, from one pricing to the next, and pushing to it checks less.
     pub raw: Vec<(usize, i128)>,
+    /// How many benefits its groups were evaluated for: every benefit is evaluated on the same
+    /// groups, one after another, so `groups` holds that many runs of them (0: not evaluated).
+    // INVARIANT: `groups.len()` is a multiple of `benefits` (when it is not 0).
+    pub benefits: usize,
     /// Its whole discount (Σ `lines`) in minor units, as the search adds and compares it (one
     /// number: shown as a decimal by `Pricing::decimal` where the outcome writes it).
     pub discount_minor: i128,
@@ -52,14 +56,62 @@ pub(crate) struct PromotionResult {
     pub extras: Vec<Extras>,
 }
 
+/// What a promotion's benefits did on one line: every benefit's group that holds it, judged
+/// together ([`PromotionResult::on_line`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OnLine<'r> {
+    /// The effect whose note says why the line got nothing: the first benefit's with a note, or
+    /// the first benefit's.
+    pub why: &'r Effect,
+    /// Whether a benefit's group of the line got a discount, a gift, an add-on offer or a presale
+    /// deposit.
+    pub gives: bool,
+    /// Whether one earned gifts.
+    pub gifts: bool,
+    /// Whether one unlocked add-on offers.
+    pub addons: bool,
+}
+
 impl PromotionResult {
-    /// The effect of the first group that holds line `l`, if one does (a promotion of several
-    /// benefits has groups for each: the first benefit's).
-    pub fn effect_on(&self, l: usize) -> Option<&Effect> {
-        // The line's place among every group's lines, then the group whose lines end after it:
-        // two plain scans, not a slice of lines cut and searched per group.
+    /// What its benefits did on line `l`, when a group holds it: a promotion of a price change
+    /// and a gift, say, may miss the one on the line and earn the other.
+    // Inlined always: called for nearly every candidate of a cart, where a call's set-up and
+    // returned value cost more than the look-up.
+    #[inline(always)]
+    pub fn on_line(&self, l: usize) -> Option<OnLine<'_>> {
+        // The line's place among the first benefit's lines, then the group whose lines end after
+        // it: two plain scans, not a slice of lines cut and searched per group.
         let at = self.group_lines.iter().position(|&x| x == l)?;
-        self.groups.iter().find(|(end, _)| at < *end).map(|(_, effect)| effect)
+        let first = self.groups.iter().position(|(end, _)| at < *end)?;
+        let mut line = self.judged(&self.groups.get(first)?.1);
+        // One benefit (nearly always): that group is all. Otherwise the same group of each
+        // later benefit is as many groups further on as a benefit has.
+        if self.benefits > 1 {
+            debug_assert!(self.groups.len().is_multiple_of(self.benefits), "a run of groups per benefit");
+            let per_benefit = self.groups.len() / self.benefits;
+            for b in 1..self.benefits {
+                let Some((_, e)) = self.groups.get(first + b * per_benefit) else { break };
+                let next = self.judged(e);
+                if line.why.note.is_none() && e.note.is_some() {
+                    line.why = e;
+                }
+                line.gives |= next.gives;
+                line.gifts |= next.gifts;
+                line.addons |= next.addons;
+            }
+        }
+        Some(line)
+    }
+
+    /// What group effect `e` of this result did on each of its lines.
+    #[inline(always)]
+    fn judged<'r>(&'r self, e: &'r Effect) -> OnLine<'r> {
+        // Extras (gifts, add-on offers, deposits) are read only for an effect that has some.
+        let (gifts, addons) = match self.extras_of(e) {
+            Some(x) => (!x.gifts.is_empty(), !x.addons.is_empty()),
+            None => (false, false),
+        };
+        OnLine { why: e, gives: e.gives_anything(), gifts, addons }
     }
 
     /// The effect of each group, in order.
@@ -103,6 +155,7 @@ impl PromotionResult {
             group_lines,
             lines,
             raw,
+            benefits,
             discount_minor,
             consumed,
             gift_value,
@@ -115,6 +168,7 @@ impl PromotionResult {
         group_lines.clear();
         lines.clear();
         raw.clear();
+        *benefits = 0;
         *discount_minor = 0;
         *consumed = 0;
         *gift_value = Decimal::ZERO;
@@ -426,6 +480,7 @@ impl Pricing<'_> {
         // The kinds write their discounts, rounded to the minor unit, straight into `raw`, and
         // what few groups have besides into the result's lists their effects name.
         let mut out = Written { discounts: &mut result.raw, missed: &mut result.missed, extras: &mut result.extras };
+        result.benefits = p.benefits.len();
         for benefit in &p.benefits {
             let mut allowance = a.allowance();
             let mut consumed = 0;
@@ -691,23 +746,55 @@ mod tests {
     }
 
     #[test]
-    fn a_line_finds_the_effect_of_its_own_group() {
-        // A first benefit's three groups — lines 4 and 1, line 7 alone, lines 2, 9 and 5 — then
-        // a second benefit's one group of lines 1 and 4, each told apart by what it consumed.
-        let effect = |consumed| Effect { consumed, ..Effect::default() };
+    fn a_line_is_judged_by_the_group_of_every_benefit_that_holds_it() {
+        use super::super::kinds::{Extras, GiftEffect, Note};
+        use crate::ir::SymbolId;
+        // Two benefits over the same three groups — lines 4 and 1, line 7 alone, lines 2, 9
+        // and 5. The first benefit: the first group short (a note), the second given nothing
+        // (no note), the third discounted. The second benefit: nothing on the first group, a
+        // gift and an add-on on the second (extras 0 and 1), the third short (a note).
+        let short = |words| Effect { note: Some(Note::Text(words)), ..Effect::default() };
+        let discounted = Effect { discounted: true, ..Effect::default() };
+        let earned = |at| Effect { extras: Some(at), ..Effect::default() };
+        let gift = GiftEffect { sku: SymbolId(0), quantity: 1, worth: 5.into(), shares: Default::default() };
         let result = PromotionResult {
-            groups: vec![(2, effect(10)), (3, effect(20)), (6, effect(30)), (8, effect(40))],
-            group_lines: vec![4, 1, 7, 2, 9, 5, 1, 4],
+            benefits: 2,
+            groups: vec![
+                (2, short("first short")),
+                (3, Effect::default()),
+                (6, discounted),
+                (8, Effect::default()),
+                (9, earned(0)),
+                (12, short("second short")),
+            ],
+            group_lines: vec![4, 1, 7, 2, 9, 5, 4, 1, 7, 2, 9, 5],
+            extras: vec![
+                Extras { gifts: [gift].into_iter().collect(), ..Extras::default() },
+                Extras { addons: [(SymbolId(1), 9.into(), None)].into_iter().collect(), ..Extras::default() },
+            ],
             ..PromotionResult::default()
         };
-        let consumed = |l| result.effect_on(l).map(|e| e.consumed);
-        // Each group's first and last lines too: a line on a boundary is its own group's. A line
-        // in two groups (one per benefit) finds the first.
-        for (l, expected) in [(4, 10), (1, 10), (7, 20), (2, 30), (9, 30), (5, 30)] {
-            assert_eq!(consumed(l), Some(expected), "line {l}");
+        let judged = |l| result.on_line(l).map(|on| (on.why.note, on.gives, on.gifts, on.addons));
+        // The first group: neither benefit gives; the first one's note says why (each line of a
+        // group alike, on a boundary too).
+        for l in [4, 1] {
+            assert_eq!(judged(l), Some((Some(Note::Text("first short")), false, false, false)), "line {l}");
         }
-        // A line in no group has no effect.
-        assert_eq!(consumed(3), None);
-        assert_eq!(result.effects().map(|e| e.consumed).collect::<Vec<_>>(), [10, 20, 30, 40]);
+        // Line 7: the second benefit earns the gift; neither has a note.
+        assert_eq!(judged(7), Some((None, true, true, false)));
+        // Lines 2, 9, 5: the first benefit discounted them; the note is the second's, the first
+        // with one.
+        for l in [2, 9, 5] {
+            assert_eq!(judged(l), Some((Some(Note::Text("second short")), true, false, false)), "line {l}");
+        }
+        // A line in no group.
+        assert!(result.on_line(3).is_none());
+        // The add-on, named by the gift group's effect instead: found through the second benefit.
+        let mut with_addon = result.clone();
+        if let Some((_, e)) = with_addon.groups.get_mut(4) {
+            e.extras = Some(1);
+        }
+        assert_eq!(with_addon.on_line(7).map(|on| (on.gives, on.gifts, on.addons)), Some((true, false, true)));
+        assert_eq!(result.effects().count(), 6);
     }
 }

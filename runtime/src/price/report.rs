@@ -402,20 +402,22 @@ impl Pricing<'_> {
             match j.gave {
                 Some(r) => match r.lines.iter().find(|(x, _)| *x == l) {
                     Some((_, d)) => set(slot, true, Reason::Off(self.fix(*d))),
-                    None => match r.effect_on(l) {
-                        Some(e) if !r.gifts(e).is_empty() => set(slot, true, Reason::EarnsGift),
-                        Some(e) if !r.addons(e).is_empty() => set(slot, true, Reason::UnlocksAddon),
-                        Some(e) => gave_nothing(slot, e),
+                    // No discount here: what any of its benefits earned on the line.
+                    None => match r.on_line(l) {
+                        Some(on) if on.gifts => set(slot, true, Reason::EarnsGift),
+                        Some(on) if on.addons => set(slot, true, Reason::UnlocksAddon),
+                        Some(on) => gave_nothing(slot, on.why),
                         None => set(slot, false, Reason::GivesNothing),
                     },
                 },
                 None => set(slot, false, Reason::GivesNothing),
             }
         } else {
-            let alone_effect = j.gave.and_then(|r| r.effect_on(l));
-            match (alone_effect, j.clashing) {
-                // Nothing to give here even alone: say why, whatever else applies.
-                (Some(e), _) if !e.gives_anything() => gave_nothing(slot, e),
+            let alone = j.gave.and_then(|r| r.on_line(l));
+            match (alone, j.clashing) {
+                // Nothing to give here even alone, by any of its benefits: say why, whatever else
+                // applies.
+                (Some(on), _) if !on.gives => gave_nothing(slot, on.why),
                 (_, Some(q)) => {
                     // The name is cloned into its place once the reason is there: a reason made
                     // with it is assembled on the stack and copied, like one chosen by branches.
