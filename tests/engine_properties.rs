@@ -335,6 +335,30 @@ promotion "four"  { level platform scope all discount 4.00 when spend 5.00 }
     assert_eq!(o.search.evaluated, 1);
 }
 
+/// Choosing a member takes the gains of the members it newly blocks out of what the rest could
+/// add (spec/evaluation.md §5), so the bound is tight inside the branch that chose it. Here two
+/// item-level price changes clash, and two store-level ones: with "five" and "one-fifty" chosen
+/// (6.50), leaving "one-fifty" out can add at most "one-twenty-five" (1.25), not the blocked
+/// "three" too — the bound is 6.25, below 6.50, and that branch is not valued.
+#[test]
+fn choosing_a_member_takes_the_gains_it_blocks_out_of_the_bound() {
+    let text = r#"
+settings { currency USD }
+promotion "five"            { level item  scope sku == "A" discount 5.00 }
+promotion "three"           { level item  scope sku == "A" discount 3.00 }
+promotion "one-fifty"       { level store scope all discount 1.50 when spend 2.00 }
+promotion "one-twenty-five" { level store scope all discount 1.25 when spend 2.00 }
+"#;
+    let o = price_one_line_of_a_at_ten(text);
+    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
+    assert_eq!(applied, ["five", "one-fifty"]);
+    assert_eq!(o.total, Decimal::new(350, 2));
+    assert!(o.search.complete);
+    // With "three" still counted as open after "five" blocks it, the bound would be 9.25 and
+    // {five, one-twenty-five} (6.25) valued too: 2.
+    assert_eq!(o.search.evaluated, 1);
+}
+
 /// A cart large enough (300 scope matches) that availability groups its matches by promotion
 /// with the radix sort: each line gets exactly its own category's promotion, and the money adds
 /// up (debug builds also check the matches come out ordered by promotion, then line).

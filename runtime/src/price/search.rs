@@ -726,6 +726,23 @@ impl<V: Minor, W: Width> Search<'_, '_, V, W> {
     /// blocks, and whether it blocks any.
     fn choose(&self, blocked: &mut [u64], chosen: usize, k: usize, mut open: (V, V)) -> ((V, V), bool) {
         let w = self.width.words();
+        // One word a set (nearly every component; known when the search is compiled): a level
+        // is one word, read and written in place, without slices cut and zipped.
+        if w == 1 {
+            let was = blocked.get(chosen).copied().unwrap_or(0);
+            let row = self.c.clash.get(k).copied().unwrap_or(0);
+            if let Some(next) = blocked.get_mut(chosen + 1) {
+                *next = was | row;
+            }
+            // Members after `k` only (`k` is below 64 here).
+            let mut newly = row & !was & (!0u64).checked_shl(k as u32 + 1).unwrap_or(0);
+            let blocks_any = newly != 0;
+            while newly != 0 {
+                open = sub(open, self.gains.get(newly.trailing_zeros() as usize).copied().unwrap_or_default());
+                newly &= newly - 1;
+            }
+            return (open, blocks_any);
+        }
         let mut blocks_any = false;
         let Some((below, above)) = blocked.get_mut(chosen * w..(chosen + 2) * w).map(|s| s.split_at_mut(w)) else {
             return (open, blocks_any);
