@@ -218,16 +218,14 @@ fn a_component_wider_than_a_word_finds_the_best() {
     };
     let (customer, state) = (Customer::default(), State::default());
     let o = promo::runtime::price_prepared(&prepared, &c, &customer, &state, 0).unwrap();
-    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
-    assert_eq!(applied, ["p66", "store"]);
+    assert_eq!(applied(&o), ["p66", "store"]);
     assert_eq!(o.discount_total, Decimal::new(9500, 2));
     assert_eq!(o.total, Decimal::new(500, 2));
     assert!(o.search.complete);
 
     c.choose = vec!["p3".into()];
     let o = promo::runtime::price_prepared(&prepared, &c, &customer, &state, 0).unwrap();
-    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
-    assert_eq!(applied, ["p3", "store"]);
+    assert_eq!(applied(&o), ["p3", "store"]);
     assert_eq!(o.discount_total, Decimal::new(900, 2));
     assert_eq!(o.switch_suggestions.len(), 1);
     assert_eq!(o.switch_suggestions[0].choose, ["p66", "store"]);
@@ -259,12 +257,16 @@ fn a_search_beyond_64_bits_chooses_exactly() {
         choose: vec![],
     };
     let o = promo::runtime::price_prepared(&prepared, &c, &Customer::default(), &State::default(), 0).unwrap();
-    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
     // 100 × (10^15 − 0.01) off, against 100 × 0.9 × 10^15: the special price saves more.
-    assert_eq!(applied, ["all at 0.01"]);
+    assert_eq!(applied(&o), ["all at 0.01"]);
     assert_eq!(o.discount_total, "99999999999999999.00".parse::<Decimal>().unwrap());
     assert_eq!(o.total, Decimal::new(100, 2));
     assert!(o.search.complete);
+}
+
+/// The promotions that gave a discount, in the order they applied.
+fn applied(o: &promo::runtime::Outcome) -> Vec<&str> {
+    o.discounts.iter().map(|d| d.promotion.as_str()).collect()
 }
 
 /// The outcome of the ruleset `text` on a cart of one unit of SKU "A" at 10.00.
@@ -299,8 +301,7 @@ promotion "five"  { level store scope all discount 5.00 when spend 6.00 }
 promotion "gift"  { level store scope all gift "G" worth 1.00 when spend 5.00 }
 "#;
     let o = price_one_line_of_a_at_ten(text);
-    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
-    assert_eq!(applied, ["sp", "five"]);
+    assert_eq!(applied(&o), ["sp", "five"]);
     // 9.00 from the special price, then the 5.00 cut to the 1.00 left: the line costs 0.
     assert_eq!(o.discount_total, Decimal::new(1000, 2));
     assert_eq!(o.gifts.len(), 1);
@@ -324,9 +325,8 @@ promotion "five"  { level store    scope all discount 5.00 when spend 6.00 }
 promotion "four"  { level platform scope all discount 4.00 when spend 5.00 }
 "#;
     let o = price_one_line_of_a_at_ten(text);
-    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
     // 9.00 from the special price, the 5.00 cut to the 1.00 left, nothing left for the 4.00.
-    assert_eq!(applied, ["sp", "five"]);
+    assert_eq!(applied(&o), ["sp", "five"]);
     assert_eq!(o.discount_total, Decimal::new(1000, 2));
     assert_eq!(o.total, Decimal::ZERO);
     assert!(o.search.complete);
@@ -350,8 +350,7 @@ promotion "one-fifty"       { level store scope all discount 1.50 when spend 2.0
 promotion "one-twenty-five" { level store scope all discount 1.25 when spend 2.00 }
 "#;
     let o = price_one_line_of_a_at_ten(text);
-    let applied: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
-    assert_eq!(applied, ["five", "one-fifty"]);
+    assert_eq!(applied(&o), ["five", "one-fifty"]);
     assert_eq!(o.total, Decimal::new(350, 2));
     assert!(o.search.complete);
     // With "three" still counted as open after "five" blocks it, the bound would be 9.25 and
