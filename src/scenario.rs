@@ -110,7 +110,8 @@ pub struct Expect {
     /// Flag kinds raised.
     #[serde(default)]
     pub flags: Option<Vec<String>>,
-    /// Hints by promotion: how much more is missing.
+    /// Hints by promotion: how much more is missing (a promotion of several benefits that missed
+    /// more than one: each benefit's, in order, joined by `, `).
     #[serde(default)]
     pub hints: BTreeMap<String, String>,
     /// How much a suggested switch would save.
@@ -248,7 +249,9 @@ pub fn mismatches(expect: &Expect, o: &Outcome) -> Vec<String> {
         o.discounts.iter().map(|d| d.promotion.clone()).collect::<Vec<_>>().join(", "),
     );
     for (promotion, want) in &expect.hints {
-        let got = o.hints.iter().find(|h| h.promotion == *promotion).map_or("no hint".into(), |h| h.missing.clone());
+        let missing: Vec<&str> =
+            o.hints.iter().filter(|h| h.promotion == *promotion).map(|h| h.missing.as_str()).collect();
+        let got = if missing.is_empty() { "no hint".into() } else { missing.join(", ") };
         check(&format!("hint of `{promotion}`"), Some(want.clone()), got);
     }
     check(
