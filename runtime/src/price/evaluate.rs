@@ -87,8 +87,7 @@ impl PromotionResult {
         // One benefit (nearly always): that group is all. Otherwise the same group of each
         // later benefit is as many groups further on as a benefit has.
         if self.benefits > 1 {
-            debug_assert!(self.groups.len().is_multiple_of(self.benefits), "a run of groups per benefit");
-            let per_benefit = self.groups.len() / self.benefits;
+            let per_benefit = self.groups_per_benefit();
             for b in 1..self.benefits {
                 let Some((_, e)) = self.groups.get(first + b * per_benefit) else { break };
                 let next = self.judged(e);
@@ -101,6 +100,21 @@ impl PromotionResult {
             }
         }
         Some(line)
+    }
+
+    /// How many groups each benefit was evaluated on (all of them, for one benefit).
+    #[inline(always)]
+    fn groups_per_benefit(&self) -> usize {
+        debug_assert!(
+            self.benefits == 0 || self.groups.len().is_multiple_of(self.benefits),
+            "a run of groups per benefit"
+        );
+        self.groups.len() / self.benefits.max(1)
+    }
+
+    /// Its groups with their effects, one run per benefit, in the order the benefits are written.
+    pub fn benefit_runs(&self) -> std::slice::Chunks<'_, (usize, Effect)> {
+        self.groups.chunks(self.groups_per_benefit().max(1))
     }
 
     /// What group effect `e` of this result did on each of its lines.

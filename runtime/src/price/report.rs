@@ -550,9 +550,7 @@ impl Pricing<'_> {
                     .filter(|m| m.missing > Decimal::ZERO)
                     .min_by(|a, b| a.missing.cmp(&b.missing))
             };
-            // INVARIANT: `groups` holds one run of groups per benefit, all of one length.
-            let per_benefit = r.groups.len() / r.benefits.max(1);
-            for run in r.groups.chunks(per_benefit.max(1)) {
+            for run in r.benefit_runs() {
                 hints.extend(closest(run).map(|m| self.hint(i, m)));
             }
         }
