@@ -3,9 +3,10 @@
 //! core are compared by them (README, Speed). `bash benches/count.sh` builds this, runs it under
 //! valgrind and prints the instructions per pricing.
 //!
-//! `instructions [20|200|100k] [ITERATIONS]` — the 20-line cart against 2 promotions, the
-//! 200-line cart against 1,000, or the same against 100,000 of which 99,000 never match, priced
-//! ITERATIONS times after a first (the thread's first pricing, neither timed nor counted).
+//! `instructions [20|200|200-long|100k] [ITERATIONS]` — the 20-line cart against 2 promotions,
+//! the 200-line cart against 1,000 (`200-long`: the same promotions named as real ones are, some
+//! 50 bytes), or the same against 100,000 of which 99,000 never match, priced ITERATIONS times
+//! after a first (the thread's first pricing, neither timed nor counted).
 //! Run by `cargo bench` (which passes `--bench`), it prices each case once after a first and says
 //! so.
 
@@ -20,18 +21,20 @@ mod workload;
 use promo::runtime::input::{Cart, Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use workload::{cart, ruleset_text};
+use workload::{Names, cart, ruleset_text};
 
 /// The allocator the `promo` binary runs with, as in `pricing.rs`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The ruleset (promotions that match, promotions that never do) and cart size of a case.
-fn case(name: &str) -> Option<(usize, usize, usize)> {
+/// The ruleset (promotions that match, promotions that never do, their names) and cart size of
+/// a case.
+fn case(name: &str) -> Option<(usize, usize, Names, usize)> {
     match name {
-        "20" => Some((2, 0, 20)),
-        "200" => Some((1_000, 0, 200)),
-        "100k" => Some((1_000, 99_000, 200)),
+        "20" => Some((2, 0, Names::Short, 20)),
+        "200" => Some((1_000, 0, Names::Short, 200)),
+        "200-long" => Some((1_000, 0, Names::Long, 200)),
+        "100k" => Some((1_000, 99_000, Names::Short, 200)),
         _ => None,
     }
 }
@@ -39,11 +42,11 @@ fn case(name: &str) -> Option<(usize, usize, usize)> {
 /// Prices case `name` `iterations` times and prints the time per pricing. Callgrind counts only
 /// inside `price_prepared` (`--toggle-collect`), so setting up is not counted.
 fn run(name: &str, iterations: u32) {
-    let Some((promotions, dead, lines)) = case(name) else {
-        eprintln!("unknown case `{name}`: expected 20, 200 or 100k");
+    let Some((promotions, dead, names, lines)) = case(name) else {
+        eprintln!("unknown case `{name}`: expected 20, 200, 200-long or 100k");
         std::process::exit(2);
     };
-    let prepared = Prepared::new(compile_text(&ruleset_text(promotions, dead)).unwrap());
+    let prepared = Prepared::new(compile_text(&ruleset_text(promotions, dead, names)).unwrap());
     let cart = cart(lines);
     let (customer, state) = (Customer::default(), State::default());
     // The thread's first pricing makes the lists later ones reuse: made before the loop, so the
@@ -69,7 +72,7 @@ fn main() {
     match args.as_slice() {
         // `cargo bench`: a quick pass over every case, so the loop is known to run.
         [] => {
-            for name in ["20", "200", "100k"] {
+            for name in ["20", "200", "200-long", "100k"] {
                 run(name, 1);
             }
             println!("instruction counts: bash benches/count.sh (needs valgrind)");

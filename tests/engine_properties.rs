@@ -402,3 +402,45 @@ promotion "c2" { level item scope category == "c2" discount 30% }
     assert_eq!(o.discount_total, Decimal::new(12000, 2));
     assert_eq!(o.total, Decimal::new(48000, 2));
 }
+
+/// A promotion named as real ones are (more than the 23 bytes a `SmolStr` holds inline) is named
+/// in the outcome by a static text, copied without a reference count — every candidate,
+/// allocation, discount and trace step — and the words are the ruleset's.
+#[test]
+fn long_promotion_names_are_copied_without_a_reference_count() {
+    let text = r#"
+settings { currency USD }
+promotion "Acme shoes: every 300 off 40, at most 3 times" { level store scope category == "shoes" discount 40.00 every 300.00 up to 3 times }
+promotion "Shoes: 10 % off, one of the items of a shop"   { level item  scope category == "shoes" discount 10% }
+"#;
+    let prepared = Prepared::new(promo::scenario::compile_text(text).unwrap());
+    let mut attributes = BTreeMap::new();
+    attributes.insert("category".into(), serde_json::json!("shoes"));
+    let line = |id: &str, cents: i64| Line {
+        id: id.into(),
+        sku: "RUN".into(),
+        unit_price: Decimal::new(cents, 2),
+        quantity: 1,
+        attributes: attributes.clone(),
+    };
+    let c = Cart { currency: None, lines: vec![line("a", 32000), line("b", 4500)], coupons: vec![], choose: vec![] };
+    let o = promo::runtime::price_prepared(&prepared, &c, &Customer::default(), &State::default(), 0).unwrap();
+    // 365.00: 40.00 off once at store level, and 10 % of each line at item level (parallel).
+    assert_eq!(o.discount_total, Decimal::new(4000 + 3200 + 450, 2));
+    let mut named = 0;
+    for line in &o.lines {
+        for c in &line.candidates {
+            assert!(c.promotion.len() > 23 && !c.promotion.is_heap_allocated(), "{:?}", c.promotion);
+            named += 1;
+        }
+        for a in &line.allocations {
+            assert!(!a.promotion.is_heap_allocated(), "{:?}", a.promotion);
+        }
+    }
+    assert_eq!(named, 4, "two candidates a line");
+    for d in &o.discounts {
+        assert!(!d.promotion.is_heap_allocated(), "{:?}", d.promotion);
+    }
+    let names: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
+    assert_eq!(names, ["Shoes: 10 % off, one of the items of a shop", "Acme shoes: every 300 off 40, at most 3 times"]);
+}

@@ -7,9 +7,19 @@ use std::collections::BTreeMap;
 use promo::runtime::input::{Cart, Line};
 use rust_decimal::Decimal;
 
+/// How the workload's promotions are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// `p0`, `p1`, …: short enough to be stored inline in a `SmolStr`.
+    Short,
+    /// `p0: a promotion with a name as long as a real one`, some 50 bytes, as real names are
+    /// ("Acme shoes: every 300 off 40, at most 3 times"): each is shared text.
+    Long,
+}
+
 /// `n` promotions of mixed kinds over categories `c0..c99` and SKUs `S0..`, plus `dead`
-/// promotions on SKUs no cart has.
-pub fn ruleset_text(n: usize, dead: usize) -> String {
+/// promotions on SKUs no cart has, named as `names` says.
+pub fn ruleset_text(n: usize, dead: usize, names: Names) -> String {
     let mut s = String::from("settings { currency USD }\n");
     for i in 0..n {
         let c = i % 100;
@@ -22,7 +32,11 @@ pub fn ruleset_text(n: usize, dead: usize) -> String {
             5 => format!("level store scope category == \"c{c}\" gift \"G{i}\" worth 1.00 when spend 30.00"),
             _ => format!("level item scope sku == \"S{}\" discount 1.50", i % 200),
         };
-        s.push_str(&format!("promotion \"p{i}\" {{ {body} }}\n"));
+        let name = match names {
+            Names::Short => format!("p{i}"),
+            Names::Long => format!("p{i}: a promotion with a name as long as a real one"),
+        };
+        s.push_str(&format!("promotion \"{name}\" {{ {body} }}\n"));
     }
     for i in 0..dead {
         s.push_str(&format!("promotion \"dead{i}\" {{ level item scope sku == \"NOPE-{i}\" discount 10% }}\n"));

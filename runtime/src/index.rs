@@ -23,7 +23,8 @@ pub struct Prepared {
     pub(crate) traits: Vec<crate::price::Traits>,
     /// Per promotion, its name, in one compact list: the report names a promotion for every
     /// candidate of every line, and reads 24 bytes a promotion here rather than a name inside
-    /// each promotion, hundreds of bytes apart.
+    /// each promotion, hundreds of bytes apart. A long name is a static text
+    /// ([`crate::names::shared`]), copied without a reference count, here as in the ruleset.
     pub(crate) names: Vec<smol_str::SmolStr>,
     /// Per promotion, whether it is available whenever its scope matches: no dates, coupon,
     /// limit, stock or budget, and every customer eligible.
@@ -35,7 +36,13 @@ pub struct Prepared {
 
 impl Prepared {
     /// Indexes `ruleset` and compiles its extension modules.
-    pub fn new(ruleset: CompiledRuleset) -> Prepared {
+    pub fn new(mut ruleset: CompiledRuleset) -> Prepared {
+        // Long names as static texts, the same words: an outcome copies a promotion's name
+        // thousands of times, and a counted one would be two atomic operations a copy
+        // (`names.rs`).
+        for p in &mut ruleset.promotions {
+            p.name = crate::names::shared(&p.name);
+        }
         let index = ScopeIndex::new(&ruleset);
         let binder = crate::bind::Binder::new(&ruleset);
         let sandbox = crate::extension::Sandbox::new(&ruleset);

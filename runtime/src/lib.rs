@@ -14,6 +14,8 @@
 //!
 //! - [`extension`]: sandboxed WebAssembly functions conditions may call — fuel and memory limits,
 //!   deterministic, failing closed;
+//! - [`names`]: promotion names as outcomes hold them — long ones as static texts kept once per
+//!   process, copied without a shared reference count;
 //! - [`display`]: what a product page shows — labels, countdown, final price, upcoming promotions,
 //!   stock left;
 //! - [`refund`]: orders and returns — what the kept items still earn, the three gift policies;
@@ -30,6 +32,7 @@ pub mod index;
 pub mod input;
 pub mod ir;
 pub mod money;
+pub mod names;
 pub mod price;
 pub mod refund;
 
