@@ -1,7 +1,7 @@
 //! Promotion names as every outcome holds them, without a shared count to update.
 //!
 //! An outcome names a promotion wherever it concerns something — each line it was a candidate
-//! of, each allocation, discount, gift and trace step: some 2,800 times for a 200-line cart of
+//! of, each allocation, discount, gift and trace step: some 3,800 times for a 200-line cart of
 //! 1,000 promotions. A [`SmolStr`] of up to 23 bytes is stored inline and copied; a longer one —
 //! most real names: "Acme shoes: every 300 off 40, at most 3 times" — shares its text through a
 //! reference count, so every copy and every drop is an atomic operation on a count every thread
