@@ -3,10 +3,11 @@
 //! core are compared by them (README, Speed). `bash benches/count.sh` builds this, runs it under
 //! valgrind and prints the instructions per pricing.
 //!
-//! `instructions [20|200|200-long|100k] [ITERATIONS]` — the 20-line cart against 2 promotions,
-//! the 200-line cart against 1,000 (`200-long`: the same promotions named as real ones are, some
-//! 50 bytes), or the same against 100,000 of which 99,000 never match, priced ITERATIONS times
-//! after a first (the thread's first pricing, neither timed nor counted).
+//! `instructions [20|200|200-long|200-flash|100k] [ITERATIONS]` — the 20-line cart against 2
+//! promotions, the 200-line cart against 1,000 (`200-long`: the same promotions named as real
+//! ones are, some 50 bytes; `200-flash`: named so, and each with a window, a per-customer limit
+//! and stock, as flash sales have), or the same against 100,000 of which 99,000 never match,
+//! priced ITERATIONS times after a first (the thread's first pricing, neither timed nor counted).
 //! Run by `cargo bench` (which passes `--bench`), it prices each case once after a first and says
 //! so.
 
@@ -21,20 +22,30 @@ mod workload;
 use promo::runtime::input::{Cart, Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use workload::{Names, cart, ruleset_text};
+use workload::{IN_THE_WINDOWS, Limits, Names, cart, ruleset_text};
 
 /// The allocator the `promo` binary runs with, as in `pricing.rs`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The ruleset (promotions that match, promotions that never do, their names) and cart size of
-/// a case.
-fn case(name: &str) -> Option<(usize, usize, Names, usize)> {
+/// A case: its ruleset (promotions that match, promotions that never do, their names and
+/// limits) and its cart's lines.
+struct Case {
+    promotions: usize,
+    dead: usize,
+    names: Names,
+    limits: Limits,
+    lines: usize,
+}
+
+fn case(name: &str) -> Option<Case> {
+    let plain = |promotions, dead, lines| Case { promotions, dead, names: Names::Short, limits: Limits::None, lines };
     match name {
-        "20" => Some((2, 0, Names::Short, 20)),
-        "200" => Some((1_000, 0, Names::Short, 200)),
-        "200-long" => Some((1_000, 0, Names::Long, 200)),
-        "100k" => Some((1_000, 99_000, Names::Short, 200)),
+        "20" => Some(plain(2, 0, 20)),
+        "200" => Some(plain(1_000, 0, 200)),
+        "200-long" => Some(Case { names: Names::Long, ..plain(1_000, 0, 200) }),
+        "200-flash" => Some(Case { names: Names::Long, limits: Limits::FlashSale, ..plain(1_000, 0, 200) }),
+        "100k" => Some(plain(1_000, 99_000, 200)),
         _ => None,
     }
 }
@@ -42,28 +53,30 @@ fn case(name: &str) -> Option<(usize, usize, Names, usize)> {
 /// Prices case `name` `iterations` times and prints the time per pricing. Callgrind counts only
 /// inside `price_prepared` (`--toggle-collect`), so setting up is not counted.
 fn run(name: &str, iterations: u32) {
-    let Some((promotions, dead, names, lines)) = case(name) else {
-        eprintln!("unknown case `{name}`: expected 20, 200, 200-long or 100k");
+    let Some(Case { promotions, dead, names, limits, lines }) = case(name) else {
+        eprintln!("unknown case `{name}`: expected 20, 200, 200-long, 200-flash or 100k");
         std::process::exit(2);
     };
-    let prepared = Prepared::new(compile_text(&ruleset_text(promotions, dead, names)).unwrap());
+    let prepared = Prepared::new(compile_text(&ruleset_text(promotions, dead, names, limits)).unwrap());
     let cart = cart(lines);
+    // Within the flash sales' windows (the others have none).
+    let at = IN_THE_WINDOWS;
     let (customer, state) = (Customer::default(), State::default());
     // The thread's first pricing makes the lists later ones reuse: made before the loop, so the
     // loop's pricings are steady ones, and `count.sh` counts only those (callgrind zeroes its
     // counts as `priced` is entered).
-    black_box(price_prepared(&prepared, &cart, &customer, &state, 0).unwrap());
+    black_box(price_prepared(&prepared, &cart, &customer, &state, at).unwrap());
     let started = Instant::now();
-    priced(&prepared, &cart, &customer, &state, iterations);
+    priced(&prepared, &cart, &customer, &state, at, iterations);
     println!("{name}: {iterations} pricings, {:?} each", started.elapsed() / iterations.max(1));
 }
 
 /// Prices `cart` `iterations` times: the pricings `count.sh` counts (`--zero-before` this
 /// function), and `compare.sh` times.
 #[inline(never)]
-fn priced(prepared: &Prepared, cart: &Cart, customer: &Customer, state: &State, iterations: u32) {
+fn priced(prepared: &Prepared, cart: &Cart, customer: &Customer, state: &State, at: i64, iterations: u32) {
     for _ in 0..iterations {
-        black_box(price_prepared(black_box(prepared), black_box(cart), customer, state, 0).unwrap());
+        black_box(price_prepared(black_box(prepared), black_box(cart), customer, state, at).unwrap());
     }
 }
 
@@ -72,7 +85,7 @@ fn main() {
     match args.as_slice() {
         // `cargo bench`: a quick pass over every case, so the loop is known to run.
         [] => {
-            for name in ["20", "200", "200-long", "100k"] {
+            for name in ["20", "200", "200-long", "200-flash", "100k"] {
                 run(name, 1);
             }
             println!("instruction counts: bash benches/count.sh (needs valgrind)");

@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use promo::runtime::input::{Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use workload::{Names, cart, ruleset_text};
+use workload::{IN_THE_WINDOWS, Limits, Names, cart, ruleset_text};
 
 /// The allocator the `promo` binary runs with, so the figures are the server's. Remove these two
 /// lines to measure with the system allocator (the README gives both).
@@ -22,28 +22,32 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn pricing(c: &mut Criterion) {
     let (customer, state) = (Customer::default(), State::default());
-    let small = Prepared::new(compile_text(&ruleset_text(2, 0, Names::Short)).unwrap());
+    let small = Prepared::new(compile_text(&ruleset_text(2, 0, Names::Short, Limits::None)).unwrap());
     let cart20 = cart(20);
     c.bench_function("price 20 lines, 2 promotions", |b| {
         b.iter(|| price_prepared(black_box(&small), black_box(&cart20), &customer, &state, 0).unwrap())
     });
-    let mixed = Prepared::new(compile_text(&ruleset_text(1_000, 0, Names::Short)).unwrap());
+    let mixed = Prepared::new(compile_text(&ruleset_text(1_000, 0, Names::Short, Limits::None)).unwrap());
     let cart200 = cart(200);
     c.bench_function("price 200 lines, 1000 promotions", |b| {
         b.iter(|| price_prepared(black_box(&mixed), black_box(&cart200), &customer, &state, 0).unwrap())
     });
-    let long = Prepared::new(compile_text(&ruleset_text(1_000, 0, Names::Long)).unwrap());
+    let long = Prepared::new(compile_text(&ruleset_text(1_000, 0, Names::Long, Limits::None)).unwrap());
     c.bench_function("price 200 lines, 1000 promotions named as real ones (50 bytes)", |b| {
         b.iter(|| price_prepared(black_box(&long), black_box(&cart200), &customer, &state, 0).unwrap())
     });
-    let huge = Prepared::new(compile_text(&ruleset_text(1_000, 99_000, Names::Short)).unwrap());
+    let flash = Prepared::new(compile_text(&ruleset_text(1_000, 0, Names::Long, Limits::FlashSale)).unwrap());
+    c.bench_function("price 200 lines, 1000 flash sales (window, limit, stock; names of 50 bytes)", |b| {
+        b.iter(|| price_prepared(black_box(&flash), black_box(&cart200), &customer, &state, IN_THE_WINDOWS).unwrap())
+    });
+    let huge = Prepared::new(compile_text(&ruleset_text(1_000, 99_000, Names::Short, Limits::None)).unwrap());
     c.bench_function("price 200 lines, 100000 promotions (99000 never match)", |b| {
         b.iter(|| price_prepared(black_box(&huge), black_box(&cart200), &customer, &state, 0).unwrap())
     });
 }
 
 fn compiling(c: &mut Criterion) {
-    let text = ruleset_text(10_000, 0, Names::Short);
+    let text = ruleset_text(10_000, 0, Names::Short, Limits::None);
     let mut group = c.benchmark_group("compile");
     group.sample_size(10);
     group.bench_function("compile 10000 promotions", |b| b.iter(|| compile_text(black_box(&text)).unwrap()));

@@ -17,9 +17,26 @@ pub enum Names {
     Long,
 }
 
+/// Whether the workload's promotions have the limits a flash sale has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limits {
+    /// None: available whenever their scope matches.
+    None,
+    /// Each runs within a window (which [`IN_THE_WINDOWS`] is in), at most 5 units a customer,
+    /// 1,000 in stock, as the flash sales of DESIGN.md's example do.
+    FlashSale,
+}
+
+/// A time within every window of [`Limits::FlashSale`]: 2027-01-15 08:00 UTC.
+pub const IN_THE_WINDOWS: i64 = 1_800_000_000;
+
 /// `n` promotions of mixed kinds over categories `c0..c99` and SKUs `S0..`, plus `dead`
-/// promotions on SKUs no cart has, named as `names` says.
-pub fn ruleset_text(n: usize, dead: usize, names: Names) -> String {
+/// promotions on SKUs no cart has, named as `names` says, limited as `limits` says.
+pub fn ruleset_text(n: usize, dead: usize, names: Names, limits: Limits) -> String {
+    let limited = match limits {
+        Limits::None => "",
+        Limits::FlashSale => " window 2026-01-01 00:00 .. 2028-01-01 00:00 limit 5 per customer stock 1000",
+    };
     let mut s = String::from("settings { currency USD }\n");
     for i in 0..n {
         let c = i % 100;
@@ -36,7 +53,7 @@ pub fn ruleset_text(n: usize, dead: usize, names: Names) -> String {
             Names::Short => format!("p{i}"),
             Names::Long => format!("p{i}: a promotion with a name as long as a real one"),
         };
-        s.push_str(&format!("promotion \"{name}\" {{ {body} }}\n"));
+        s.push_str(&format!("promotion \"{name}\" {{ {body}{limited} }}\n"));
     }
     for i in 0..dead {
         s.push_str(&format!("promotion \"dead{i}\" {{ level item scope sku == \"NOPE-{i}\" discount 10% }}\n"));

@@ -27,30 +27,35 @@ const BIT_SET_FROM: usize = 256;
 const PLACE_TABLE_SPAN_PER_MATCH: usize = 8;
 
 /// One promotion's availability for a cart.
-// Kept small — 32 bytes, so a large cart's thousand fit the first-level cache (a pricing builds
+// Kept small — 40 bytes, so a large cart's thousand fit the first-level cache (a pricing builds
 // one per matching promotion, and every pass over the relevant promotions reads them): what few
-// promotions have — a reason it is not available, a limit, stock or budget, group-buy members, a
-// withdrawal, a failed extension call — is boxed, absent for the rest.
+// promotions have — a reason it is not available, a budget, group-buy members, a withdrawal, a
+// failed extension call — is boxed, absent for the rest. Units left under a limit or stock are
+// not rare (a flash sale has both) and are kept inline: boxed, every such promotion cost an
+// allocation and its release on every pricing.
 #[derive(Debug, Clone)]
 pub(crate) struct Availability {
     /// Lines in its scope (most promotions match a line or two of a cart: inline).
     pub in_scope: ScopeLines,
-    /// Why it is not available, its allowance, budget and group-buy members, a withdrawal on
-    /// some of its lines, a failed extension call.
+    /// Units or uses it may still give under its limit and stock; [`UNLIMITED`] without either.
+    left: u64,
+    /// Why it is not available, its budget and group-buy members, a withdrawal on some of its
+    /// lines, a failed extension call.
     rare: Option<Box<Rare>>,
 }
 
-// INVARIANT: an availability stays 32 bytes on 64-bit targets (see its comment).
+/// [`Availability::left`] of a promotion without a limit or stock: more units than any cart has.
+const UNLIMITED: u64 = u64::MAX;
+
+// INVARIANT: an availability stays 40 bytes on 64-bit targets (see its comment).
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Availability>() == 32);
+const _: () = assert!(std::mem::size_of::<Availability>() == 40);
 
 /// What few promotions' availability has.
 #[derive(Debug, Clone)]
 struct Rare {
     /// Why it is not available; `None` when it is.
     unavailable: Option<SmolStr>,
-    /// Units or uses it may still give.
-    allowance: Allowance,
     /// Group-buy members, this customer included.
     group_members: u64,
     /// Money it may still give.
@@ -75,7 +80,7 @@ impl Availability {
 
     /// Units or uses it may still give (no limit or stock: unlimited).
     pub fn allowance(&self) -> Allowance {
-        self.rare.as_ref().map_or(Allowance { left: None }, |r| r.allowance)
+        Allowance { left: (self.left != UNLIMITED).then_some(self.left) }
     }
 
     /// Group-buy members, this customer included (none recorded: the customer alone).
@@ -111,7 +116,7 @@ impl Availability {
 /// The availability a promotion has before anything but its scope is read: available, on no line
 /// yet, with no allowance or budget, the customer its group's only member.
 fn placeholder() -> Availability {
-    Availability { in_scope: ScopeLines::new(), rare: None }
+    Availability { in_scope: ScopeLines::new(), left: UNLIMITED, rare: None }
 }
 
 /// The promotion and the line of a scope match (`availability`'s keys).
@@ -350,23 +355,16 @@ pub(crate) fn availability(
             (a, b) => a.or(b),
         };
         let group_members = state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1;
+        // A stock the state gives as `u64::MAX` reads as unlimited: the same, for no cart has
+        // that many units (at most 100,000 lines of `u32` units).
+        a.left = left.unwrap_or(UNLIMITED);
         let plain = unavailable.is_none()
-            && left.is_none()
             && group_members == 1
             && budget.is_none()
             && withdrawn.is_empty()
             && extension_failure.is_none();
-        a.rare = (!plain).then(|| {
-            Box::new(Rare {
-                unavailable,
-                allowance: Allowance { left },
-                group_members,
-                budget,
-                withdrawn,
-                fewer_lines,
-                extension_failure,
-            })
-        });
+        a.rare = (!plain)
+            .then(|| Box::new(Rare { unavailable, group_members, budget, withdrawn, fewer_lines, extension_failure }));
     }
     (relevant, available)
 }
