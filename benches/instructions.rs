@@ -3,10 +3,12 @@
 //! core are compared by them (README, Speed). `bash benches/count.sh` builds this, runs it under
 //! valgrind and prints the instructions per pricing.
 //!
-//! `instructions [20|200|200-long|200-flash|100k] [ITERATIONS]` — the 20-line cart against 2
+//! `instructions [20|200|200-long|200-flash|200-store|100k] [ITERATIONS]` — the 20-line cart against 2
 //! promotions, the 200-line cart against 1,000 (`200-long`: the same promotions named as real
 //! ones are, some 50 bytes; `200-flash`: named so, and each with a window, a per-customer limit
-//! and stock, as flash sales have), or the same against 100,000 of which 99,000 never match,
+//! and stock, as flash sales have; `200-store`: those flash sales priced with the state a
+//! storefront keeps, the stock left of each and the customer's units under every tenth), or the
+//! same against 100,000 of which 99,000 never match,
 //! priced ITERATIONS times after a first (the thread's first pricing, neither timed nor counted).
 //! Run by `cargo bench` (which passes `--bench`), it prices each case once after a first and says
 //! so.
@@ -22,29 +24,39 @@ mod workload;
 use promo::runtime::input::{Cart, Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use workload::{IN_THE_WINDOWS, Limits, Names, cart, ruleset_text};
+use workload::{IN_THE_WINDOWS, Limits, Names, cart, ruleset_text, storefront_state};
 
 /// The allocator the `promo` binary runs with, as in `pricing.rs`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A case: its ruleset (promotions that match, promotions that never do, their names and
-/// limits) and its cart's lines.
+/// limits), its cart's lines, and whether it is priced with a storefront's state (else none).
 struct Case {
     promotions: usize,
     dead: usize,
     names: Names,
     limits: Limits,
     lines: usize,
+    stored: bool,
 }
 
 fn case(name: &str) -> Option<Case> {
-    let plain = |promotions, dead, lines| Case { promotions, dead, names: Names::Short, limits: Limits::None, lines };
+    let plain = |promotions, dead, lines| Case {
+        promotions,
+        dead,
+        names: Names::Short,
+        limits: Limits::None,
+        lines,
+        stored: false,
+    };
+    let flash = Case { names: Names::Long, limits: Limits::FlashSale, ..plain(1_000, 0, 200) };
     match name {
         "20" => Some(plain(2, 0, 20)),
         "200" => Some(plain(1_000, 0, 200)),
         "200-long" => Some(Case { names: Names::Long, ..plain(1_000, 0, 200) }),
-        "200-flash" => Some(Case { names: Names::Long, limits: Limits::FlashSale, ..plain(1_000, 0, 200) }),
+        "200-flash" => Some(flash),
+        "200-store" => Some(Case { stored: true, ..flash }),
         "100k" => Some(plain(1_000, 99_000, 200)),
         _ => None,
     }
@@ -53,15 +65,16 @@ fn case(name: &str) -> Option<Case> {
 /// Prices case `name` `iterations` times and prints the time per pricing. Callgrind counts only
 /// inside `price_prepared` (`--toggle-collect`), so setting up is not counted.
 fn run(name: &str, iterations: u32) {
-    let Some(Case { promotions, dead, names, limits, lines }) = case(name) else {
-        eprintln!("unknown case `{name}`: expected 20, 200, 200-long, 200-flash or 100k");
+    let Some(Case { promotions, dead, names, limits, lines, stored }) = case(name) else {
+        eprintln!("unknown case `{name}`: expected 20, 200, 200-long, 200-flash, 200-store or 100k");
         std::process::exit(2);
     };
     let prepared = Prepared::new(compile_text(&ruleset_text(promotions, dead, names, limits)).unwrap());
     let cart = cart(lines);
     // Within the flash sales' windows (the others have none).
     let at = IN_THE_WINDOWS;
-    let (customer, state) = (Customer::default(), State::default());
+    let customer = Customer::default();
+    let state = if stored { storefront_state(promotions, names) } else { State::default() };
     // The thread's first pricing makes the lists later ones reuse: made before the loop, so the
     // loop's pricings are steady ones, and `count.sh` counts only those (callgrind zeroes its
     // counts as `priced` is entered).
@@ -85,7 +98,7 @@ fn main() {
     match args.as_slice() {
         // `cargo bench`: a quick pass over every case, so the loop is known to run.
         [] => {
-            for name in ["20", "200", "200-long", "200-flash", "100k"] {
+            for name in ["20", "200", "200-long", "200-flash", "200-store", "100k"] {
                 run(name, 1);
             }
             println!("instruction counts: bash benches/count.sh (needs valgrind)");

@@ -115,6 +115,30 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 
+    /// A pricing reads the state's entries by promotion name however many it has: walked once
+    /// when there are few, looked up promotion by promotion when there are many more than the
+    /// cart matched. Entries naming no promotion of the ruleset change nothing either way.
+    #[test]
+    fn the_state_reads_the_same_however_many_entries_it_has(
+        lines in proptest::collection::vec(line(), 1..8),
+        used in 0u64..4,
+        stock in 0u64..4,
+        mode in 0usize..2,
+    ) {
+        let r = &rulesets()[mode];
+        let c = cart(&lines, true);
+        let mut state = State::default();
+        state.used_by_customer.insert("lim".into(), used);
+        state.stock_left.insert("lim".into(), stock);
+        let few = serde_json::to_string(&price(r, &c, &Customer::default(), &state, 0).unwrap()).unwrap();
+        for i in 0..200 {
+            state.used_by_customer.insert(format!("retired {i}"), 1);
+            state.stock_left.insert(format!("retired {i}"), 0);
+        }
+        let many = serde_json::to_string(&price(r, &c, &Customer::default(), &state, 0).unwrap()).unwrap();
+        prop_assert_eq!(few, many);
+    }
+
     /// A thread keeps its buffer of stand-alone results from one pricing to the next: what an
     /// earlier pricing (a larger cart, the other calculation) left in it must not change the next.
     #[test]
@@ -443,4 +467,52 @@ promotion "Shoes: 10 % off, one of the items of a shop"   { level item  scope ca
     }
     let names: Vec<&str> = o.discounts.iter().map(|d| d.promotion.as_str()).collect();
     assert_eq!(names, ["Shoes: 10 % off, one of the items of a shop", "Acme shoes: every 300 off 40, at most 3 times"]);
+}
+
+/// The units a per-customer limit and stock leave come from the state's entries of the promotion,
+/// whether the state holds a few entries (read once, by the promotions' places) or many more
+/// than the cart matched (each looked up by name), and an entry of stock exhausted withdraws it.
+#[test]
+fn the_state_limits_a_promotion_by_its_own_entries() {
+    let text = r#"
+settings { currency USD }
+promotion "Flash: F at 1.00, 2 a customer" { level item scope sku == "F" price 1.00 limit 2 per customer stock 3 }
+promotion "Other"                          { level item scope sku == "G" price 1.00 stock 10 }
+"#;
+    let prepared = Prepared::new(promo::scenario::compile_text(text).unwrap());
+    let flash = "Flash: F at 1.00, 2 a customer";
+    let c = Cart {
+        currency: None,
+        lines: vec![Line {
+            id: "l0".into(),
+            sku: "F".into(),
+            unit_price: Decimal::new(500, 2),
+            quantity: 4,
+            attributes: BTreeMap::new(),
+        }],
+        coupons: vec![],
+        choose: vec![],
+    };
+    let total =
+        |state: &State| promo::runtime::price_prepared(&prepared, &c, &Customer::default(), state, 0).unwrap().total;
+    // Nothing used: 2 units at 1.00, 2 at 5.00.
+    assert_eq!(total(&State::default()), Decimal::new(1200, 2));
+    // One used of the customer's two: 1 unit at 1.00, 3 at 5.00.
+    let mut state = State::default();
+    state.used_by_customer.insert(flash.into(), 1);
+    state.stock_left.insert(flash.into(), 3);
+    state.stock_left.insert("Other".into(), 10);
+    assert_eq!(total(&state), Decimal::new(1600, 2));
+    // The same with the entries of 100 promotions the ruleset no longer has.
+    let mut many = state.clone();
+    for i in 0..100 {
+        many.used_by_customer.insert(format!("retired {i}"), 2);
+        many.stock_left.insert(format!("retired {i}"), 0);
+    }
+    assert_eq!(total(&many), Decimal::new(1600, 2));
+    // Stock exhausted: withdrawn, every unit at 5.00, however many entries the state has.
+    state.stock_left.insert(flash.into(), 0);
+    many.stock_left.insert(flash.into(), 0);
+    assert_eq!(total(&state), Decimal::new(2000, 2));
+    assert_eq!(total(&many), Decimal::new(2000, 2));
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use promo::runtime::input::{Cart, Line};
+use promo::runtime::input::{Cart, Line, State};
 use rust_decimal::Decimal;
 
 /// How the workload's promotions are named.
@@ -49,16 +49,36 @@ pub fn ruleset_text(n: usize, dead: usize, names: Names, limits: Limits) -> Stri
             5 => format!("level store scope category == \"c{c}\" gift \"G{i}\" worth 1.00 when spend 30.00"),
             _ => format!("level item scope sku == \"S{}\" discount 1.50", i % 200),
         };
-        let name = match names {
-            Names::Short => format!("p{i}"),
-            Names::Long => format!("p{i}: a promotion with a name as long as a real one"),
-        };
+        let name = promotion_name(i, names);
         s.push_str(&format!("promotion \"{name}\" {{ {body}{limited} }}\n"));
     }
     for i in 0..dead {
         s.push_str(&format!("promotion \"dead{i}\" {{ level item scope sku == \"NOPE-{i}\" discount 10% }}\n"));
     }
     s
+}
+
+/// The state a storefront prices [`Limits::FlashSale`]'s promotions with, as the host reads it
+/// from its store (`host/src/store/state.rs`): the stock left of every promotion with stock
+/// (each has sold a few units), and this customer's units under every tenth promotion.
+pub fn storefront_state(n: usize, names: Names) -> State {
+    let mut state = State::default();
+    for i in 0..n {
+        let name = promotion_name(i, names);
+        state.stock_left.insert(name.clone(), 1000 - (i as u64 % 7));
+        if i % 10 == 0 {
+            state.used_by_customer.insert(name, 1 + i as u64 % 3);
+        }
+    }
+    state
+}
+
+/// Promotion `i`'s name, as `names` says.
+fn promotion_name(i: usize, names: Names) -> String {
+    match names {
+        Names::Short => format!("p{i}"),
+        Names::Long => format!("p{i}: a promotion with a name as long as a real one"),
+    }
 }
 
 pub fn cart(lines: usize) -> Cart {

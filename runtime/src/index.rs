@@ -26,6 +26,10 @@ pub struct Prepared {
     /// each promotion, hundreds of bytes apart. A long name is a static text
     /// ([`crate::names::shared`]), copied without a reference count, here as in the ruleset.
     pub(crate) names: Vec<smol_str::SmolStr>,
+    /// Each promotion by its name, for reading the state's maps (keyed by name) once per map
+    /// rather than once per promotion (`price/state_at.rs`). `None` when two promotions share a
+    /// name, which the compiler refuses but a ruleset built otherwise may have.
+    pub(crate) by_name: Option<foldhash::HashMap<smol_str::SmolStr, u32>>,
     /// Per promotion, whether it is available whenever its scope matches: no dates, coupon,
     /// limit, stock or budget, and every customer eligible.
     pub(crate) unconditional: Vec<bool>,
@@ -48,6 +52,7 @@ impl Prepared {
         let sandbox = crate::extension::Sandbox::new(&ruleset);
         let traits = ruleset.promotions.iter().map(crate::price::Traits::of).collect();
         let names = ruleset.promotions.iter().map(|p| p.name.clone()).collect();
+        let by_name = by_name(&ruleset);
         let unconditional = ruleset
             .promotions
             .iter()
@@ -61,8 +66,20 @@ impl Prepared {
             })
             .collect();
         let has_floors = !ruleset.settings.floors.is_empty() || ruleset.promotions.iter().any(|p| p.floor.is_some());
-        Prepared { ruleset, index, binder, sandbox, traits, names, unconditional, has_floors }
+        Prepared { ruleset, index, binder, sandbox, traits, names, by_name, unconditional, has_floors }
     }
+}
+
+/// Each of `ruleset`'s promotions by its name, or `None` if two share one.
+fn by_name(ruleset: &CompiledRuleset) -> Option<foldhash::HashMap<smol_str::SmolStr, u32>> {
+    let mut by_name = foldhash::HashMap::with_capacity_and_hasher(ruleset.promotions.len(), Default::default());
+    for (i, p) in ruleset.promotions.iter().enumerate() {
+        // INVARIANT: promotion indices fit 32 bits, as the scope index's do.
+        if by_name.insert(p.name.clone(), i as u32).is_some() {
+            return None;
+        }
+    }
+    Some(by_name)
 }
 
 /// Promotions by required attribute value.

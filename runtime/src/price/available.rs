@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use smol_str::{SmolStr, format_smolstr};
 
 use super::kinds::Allowance;
+use super::state_at::StateAt;
 
 use crate::bind::BoundCart;
 use crate::cond::holds;
@@ -299,7 +300,13 @@ pub(crate) fn availability(
     // available, no allowance or budget, the customer its group's only member — and its
     // promotion need not be read.
     let plain_cart = withdrawing.is_empty() && failed.is_empty() && state.group_members.is_empty();
-    for (&i, a) in relevant.iter().zip(&mut available) {
+    // The state's entries of the matched promotions, each map read once (`state_at.rs`).
+    let stock_entries = StateAt::new(&state.stock_left, prepared, &relevant);
+    let used_entries = StateAt::new(&state.used_by_customer, prepared, &relevant);
+    let budget_entries = StateAt::new(&state.budget_left, prepared, &relevant);
+    let member_entries = StateAt::new(&state.group_members, prepared, &relevant);
+    for (place, a) in available.iter_mut().enumerate() {
+        let Some(&i) = relevant.get(place) else { break };
         // INVARIANT: with no promotion withdrawing, `withdrawn` is empty, so a promotion skipped
         // here takes nothing from it that the next one would be given.
         if plain_cart && prepared.unconditional.get(i).copied().unwrap_or(false) {
@@ -312,18 +319,16 @@ pub(crate) fn availability(
         let Some(p) = r.promotions.get(i) else { continue };
         let withdrawn = withdrawn.next().unwrap_or_default();
         let in_scope = &a.in_scope;
-        let stock_left =
-            p.stock.map(|s| state.stock_left.get(p.name.as_str()).copied().unwrap_or(u64::try_from(s).unwrap_or(0)));
+        let name = p.name.as_str();
+        let stock_left = p.stock.map(|s| stock_entries.get(place, name).unwrap_or(u64::try_from(s).unwrap_or(0)));
         let limit_left = p.limit.map(|(n, per)| {
             let n = u64::try_from(n).unwrap_or(0);
             match per {
-                LimitPer::Customer => {
-                    n.saturating_sub(state.used_by_customer.get(p.name.as_str()).copied().unwrap_or(0))
-                }
+                LimitPer::Customer => n.saturating_sub(used_entries.get(place, name).unwrap_or(0)),
                 LimitPer::Order => n,
             }
         });
-        let budget = p.budget.map(|b| state.budget_left.get(p.name.as_str()).copied().unwrap_or(b));
+        let budget = p.budget.map(|b| budget_entries.get(place, name).unwrap_or(b));
         let mut extension_failure = failed.remove(&i);
         let unavailable = match p.window {
             Some((s, _)) if at < s => Some(format_smolstr!("not started: starts at {}", when(s))),
@@ -354,7 +359,7 @@ pub(crate) fn availability(
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let group_members = state.group_members.get(p.name.as_str()).copied().unwrap_or(0) + 1;
+        let group_members = member_entries.get(place, name).unwrap_or(0) + 1;
         // A stock the state gives as `u64::MAX` reads as unlimited: the same, for no cart has
         // that many units (at most 100,000 lines of `u32` units).
         a.left = left.unwrap_or(UNLIMITED);

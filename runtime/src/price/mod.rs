@@ -10,6 +10,7 @@ mod per_line;
 mod report;
 mod search;
 mod stacking;
+mod state_at;
 mod words;
 
 use rust_decimal::Decimal;
