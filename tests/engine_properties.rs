@@ -117,7 +117,8 @@ proptest! {
 
     /// A pricing reads the state's entries by promotion name however many it has: walked once
     /// when there are few, looked up promotion by promotion when there are many more than the
-    /// cart matched. Entries naming no promotion of the ruleset change nothing either way.
+    /// cart matched. Entries naming no promotion of the ruleset change nothing either way, nor
+    /// do entries of promotions without the clause they would count for (spec/inputs.md).
     #[test]
     fn the_state_reads_the_same_however_many_entries_it_has(
         lines in proptest::collection::vec(line(), 1..8),
@@ -131,6 +132,12 @@ proptest! {
         state.used_by_customer.insert("lim".into(), used);
         state.stock_left.insert("lim".into(), stock);
         let few = serde_json::to_string(&price(r, &c, &Customer::default(), &state, 0).unwrap()).unwrap();
+        state.stock_left.insert("sp".into(), 0);
+        state.used_by_customer.insert("pct".into(), 9);
+        state.budget_left.insert("tiers".into(), Decimal::ZERO);
+        state.group_members.insert("bg".into(), 3);
+        let without_clauses = serde_json::to_string(&price(r, &c, &Customer::default(), &state, 0).unwrap()).unwrap();
+        prop_assert_eq!(&few, &without_clauses);
         for i in 0..200 {
             state.used_by_customer.insert(format!("retired {i}"), 1);
             state.stock_left.insert(format!("retired {i}"), 0);
