@@ -195,19 +195,11 @@ mod tests {
 
     use super::*;
     use crate::ir::*;
-    use crate::money::Rounding;
 
     fn sample() -> CompiledRuleset {
         CompiledRuleset {
             source_hash: "sha256:00".into(),
-            settings: Settings {
-                currency: "USD".into(),
-                minor_units: 2,
-                calculation: Calculation::Parallel,
-                rounding: Rounding::HalfUp,
-                stacking: Stacking::Shared,
-                floors: vec![],
-            },
+            settings: Settings::usd(),
             attributes: vec![Attribute { subject: Subject::Product, name: "sku".into(), ty: ValueType::Text }],
             symbols: vec!["A".into()],
             enums: vec![],

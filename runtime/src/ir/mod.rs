@@ -242,6 +242,22 @@ pub struct Settings {
     pub floors: Vec<Floor>,
 }
 
+#[cfg(test)]
+impl Settings {
+    /// The settings unit tests build rulesets with: USD (two decimals), parallel calculation,
+    /// half-up rounding, shared stacking, no floors.
+    pub(crate) fn usd() -> Settings {
+        Settings {
+            currency: "USD".into(),
+            minor_units: 2,
+            calculation: Calculation::Parallel,
+            rounding: Rounding::HalfUp,
+            stacking: Stacking::Shared,
+            floors: vec![],
+        }
+    }
+}
+
 /// A floor on the final unit price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Floor {

@@ -74,8 +74,7 @@ mod tests {
 
     use super::{StateAt, WALKED_ENTRIES_PER_PROMOTION};
     use crate::index::Prepared;
-    use crate::ir::{Benefit, Calculation, CompiledRuleset, Cond, Extensions, Level, Promotion, Settings, Stacking};
-    use crate::money::Rounding;
+    use crate::ir::{Benefit, CompiledRuleset, Cond, Extensions, Level, Promotion, Settings};
 
     /// A prepared ruleset of promotions named `names`, each a special price on every line, with
     /// stock.
@@ -107,14 +106,7 @@ mod tests {
         };
         CompiledRuleset {
             source_hash: "sha256:00".into(),
-            settings: Settings {
-                currency: "USD".into(),
-                minor_units: 2,
-                calculation: Calculation::Parallel,
-                rounding: Rounding::HalfUp,
-                stacking: Stacking::Shared,
-                floors: vec![],
-            },
+            settings: Settings::usd(),
             attributes: vec![],
             symbols: vec![],
             enums: vec![],
