@@ -33,7 +33,7 @@ pub struct EvalArgs {
     /// The customer (JSON); anonymous when absent.
     #[arg(long)]
     customer: Option<PathBuf>,
-    /// Used limits, stock and budgets (JSON); nothing used when absent.
+    /// Used limits, stock and budgets, group-buy members (JSON, spec/inputs.md); nothing used when absent.
     #[arg(long)]
     state: Option<PathBuf>,
     /// The time to price at (RFC 3339, e.g. 2026-06-18T10:30:00+08:00); now when absent.
