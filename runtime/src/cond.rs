@@ -13,7 +13,18 @@ use crate::extension::{CallError, Calls};
 use crate::ir::{Cond, Op, Value};
 
 /// Whether `cond` holds for `values`; `Err` when an extension call it needed failed.
+#[inline]
 pub fn holds(cond: &Cond, values: Row<'_>, calls: &mut Calls<'_>) -> Result<bool, CallError> {
+    // Every customer (a promotion without an `eligible` clause, nearly all) is decided here,
+    // without a call: availability asks it of every promotion it works out on every pricing.
+    match cond {
+        Cond::All => Ok(true),
+        _ => holds_by_parts(cond, values, calls),
+    }
+}
+
+/// [`holds`] of any condition, by its parts.
+fn holds_by_parts(cond: &Cond, values: Row<'_>, calls: &mut Calls<'_>) -> Result<bool, CallError> {
     Ok(match cond {
         Cond::All => true,
         Cond::Not(inner) => !holds(inner, values, calls)?,

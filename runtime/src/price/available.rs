@@ -319,7 +319,7 @@ pub(crate) fn availability(
         let Some(p) = r.promotions.get(i) else { continue };
         let withdrawn = withdrawn.next().unwrap_or_default();
         let in_scope = &a.in_scope;
-        let name = p.name.as_str();
+        let name = &p.name;
         let stock_left = p.stock.map(|s| stock_entries.get(place, name).unwrap_or(u64::try_from(s).unwrap_or(0)));
         let limit_left = p.limit.map(|(n, per)| {
             let n = u64::try_from(n).unwrap_or(0);
@@ -368,8 +368,13 @@ pub(crate) fn availability(
             && budget.is_none()
             && withdrawn.is_empty()
             && extension_failure.is_none();
-        a.rare = (!plain)
-            .then(|| Box::new(Rare { unavailable, group_members, budget, withdrawn, fewer_lines, extension_failure }));
+        // INVARIANT: `a` is its placeholder, whose `rare` is `None`: only a promotion that has
+        // rare parts writes it.
+        debug_assert!(a.rare.is_none(), "an availability is written once, over its placeholder");
+        if !plain {
+            a.rare =
+                Some(Box::new(Rare { unavailable, group_members, budget, withdrawn, fewer_lines, extension_failure }));
+        }
     }
     (relevant, available)
 }

@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use smol_str::SmolStr;
+
 use crate::index::Prepared;
 
 /// Above this many entries per matched promotion a map is looked up by name, promotion by
@@ -56,12 +58,14 @@ impl<'s, T: Copy> StateAt<'s, T> {
         StateAt::Placed(placed)
     }
 
-    /// The entry of the promotion named `name`, at `place` among the matched promotions.
-    pub(crate) fn get(&self, place: usize, name: &str) -> Option<T> {
+    /// The entry of the promotion named `name`, at `place` among the matched promotions. The
+    /// name is read only when the map is looked up by name.
+    #[inline]
+    pub(crate) fn get(&self, place: usize, name: &SmolStr) -> Option<T> {
         match self {
             StateAt::Empty => None,
             StateAt::Placed(placed) => placed.get(place).copied().flatten(),
-            StateAt::Named(map) => map.get(name).copied(),
+            StateAt::Named(map) => map.get(name.as_str()).copied(),
         }
     }
 }
@@ -121,11 +125,7 @@ mod tests {
 
     /// Every promotion's entry as read at each place of `relevant`.
     fn read(at: &StateAt<'_, u64>, prepared: &Prepared, relevant: &[usize]) -> Vec<Option<u64>> {
-        relevant
-            .iter()
-            .enumerate()
-            .map(|(place, &i)| at.get(place, prepared.ruleset.promotions[i].name.as_str()))
-            .collect()
+        relevant.iter().enumerate().map(|(place, &i)| at.get(place, &prepared.ruleset.promotions[i].name)).collect()
     }
 
     #[test]
