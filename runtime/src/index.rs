@@ -24,7 +24,7 @@ pub struct Prepared {
     /// Per promotion, its name, in one compact list: the report names a promotion for every
     /// candidate of every line, and reads 24 bytes a promotion here rather than a name inside
     /// each promotion, hundreds of bytes apart. A long name is a static text
-    /// ([`crate::names::shared`]), copied without a reference count, here as in the ruleset.
+    /// ([`crate::names::share_all`]), copied without a reference count, here as in the ruleset.
     pub(crate) names: Vec<smol_str::SmolStr>,
     /// Each promotion by its name, for reading the state's maps (keyed by name) once per map
     /// rather than once per promotion (`price/state_at.rs`). `None` when two promotions share a
@@ -44,9 +44,7 @@ impl Prepared {
         // Long names as static texts, the same words: an outcome copies a promotion's name
         // thousands of times, and a counted one would be two atomic operations a copy
         // (`names.rs`).
-        for p in &mut ruleset.promotions {
-            p.name = crate::names::shared(&p.name);
-        }
+        crate::names::share_all(ruleset.promotions.iter_mut().map(|p| &mut p.name));
         let index = ScopeIndex::new(&ruleset);
         let binder = crate::bind::Binder::new(&ruleset);
         let sandbox = crate::extension::Sandbox::new(&ruleset);

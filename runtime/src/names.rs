@@ -59,14 +59,27 @@ pub fn shared(name: &SmolStr) -> SmolStr {
 
 /// [`shared`] with at most `limit` bytes kept.
 fn shared_within(name: &SmolStr, limit: usize) -> SmolStr {
-    if !name.is_heap_allocated() {
-        return name.clone();
-    }
-    // A panic while the set was held leaves it whole (an insert either happened or did not).
-    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-    match kept.get_or_keep(name.as_str(), limit) {
-        Some(text) => SmolStr::new_static(text),
-        None => name.clone(),
+    let mut name = name.clone();
+    share_all_within(std::iter::once(&mut name), limit);
+    name
+}
+
+/// Makes each of `names` what [`shared`] gives for it, in place, taking the process's set of
+/// kept names once for them all (a ruleset of 100,000 promotions is one lock, not 100,000), and
+/// not at all when every name is short.
+pub fn share_all<'n>(names: impl IntoIterator<Item = &'n mut SmolStr>) {
+    share_all_within(names, KEPT_BYTES);
+}
+
+/// [`share_all`] with at most `limit` bytes kept.
+fn share_all_within<'n>(names: impl IntoIterator<Item = &'n mut SmolStr>, limit: usize) {
+    let mut kept = None;
+    for name in names.into_iter().filter(|n| n.is_heap_allocated()) {
+        // A panic while the set was held leaves it whole (an insert either happened or did not).
+        let kept = kept.get_or_insert_with(|| KEPT.lock().unwrap_or_else(PoisonError::into_inner));
+        if let Some(text) = kept.get_or_keep(name.as_str(), limit) {
+            *name = SmolStr::new_static(text);
+        }
     }
 }
 
@@ -96,6 +109,17 @@ mod tests {
         let kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
         assert!(!kept.texts.contains("Flash 618"));
         assert!(kept.bytes >= kept_before);
+    }
+
+    #[test]
+    fn a_ruleset_s_names_are_shared_together() {
+        let long = "a ruleset's name of more than twenty-three bytes";
+        let mut names = [SmolStr::new(long), SmolStr::new("Short"), SmolStr::new(long)];
+        share_all(&mut names);
+        assert_eq!(names, [long, "Short", long]);
+        assert!(names.iter().all(|n| !n.is_heap_allocated()), "{names:?}");
+        let [first, _, third] = &names;
+        assert_eq!(first.as_str().as_ptr(), third.as_str().as_ptr(), "one text kept for both");
     }
 
     #[test]
