@@ -43,8 +43,8 @@ for name in "$old" "$new"; do
 done
 case $case in
     20) iterations=300000 ;;
-    200 | 200-long | 200-flash | 200-store | 100k) iterations=3000 ;;
-    *) echo "compare.sh: unknown case \`$case\`: expected 20, 200, 200-long, 200-flash, 200-store or 100k" >&2; exit 2 ;;
+    200 | 200-long | 200-flash | 200-store | 200-upcoming | 100k) iterations=3000 ;;
+    *) echo "compare.sh: unknown case \`$case\`: expected 20, 200, 200-long, 200-flash, 200-store, 200-upcoming or 100k" >&2; exit 2 ;;
 esac
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: RUNS must be a whole number of at least 1, not \`$runs\`" >&2; exit 2; }
 

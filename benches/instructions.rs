@@ -3,12 +3,13 @@
 //! core are compared by them (README, Speed). `bash benches/count.sh` builds this, runs it under
 //! valgrind and prints the instructions per pricing.
 //!
-//! `instructions [20|200|200-long|200-flash|200-store|100k] [ITERATIONS]` — the 20-line cart against 2
+//! `instructions [20|200|200-long|200-flash|200-store|200-upcoming|100k] [ITERATIONS]` — the 20-line cart against 2
 //! promotions, the 200-line cart against 1,000 (`200-long`: the same promotions named as real
 //! ones are, some 50 bytes; `200-flash`: named so, and each with a window, a per-customer limit
 //! and stock, as flash sales have; `200-store`: those flash sales priced with the state a
-//! storefront keeps, the stock left of each and the customer's units under every tenth), or the
-//! same against 100,000 of which 99,000 never match,
+//! storefront keeps, the stock left of each and the customer's units under every tenth;
+//! `200-upcoming`: those flash sales priced before their windows, scheduled, not started), or
+//! the same against 100,000 of which 99,000 never match,
 //! priced ITERATIONS times after a first (the thread's first pricing, neither timed nor counted).
 //! Run by `cargo bench` (which passes `--bench`), it prices each case once after a first and says
 //! so.
@@ -24,14 +25,15 @@ mod workload;
 use promo::runtime::input::{Cart, Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use workload::{IN_THE_WINDOWS, Limits, Names, cart, ruleset_text, storefront_state};
+use workload::{BEFORE_THE_WINDOWS, IN_THE_WINDOWS, Limits, Names, cart, ruleset_text, storefront_state};
 
 /// The allocator the `promo` binary runs with, as in `pricing.rs`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A case: its ruleset (promotions that match, promotions that never do, their names and
-/// limits), its cart's lines, and whether it is priced with a storefront's state (else none).
+/// limits), its cart's lines, whether it is priced with a storefront's state (else none), and
+/// when it is priced.
 struct Case {
     promotions: usize,
     dead: usize,
@@ -39,6 +41,7 @@ struct Case {
     limits: Limits,
     lines: usize,
     stored: bool,
+    at: i64,
 }
 
 fn case(name: &str) -> Option<Case> {
@@ -49,6 +52,8 @@ fn case(name: &str) -> Option<Case> {
         limits: Limits::None,
         lines,
         stored: false,
+        // Within the flash sales' windows (the others have none).
+        at: IN_THE_WINDOWS,
     };
     let flash = Case { names: Names::Long, limits: Limits::FlashSale, ..plain(1_000, 0, 200) };
     match name {
@@ -57,6 +62,7 @@ fn case(name: &str) -> Option<Case> {
         "200-long" => Some(Case { names: Names::Long, ..plain(1_000, 0, 200) }),
         "200-flash" => Some(flash),
         "200-store" => Some(Case { stored: true, ..flash }),
+        "200-upcoming" => Some(Case { at: BEFORE_THE_WINDOWS, ..flash }),
         "100k" => Some(plain(1_000, 99_000, 200)),
         _ => None,
     }
@@ -65,14 +71,12 @@ fn case(name: &str) -> Option<Case> {
 /// Prices case `name` `iterations` times and prints the time per pricing. Callgrind counts only
 /// inside `price_prepared` (`--toggle-collect`), so setting up is not counted.
 fn run(name: &str, iterations: u32) {
-    let Some(Case { promotions, dead, names, limits, lines, stored }) = case(name) else {
-        eprintln!("unknown case `{name}`: expected 20, 200, 200-long, 200-flash, 200-store or 100k");
+    let Some(Case { promotions, dead, names, limits, lines, stored, at }) = case(name) else {
+        eprintln!("unknown case `{name}`: expected 20, 200, 200-long, 200-flash, 200-store, 200-upcoming or 100k");
         std::process::exit(2);
     };
     let prepared = Prepared::new(compile_text(&ruleset_text(promotions, dead, names, limits)).unwrap());
     let cart = cart(lines);
-    // Within the flash sales' windows (the others have none).
-    let at = IN_THE_WINDOWS;
     let customer = Customer::default();
     let state = if stored { storefront_state(promotions, names) } else { State::default() };
     // The thread's first pricing makes the lists later ones reuse: made before the loop, so the
@@ -98,7 +102,7 @@ fn main() {
     match args.as_slice() {
         // `cargo bench`: a quick pass over every case, so the loop is known to run.
         [] => {
-            for name in ["20", "200", "200-long", "200-flash", "200-store", "100k"] {
+            for name in ["20", "200", "200-long", "200-flash", "200-store", "200-upcoming", "100k"] {
                 run(name, 1);
             }
             println!("instruction counts: bash benches/count.sh (needs valgrind)");

@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use promo::runtime::input::{Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use workload::{IN_THE_WINDOWS, Limits, Names, cart, ruleset_text, storefront_state};
+use workload::{BEFORE_THE_WINDOWS, IN_THE_WINDOWS, Limits, Names, cart, ruleset_text, storefront_state};
 
 /// The allocator the `promo` binary runs with, so the figures are the server's. Remove these two
 /// lines to measure with the system allocator (the README gives both).
@@ -43,6 +43,11 @@ fn pricing(c: &mut Criterion) {
     let stored = storefront_state(1_000, Names::Long);
     c.bench_function("price 200 lines, 1000 flash sales with a storefront's state (stock left of each)", |b| {
         b.iter(|| price_prepared(black_box(&flash), black_box(&cart200), &customer, &stored, IN_THE_WINDOWS).unwrap())
+    });
+    c.bench_function("price 200 lines, 1000 flash sales before their windows (scheduled, not started)", |b| {
+        b.iter(|| {
+            price_prepared(black_box(&flash), black_box(&cart200), &customer, &state, BEFORE_THE_WINDOWS).unwrap()
+        })
     });
     let huge = Prepared::new(compile_text(&ruleset_text(1_000, 99_000, Names::Short, Limits::None)).unwrap());
     c.bench_function("price 200 lines, 100000 promotions (99000 never match)", |b| {

@@ -30,6 +30,10 @@ pub enum Limits {
 /// A time within every window of [`Limits::FlashSale`]: 2027-01-15 08:00 UTC.
 pub const IN_THE_WINDOWS: i64 = 1_800_000_000;
 
+/// A time before every window of [`Limits::FlashSale`] (2023-11-14 22:13 UTC): each flash sale
+/// is scheduled, not started.
+pub const BEFORE_THE_WINDOWS: i64 = 1_700_000_000;
+
 /// `n` promotions of mixed kinds over categories `c0..c99` and SKUs `S0..`, plus `dead`
 /// promotions on SKUs no cart has, named as `names` says, limited as `limits` says.
 pub fn ruleset_text(n: usize, dead: usize, names: Names, limits: Limits) -> String {

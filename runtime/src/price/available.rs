@@ -7,6 +7,7 @@ use smol_str::{SmolStr, format_smolstr};
 
 use super::kinds::Allowance;
 use super::state_at::StateAt;
+use super::words::Reason;
 
 use crate::bind::BoundCart;
 use crate::cond::holds;
@@ -56,7 +57,7 @@ const _: () = assert!(std::mem::size_of::<Availability>() == 40);
 #[derive(Debug, Clone)]
 struct Rare {
     /// Why it is not available; `None` when it is.
-    unavailable: Option<SmolStr>,
+    unavailable: Option<Reason>,
     /// Group-buy members, this customer included.
     group_members: u64,
     /// Money it may still give.
@@ -69,13 +70,9 @@ struct Rare {
     extension_failure: Option<CallError>,
 }
 
-fn when(at: i64) -> String {
-    jiff::Timestamp::from_second(at).map_or_else(|_| at.to_string(), |t| t.to_string())
-}
-
 impl Availability {
     /// Why it is not available; `None` when it is.
-    pub fn unavailable(&self) -> Option<&SmolStr> {
+    pub fn unavailable(&self) -> Option<&Reason> {
         self.rare.as_ref().and_then(|r| r.unavailable.as_ref())
     }
 
@@ -330,28 +327,27 @@ pub(crate) fn availability(
         });
         let budget = p.budget.map(|b| budget_entries.get(place, name).unwrap_or(b));
         let mut extension_failure = failed.remove(&i);
+        // Kept as data: a window's instant or a coupon's code is put into words only when the
+        // outcome is shown (a storefront of scheduled flash sales has many not started).
+        let words = |text: &'static str| Reason::Unavailable(SmolStr::new_static(text));
         let unavailable = match p.window {
-            Some((s, _)) if at < s => Some(format_smolstr!("not started: starts at {}", when(s))),
-            Some((_, e)) if at >= e => Some(format_smolstr!("ended at {}", when(e))),
+            Some((s, _)) if at < s => Some(Reason::NotStarted { starts: s }),
+            Some((_, e)) if at >= e => Some(Reason::Ended { ended: e }),
             _ => None,
         }
-        .or_else(|| extension_failure.as_ref().map(|e| format_smolstr!("{e}: not applied")))
+        .or_else(|| extension_failure.as_ref().map(|e| Reason::Unavailable(format_smolstr!("{e}: not applied"))))
         .or_else(|| match holds(&p.eligible, bound.customer(), &mut calls) {
             Ok(true) => None,
-            Ok(false) => Some(SmolStr::new_static("the customer is not eligible")),
+            Ok(false) => Some(words("the customer is not eligible")),
             Err(e) => {
-                let reason = format_smolstr!("{e}: not applied");
+                let reason = Reason::Unavailable(format_smolstr!("{e}: not applied"));
                 extension_failure = Some(e);
                 Some(reason)
             }
         })
-        .or_else(|| {
-            p.coupon
-                .filter(|c| !bound.coupons.contains(c))
-                .map(|c| format_smolstr!("needs the coupon `{}`", r.symbol(c)))
-        })
-        .or_else(|| (stock_left == Some(0)).then(|| SmolStr::new_static("stock exhausted: withdrawn")))
-        .or_else(|| budget.filter(|b| *b <= Decimal::ZERO).map(|_| SmolStr::new_static("budget exhausted: withdrawn")));
+        .or_else(|| p.coupon.filter(|c| !bound.coupons.contains(c)).map(|c| Reason::NeedsCoupon(r.symbol(c).into())))
+        .or_else(|| (stock_left == Some(0)).then(|| words("stock exhausted: withdrawn")))
+        .or_else(|| budget.filter(|b| *b <= Decimal::ZERO).map(|_| words("budget exhausted: withdrawn")));
         // Most promotions may apply to every line in their scope: those keep no second list.
         let fewer_lines = (!withdrawn.is_empty())
             .then(|| in_scope.iter().copied().filter(|l| !withdrawn.iter().any(|(w, _)| w == l)).collect());

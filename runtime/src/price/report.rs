@@ -395,7 +395,7 @@ impl Pricing<'_> {
         // Its availability is read only where it holds it back.
         let held_back = if j.held_back { self.available.get(k) } else { None };
         if let Some(why) = held_back.and_then(|a| a.unavailable()) {
-            set(slot, false, Reason::Unavailable(why.clone()))
+            set(slot, false, why.clone())
         } else if let Some((_, q)) = held_back.and_then(|a| a.withdrawn().iter().find(|(line, _)| *line == l)) {
             set(slot, false, Reason::WithdrawnBy(self.name(*q)))
         } else if j.chosen {

@@ -26,8 +26,23 @@ pub enum Reason {
     Short(Note),
     /// It gives the line nothing.
     GivesNothing,
-    /// It is not available: out of its dates, stock, eligibility or limits (the words say which).
+    /// It is not available: out of its stock or budget, the customer not eligible, an extension
+    /// call failed (the words say which).
     Unavailable(SmolStr),
+    /// It is not available yet: its window starts at `starts` (Unix seconds), "not started:
+    /// starts at 2026-06-18T02:00:00Z".
+    NotStarted {
+        /// When its window starts.
+        starts: i64,
+    },
+    /// It is not available any more: its window ended at `ended` (Unix seconds), "ended at
+    /// 2026-06-18T04:00:00Z".
+    Ended {
+        /// When its window ended.
+        ended: i64,
+    },
+    /// It needs a coupon the cart does not give: "needs the coupon `SAVE10`".
+    NeedsCoupon(SmolStr),
     /// The named promotion withdraws other promotions on this line's products.
     WithdrawnBy(SmolStr),
     /// It conflicts with the named chosen promotion, which the customer chose or which saves the
@@ -50,6 +65,19 @@ pub enum Reason {
     Words(SmolStr),
 }
 
+/// An instant in Unix seconds as the outcome writes it: RFC 3339 in UTC, or the number of
+/// seconds when it is beyond the range of dates.
+struct Instant(i64);
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match jiff::Timestamp::from_second(self.0) {
+            Ok(t) => fmt::Display::fmt(&t, f),
+            Err(_) => write!(f, "{}", self.0),
+        }
+    }
+}
+
 /// `d` as the outcome writes it: with the decimals it has (amounts here are in the minor unit).
 fn amount(d: Decimal) -> impl fmt::Display {
     Fixed(d, d.scale())
@@ -64,6 +92,9 @@ impl fmt::Display for Reason {
             Reason::Short(note) => f.write_str(&note.words()),
             Reason::GivesNothing => f.write_str("gives this line nothing"),
             Reason::Unavailable(why) | Reason::Words(why) => f.write_str(why),
+            Reason::NotStarted { starts } => write!(f, "not started: starts at {}", Instant(*starts)),
+            Reason::Ended { ended } => write!(f, "ended at {}", Instant(*ended)),
+            Reason::NeedsCoupon(code) => write!(f, "needs the coupon `{code}`"),
             Reason::WithdrawnBy(by) => {
                 write!(f, "withdrawn by `{by}`, which withdraws other promotions on its products")
             }
@@ -197,7 +228,13 @@ mod tests {
             (Reason::UnlocksAddon, "unlocks an add-on"),
             (Reason::Short(Note::Units { have: 1, of: 3 }), "1 of 3 units"),
             (Reason::GivesNothing, "gives this line nothing"),
-            (Reason::Unavailable("ended at 2026-01-01".into()), "ended at 2026-01-01"),
+            (Reason::Unavailable("stock exhausted: withdrawn".into()), "stock exhausted: withdrawn"),
+            // 2026-06-18 10:00 in Shanghai.
+            (Reason::NotStarted { starts: 1_781_748_000 }, "not started: starts at 2026-06-18T02:00:00Z"),
+            (Reason::Ended { ended: 1_781_755_200 }, "ended at 2026-06-18T04:00:00Z"),
+            // Beyond the range of dates: the seconds.
+            (Reason::Ended { ended: i64::MAX }, "ended at 9223372036854775807"),
+            (Reason::NeedsCoupon("SAVE10".into()), "needs the coupon `SAVE10`"),
             (
                 Reason::WithdrawnBy("Flash".into()),
                 "withdrawn by `Flash`, which withdraws other promotions on its products",
