@@ -50,23 +50,11 @@ impl Kept {
     }
 }
 
-/// `name` as a [`Prepared`](crate::Prepared) ruleset holds it: a short one as it is (inline), a
-/// long one as a static text kept for the process, or — once [`KEPT_BYTES`] are kept — as it is.
-/// Equal to `name` in every case.
-pub fn shared(name: &SmolStr) -> SmolStr {
-    shared_within(name, KEPT_BYTES)
-}
-
-/// [`shared`] with at most `limit` bytes kept.
-fn shared_within(name: &SmolStr, limit: usize) -> SmolStr {
-    let mut name = name.clone();
-    share_all_within(std::iter::once(&mut name), limit);
-    name
-}
-
-/// Makes each of `names` what [`shared`] gives for it, in place, taking the process's set of
-/// kept names once for them all (a ruleset of 100,000 promotions is one lock, not 100,000), and
-/// not at all when every name is short.
+/// Makes each of `names` what a [`Prepared`](crate::Prepared) ruleset holds, in place: a short
+/// one stays as it is (inline), a long one becomes a static text kept for the process, or — once
+/// [`KEPT_BYTES`] are kept — stays as it is; equal to what it was in every case. The process's
+/// set of kept names is taken once for them all (a ruleset of 100,000 promotions is one lock,
+/// not 100,000), and not at all when every name is short.
 pub fn share_all<'n>(names: impl IntoIterator<Item = &'n mut SmolStr>) {
     share_all_within(names, KEPT_BYTES);
 }
@@ -86,6 +74,18 @@ fn share_all_within<'n>(names: impl IntoIterator<Item = &'n mut SmolStr>, limit:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `name` as [`share_all`] makes it, with at most `limit` bytes kept.
+    fn shared_within(name: &SmolStr, limit: usize) -> SmolStr {
+        let mut name = name.clone();
+        share_all_within(std::iter::once(&mut name), limit);
+        name
+    }
+
+    /// `name` as [`share_all`] makes it.
+    fn shared(name: &SmolStr) -> SmolStr {
+        shared_within(name, KEPT_BYTES)
+    }
 
     #[test]
     fn a_long_name_is_kept_once_and_copied_without_a_count() {
