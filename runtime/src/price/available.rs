@@ -330,17 +330,19 @@ pub(crate) fn availability(
         // Kept as data: a window's instant or a coupon's code is put into words only when the
         // outcome is shown (a storefront of scheduled flash sales has many not started).
         let words = |text: &'static str| Reason::Unavailable(SmolStr::new_static(text));
+        // An extension call that failed, in the scope or the eligibility: fail closed.
+        let not_applied = |e: &CallError| Reason::Unavailable(format_smolstr!("{e}: not applied"));
         let unavailable = match p.window {
             Some((s, _)) if at < s => Some(Reason::NotStarted { starts: s }),
             Some((_, e)) if at >= e => Some(Reason::Ended { ended: e }),
             _ => None,
         }
-        .or_else(|| extension_failure.as_ref().map(|e| Reason::Unavailable(format_smolstr!("{e}: not applied"))))
+        .or_else(|| extension_failure.as_ref().map(not_applied))
         .or_else(|| match holds(&p.eligible, bound.customer(), &mut calls) {
             Ok(true) => None,
             Ok(false) => Some(words("the customer is not eligible")),
             Err(e) => {
-                let reason = Reason::Unavailable(format_smolstr!("{e}: not applied"));
+                let reason = not_applied(&e);
                 extension_failure = Some(e);
                 Some(reason)
             }
