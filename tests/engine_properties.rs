@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use promo::runtime::input::{Cart, Customer, Line, State};
 use promo::runtime::price::best_value_exhaustive;
-use promo::runtime::{CompiledRuleset, Prepared, price};
+use promo::runtime::{CompiledRuleset, Prepared, price, price_prepared};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -522,4 +522,111 @@ promotion "Other"                          { level item scope sku == "G" price 1
     many.stock_left.insert(flash.into(), 0);
     assert_eq!(total(&state), Decimal::new(2000, 2));
     assert_eq!(total(&many), Decimal::new(2000, 2));
+}
+
+/// Promotions keeping state — stock, a per-customer limit, a budget, a group buy — and one
+/// keeping none, on SKUs and categories the carts of [`stateful_cart`] have or lack.
+const STATEFUL: &str = r#"
+settings { currency USD }
+promotion "a-stock"     { level item  scope sku == "A"           discount 10%  stock 5 }
+promotion "a-plain"     { level item  scope sku == "A"           discount 1.00 }
+promotion "b-limit"     { level item  scope sku == "B"           price 5.00  limit 2 per customer }
+promotion "b-budget"    { level store scope sku == "B"           discount 3.00 when spend 10.00  budget 100.00 }
+promotion "shoes-stock" { level store scope category == "shoes"  buy 2 get 1 free  stock 50 }
+promotion "c-group"     { level item  scope sku == "C"           group of 3 at 2.00 }
+promotion "d-stock"     { level item  scope sku == "D"           discount 50%  stock 1 }
+"#;
+
+fn stateful() -> &'static Prepared {
+    static P: OnceLock<Prepared> = OnceLock::new();
+    P.get_or_init(|| Prepared::new(promo::scenario::compile_text(STATEFUL).unwrap()))
+}
+
+/// A cart of `lines`, each (SKU of A, B, C, D or Z; category of shoes or hats; cents; units).
+fn stateful_cart(lines: &[(usize, usize, i64, u32)]) -> Cart {
+    Cart {
+        currency: None,
+        lines: lines
+            .iter()
+            .enumerate()
+            .map(|(i, &(sku, category, cents, quantity))| {
+                let mut attributes = BTreeMap::new();
+                attributes.insert("category".into(), serde_json::json!(["shoes", "hats"][category]));
+                Line {
+                    id: format!("l{i}").into(),
+                    sku: ["A", "B", "C", "D", "Z"][sku].into(),
+                    unit_price: Decimal::new(cents, 2),
+                    quantity,
+                    attributes,
+                }
+            })
+            .collect(),
+        coupons: vec![],
+        choose: vec![],
+    }
+}
+
+fn needed(lines: &[(usize, usize, i64, u32)]) -> Vec<String> {
+    let needed = stateful().state_needed(&stateful_cart(lines), &Customer::default()).unwrap();
+    needed.iter().map(|n| n.to_string()).collect()
+}
+
+#[test]
+fn the_state_needed_is_that_of_the_promotions_on_the_carts_lines_that_keep_state() {
+    // A's promotions: the one with stock, not the one keeping nothing.
+    assert_eq!(needed(&[(0, 1, 2000, 1)]), ["a-stock"]);
+    // B in shoes and A: in the ruleset's order, each once.
+    assert_eq!(
+        needed(&[(1, 0, 2000, 1), (0, 1, 2000, 1), (1, 0, 900, 2)]),
+        ["a-stock", "b-limit", "b-budget", "shoes-stock"]
+    );
+    assert_eq!(needed(&[(2, 1, 500, 1)]), ["c-group"]);
+    // Nothing on the cart's lines keeps state; an empty cart needs nothing.
+    assert!(needed(&[(4, 1, 2000, 1)]).is_empty());
+    assert!(needed(&[]).is_empty());
+}
+
+#[test]
+fn the_state_needed_of_a_malformed_cart_is_the_error_a_pricing_gives() {
+    let mut twice = stateful_cart(&[(0, 1, 2000, 1), (1, 1, 2000, 1)]);
+    twice.lines[1].id = "l0".into();
+    let needed = stateful().state_needed(&twice, &Customer::default()).unwrap_err();
+    let priced = price_prepared(stateful(), &twice, &Customer::default(), &State::default(), 0).unwrap_err();
+    assert_eq!(needed, priced);
+    assert_eq!(needed.place, "cart.lines[1].id", "{needed}");
+}
+
+proptest! {
+    /// A storefront reads only the entries `state_needed` names: a state of those alone prices
+    /// every cart exactly as the state of every promotion does, however much of each is used.
+    #[test]
+    fn a_state_of_the_needed_entries_alone_prices_as_the_whole_state(
+        lines in proptest::collection::vec((0usize..5, 0usize..2, 0i64..5000, 1u32..6), 0..7),
+        stock in proptest::collection::vec(0u64..6, 3),
+        used in 0u64..4,
+        budget_cents in 0i64..20000,
+        members in 0u64..4,
+    ) {
+        let mut whole = State::default();
+        for (name, left) in ["a-stock", "shoes-stock", "d-stock"].into_iter().zip(stock) {
+            whole.stock_left.insert(name.into(), left);
+        }
+        whole.used_by_customer.insert("b-limit".into(), used);
+        whole.budget_left.insert("b-budget".into(), Decimal::new(budget_cents, 2));
+        whole.group_members.insert("c-group".into(), members);
+        let cart = stateful_cart(&lines);
+        let needed = stateful().state_needed(&cart, &Customer::default()).unwrap();
+        fn only<V: Copy>(map: &BTreeMap<String, V>, needed: &[promo::runtime::SmolStr]) -> BTreeMap<String, V> {
+            map.iter().filter(|(name, _)| needed.iter().any(|n| n == name.as_str())).map(|(k, v)| (k.clone(), *v)).collect()
+        }
+        let part = State {
+            used_by_customer: only(&whole.used_by_customer, &needed),
+            stock_left: only(&whole.stock_left, &needed),
+            budget_left: only(&whole.budget_left, &needed),
+            group_members: only(&whole.group_members, &needed),
+        };
+        let by_whole = price_prepared(stateful(), &cart, &Customer::default(), &whole, 0).unwrap();
+        let by_part = price_prepared(stateful(), &cart, &Customer::default(), &part, 0).unwrap();
+        prop_assert_eq!(by_part, by_whole);
+    }
 }

@@ -19,6 +19,8 @@
 //! - [`display`]: what a product page shows — labels, countdown, final price, upcoming promotions,
 //!   stock left;
 //! - [`refund`]: orders and returns — what the kept items still earn, the three gift policies;
+//! - [`state_needed`]: which promotions' entries of the state a pricing of a cart may read, so a
+//!   storefront reads only those from its store;
 //! - [`price`]: pricing a cart — every kind, stages and stacking, the best combination, allocations,
 //!   gifts, hints, risk flags and a trace (spec/evaluation.md).
 
@@ -35,6 +37,7 @@ pub mod money;
 pub mod names;
 pub mod price;
 pub mod refund;
+pub mod state_needed;
 
 pub use display::{Display, display};
 pub use engine::Engine;

@@ -1,0 +1,61 @@
+//! Which promotions' entries of the [`State`](crate::input::State) a pricing may read, so a
+//! storefront reads only those from its store.
+//!
+//! The state is what a storefront keeps between orders: the stock left of each promotion with
+//! stock, the budget left, the units each customer bought under a per-customer limit, the members
+//! a group buy has. A pricing reads the entries of the promotions whose scope matches a line of
+//! the cart, and no others (`price/available.rs`). A store of a thousand flash sales holds a
+//! thousand stock counters, but a product page or a cart concerns a few of them: reading them all
+//! for every request would cost the storefront far more than pricing does.
+
+use smol_str::SmolStr;
+
+use crate::bind::{InputError, bind_with};
+use crate::index::Prepared;
+use crate::input::{Cart, Customer};
+use crate::ir::{Benefit, Promotion};
+
+/// Whether a pricing reads an entry of the state for `p`: it has stock, a budget or a limit, or
+/// it is a group buy (whose members the state counts).
+fn keeps_state(p: &Promotion) -> bool {
+    p.stock.is_some()
+        || p.budget.is_some()
+        || p.limit.is_some()
+        || p.benefits.iter().any(|b| matches!(b, Benefit::Group { .. }))
+}
+
+impl Prepared {
+    /// The names of the promotions whose entries of the state a pricing of `cart` for
+    /// `customer` (or its [`display`](crate::display)) may read, in the ruleset's order, each
+    /// once: every promotion that keeps state (stock, a budget, a limit, a group buy) and that the
+    /// scope index lists for a line of the cart. The index lists every promotion whose scope can
+    /// hold on a line, and some whose scope then does not; so the list holds every entry the
+    /// pricing reads, and perhaps a few more.
+    ///
+    /// A storefront reads these entries from its store, builds the [`State`](crate::input::State)
+    /// of them alone, and prices `cart` with this same `Prepared` — a ruleset swapped in between
+    /// may have other promotions. An entry left out of the state is read as none: the full stock,
+    /// budget and allowance, no group members.
+    ///
+    /// The cart and customer are checked as a pricing checks them: a malformed input is the same
+    /// error, naming its place.
+    pub fn state_needed(&self, cart: &Cart, customer: &Customer) -> Result<Vec<SmolStr>, InputError> {
+        let bound = bind_with(&self.ruleset, &self.binder, cart, customer)?;
+        let mut listed = vec![false; self.ruleset.promotions.len()];
+        for values in bound.lines() {
+            self.index.for_each_candidate(values, |i| {
+                if let Some(slot) = listed.get_mut(i as usize) {
+                    *slot = true;
+                }
+            });
+        }
+        Ok(self
+            .ruleset
+            .promotions
+            .iter()
+            .zip(&listed)
+            .filter(|(p, listed)| **listed && keeps_state(p))
+            .map(|(p, _)| p.name.clone())
+            .collect())
+    }
+}
