@@ -559,3 +559,63 @@ async fn reloading_while_pricing_drops_no_request() {
         assert!(totals.unwrap().iter().all(|t| t == "12900.00"));
     }
 }
+
+/// A request reads the stored counters of the promotions its cart concerns, not every one the
+/// store keeps: a cart of the Namale package reads Namale's stock and the member voucher's usage
+/// and budget, not the Vatulele sale's; the list of sales reads them all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_reads_the_counters_of_its_own_promotions() {
+    use promo_host::store::Entries;
+    use promo_runtime::input::{Cart, Customer};
+    use rust_decimal::Decimal;
+
+    const NAMALE_SALE: &str = "Namale resort winter flash sale";
+    const VATULELE_SALE: &str = "Vatulele Island honeymoon flash sale";
+    const VOUCHER: &str = "SMP member voucher";
+    let dir = tempfile::tempdir().unwrap();
+    for url in databases(&dir) {
+        let (_, state) = host(&url).await;
+        let pool = state.store.pool();
+        for (promotion, sold, spent) in [(NAMALE_SALE, 3, "0"), (VATULELE_SALE, 2, "0"), (VOUCHER, 0, "100")] {
+            sqlx::query("UPDATE promotion_sales SET sold = $1, spent = $2 WHERE promotion = $3")
+                .bind(sold)
+                .bind(spent)
+                .bind(promotion)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        for promotion in [VOUCHER, VATULELE_SALE] {
+            sqlx::query("INSERT INTO customer_usage (customer, promotion, used) VALUES ('ana', $1, 1)")
+                .bind(promotion)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        let loaded = state.shop.current();
+        let namale = loaded.catalog.product("FJ-NAMALE-6N").unwrap().line("1", 1);
+        let cart = Cart { currency: None, lines: vec![namale], coupons: vec![], choose: vec![] };
+        let needed = loaded.prepared.state_needed(&cart, &Customer::default()).unwrap();
+        assert_eq!(needed, [NAMALE_SALE, VOUCHER], "{url}");
+
+        let read = state.store.state(loaded.ruleset(), Some("ana"), Entries::Of(&needed)).await.unwrap();
+        assert_eq!(read.state.stock_left.into_iter().collect::<Vec<_>>(), [(NAMALE_SALE.to_owned(), 97)], "{url}");
+        assert_eq!(read.sold.into_iter().collect::<Vec<_>>(), [(NAMALE_SALE.to_owned(), 3)], "{url}");
+        assert_eq!(read.state.used_by_customer.into_iter().collect::<Vec<_>>(), [(VOUCHER.to_owned(), 1)], "{url}");
+        assert_eq!(
+            read.state.budget_left.into_iter().collect::<Vec<_>>(),
+            [(VOUCHER.to_owned(), Decimal::new(24900, 0))],
+            "{url}"
+        );
+        assert_eq!(read.spent_text.get(VOUCHER).map(String::as_str), Some("100"), "{url}");
+
+        // Nothing named, nothing read.
+        let none = state.store.state(loaded.ruleset(), Some("ana"), Entries::Of(&[])).await.unwrap();
+        assert!(none.state.stock_left.is_empty() && none.state.used_by_customer.is_empty(), "{url}");
+
+        let all = state.store.state(loaded.ruleset(), Some("ana"), Entries::All).await.unwrap();
+        assert_eq!(all.state.stock_left.get(NAMALE_SALE), Some(&97), "{url}");
+        assert_eq!(all.state.stock_left.get(VATULELE_SALE), Some(&18), "{url}");
+        assert_eq!(all.state.used_by_customer.len(), 2, "{url}");
+    }
+}

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, CartRequest, LineRequest, input_error, parse_json};
 use crate::app::AppState;
 use crate::catalog::is_plain_name;
-use crate::store::{CommitError, Consumed, NewOrder};
+use crate::store::{CommitError, Consumed, Entries, NewOrder};
 
 /// How many times an order is priced again after losing a race before the client is told to retry.
 const MAX_ATTEMPTS: u32 = 64;
@@ -163,7 +163,13 @@ pub async fn post_order(State(app): State<AppState>, body: Bytes) -> Result<Resp
     for attempt in 0..MAX_ATTEMPTS {
         let loaded = app.shop.current();
         let cart = cart_request.cart(&loaded.catalog, &loaded.ruleset().settings.currency)?;
-        let read = app.store.state(loaded.ruleset(), Some(&request.customer.id)).await.map_err(ApiError::internal)?;
+        // The counters of the promotions this cart concerns: every one the order can consume.
+        let needed = loaded.prepared.state_needed(&cart, &request.customer).map_err(input_error)?;
+        let read = app
+            .store
+            .state(loaded.ruleset(), Some(&request.customer.id), Entries::Of(&needed))
+            .await
+            .map_err(ApiError::internal)?;
         let at = app.clock.now();
         let outcome =
             price_prepared(&loaded.prepared, &cart, &request.customer, &read.state, at).map_err(input_error)?;

@@ -8,6 +8,7 @@ use promo_runtime::{Outcome, price_prepared};
 
 use super::{ApiError, CartRequest, input_error, parse_json};
 use crate::app::AppState;
+use crate::store::Entries;
 
 /// Prices a cart.
 pub async fn post_price(State(app): State<AppState>, body: Bytes) -> Result<Json<Outcome>, ApiError> {
@@ -16,7 +17,9 @@ pub async fn post_price(State(app): State<AppState>, body: Bytes) -> Result<Json
     let cart = request.cart(&loaded.catalog, &loaded.ruleset().settings.currency)?;
     let customer = request.customer.unwrap_or_default();
     let who = (!customer.id.is_empty()).then_some(customer.id.as_str());
-    let stored = app.store.state(loaded.ruleset(), who).await.map_err(ApiError::internal)?;
+    // The stored counters of the promotions this cart concerns, not every one the store keeps.
+    let needed = loaded.prepared.state_needed(&cart, &customer).map_err(input_error)?;
+    let stored = app.store.state(loaded.ruleset(), who, Entries::Of(&needed)).await.map_err(ApiError::internal)?;
     let outcome =
         price_prepared(&loaded.prepared, &cart, &customer, &stored.state, app.clock.now()).map_err(input_error)?;
     Ok(Json(outcome))

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::product::{SaleView, sale_view};
 use super::render;
 use crate::app::AppState;
+use crate::store::Entries;
 
 /// The list's query.
 #[derive(Debug, Default, Deserialize)]
@@ -41,7 +42,8 @@ pub async fn promotion(
 
 async fn sales(app: &AppState, query: ListQuery, promotion: Option<String>) -> Response {
     let loaded = app.shop.current();
-    let state = match app.store.state(loaded.ruleset(), None).await {
+    // The list shows every sale: every promotion's counters.
+    let state = match app.store.state(loaded.ruleset(), None, Entries::All).await {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "state unavailable");

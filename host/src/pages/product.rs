@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use promo_runtime::display;
-use promo_runtime::input::Customer;
+use promo_runtime::input::{Cart, Customer};
 use serde::{Deserialize, Serialize};
 
 use super::money::{countdown, instant, money};
@@ -16,7 +16,7 @@ use crate::api::entry_point;
 use crate::app::AppState;
 use crate::catalog::{Product, media_type};
 use crate::shop::Loaded;
-use crate::store::StoredState;
+use crate::store::{Entries, StoredState};
 
 /// The query of a product page or a purchase click.
 #[derive(Debug, Default, Deserialize)]
@@ -133,7 +133,17 @@ pub async fn product(
     let (visitor, cookie) = visitor(&headers);
     let (csrf, csrf_cookie) = super::csrf::token(&headers);
     let now = app.clock.now();
-    let state = match app.store.state(loaded.ruleset(), None).await {
+    // The counters of this product's promotions, as its display reads them (a one-unit cart of
+    // it), not every one the store keeps. A product the engine cannot read is no sale.
+    let one = Cart { currency: None, lines: vec![product.line("1", 1)], coupons: vec![], choose: vec![] };
+    let needed = match loaded.prepared.state_needed(&one, &Customer::default()) {
+        Ok(needed) => needed,
+        Err(e) => {
+            tracing::error!(sku = %product.sku, error = %e, "product cannot be displayed");
+            return no_sale(&app);
+        }
+    };
+    let state = match app.store.state(loaded.ruleset(), None, Entries::Of(&needed)).await {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "state unavailable");

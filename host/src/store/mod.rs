@@ -21,7 +21,7 @@ use sqlx::{AnyPool, Executor};
 pub use forms::Feedback;
 pub use orders::{CommitError, Consumed, NewOrder, OrderRow, ReturnRow, StockRelease};
 pub use providers::{Asset, NewAsset, Provider};
-pub use state::StoredState;
+pub use state::{Entries, StoredState};
 pub use stats::{EVENT_KINDS, EntryStats, SaleStats};
 
 /// Which database the store runs on.

@@ -1,14 +1,38 @@
 //! What has been used so far — promotion stock sold, budgets spent, units each customer bought
 //! under each promotion — read as the runtime's [`State`] for pricing.
+//!
+//! A request reads the entries of the promotions it concerns ([`Entries::Of`], what
+//! `Prepared::state_needed` names for its cart or product), not every counter the store keeps: a
+//! store of a thousand flash sales keeps a thousand, and a cart or a product page concerns a few.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-use promo_runtime::CompiledRuleset;
 use promo_runtime::input::State;
+use promo_runtime::{CompiledRuleset, SmolStr};
 use rust_decimal::Decimal;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::{Store, StoreError, decimal};
+
+/// Which promotions' entries a read of the state takes.
+#[derive(Debug, Clone, Copy)]
+pub enum Entries<'a> {
+    /// Every promotion's: the list of sales shows them all.
+    All,
+    /// Only these promotions' (`Prepared::state_needed` of the cart or product priced): a
+    /// promotion left out reads as nothing used, so they must be every one the pricing reads.
+    Of(&'a [SmolStr]),
+}
+
+/// The most promotions named in one query (each a bound parameter; SQLite and PostgreSQL both
+/// take far more).
+const NAMES_PER_QUERY: usize = 500;
+
+/// `$from, $from+1, …`: `n` numbered parameters, for a list `IN (…)`.
+fn parameters(from: usize, n: usize) -> String {
+    (from..from + n).map(|k| format!("${k}")).collect::<Vec<_>>().join(", ")
+}
 
 /// The state as read, with the raw counters an order's commit compares against.
 #[derive(Debug, Clone, Default)]
@@ -39,10 +63,25 @@ impl Store {
         Ok(())
     }
 
-    /// The state `customer` (or an anonymous visitor, `None`) prices with under `ruleset`.
-    pub async fn state(&self, ruleset: &CompiledRuleset, customer: Option<&str>) -> Result<StoredState, StoreError> {
+    /// The state `customer` (or an anonymous visitor, `None`) prices with under `ruleset`: the
+    /// entries of the promotions `entries` names.
+    pub async fn state(
+        &self,
+        ruleset: &CompiledRuleset,
+        customer: Option<&str>,
+        entries: Entries<'_>,
+    ) -> Result<StoredState, StoreError> {
         let mut out = StoredState::default();
-        let rows = sqlx::query("SELECT promotion, sold, spent FROM promotion_sales").fetch_all(&self.pool).await?;
+        let wanted: Option<HashSet<&str>> = match entries {
+            Entries::All => None,
+            Entries::Of(names) => Some(names.iter().map(SmolStr::as_str).collect()),
+        };
+        let rows = match entries {
+            Entries::All => {
+                sqlx::query("SELECT promotion, sold, spent FROM promotion_sales").fetch_all(&self.pool).await?
+            }
+            Entries::Of(names) => self.sales_of(names).await?,
+        };
         let mut sales: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
         let mut spent_text: BTreeMap<String, String> = BTreeMap::new();
         for row in rows {
@@ -53,6 +92,11 @@ impl Store {
             spent_text.insert(name, spent);
         }
         for p in &ruleset.promotions {
+            // Only the promotions asked for: another's row was not read, and an entry made without
+            // it would say nothing was used.
+            if wanted.as_ref().is_some_and(|w| !w.contains(p.name.as_str())) {
+                continue;
+            }
             let (sold, spent) = sales.get(p.name.as_str()).copied().unwrap_or_default();
             if let Some(stock) = p.stock {
                 let stock = u64::try_from(stock).unwrap_or(0);
@@ -68,10 +112,15 @@ impl Store {
             }
         }
         if let Some(customer) = customer {
-            let rows = sqlx::query("SELECT promotion, used FROM customer_usage WHERE customer = $1")
-                .bind(customer)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = match entries {
+                Entries::All => {
+                    sqlx::query("SELECT promotion, used FROM customer_usage WHERE customer = $1")
+                        .bind(customer)
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+                Entries::Of(names) => self.usage_of(customer, names).await?,
+            };
             for row in rows {
                 let name: String = row.try_get(0)?;
                 let used: i64 = row.try_get(1)?;
@@ -79,5 +128,34 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The `promotion_sales` rows of the promotions `names`, a query per [`NAMES_PER_QUERY`].
+    async fn sales_of(&self, names: &[SmolStr]) -> Result<Vec<AnyRow>, StoreError> {
+        let mut rows = Vec::new();
+        for chunk in names.chunks(NAMES_PER_QUERY) {
+            let sql = format!(
+                "SELECT promotion, sold, spent FROM promotion_sales WHERE promotion IN ({})",
+                parameters(1, chunk.len())
+            );
+            let query = chunk.iter().fold(sqlx::query(&sql), |q, name| q.bind(name.as_str()));
+            rows.extend(query.fetch_all(&self.pool).await?);
+        }
+        Ok(rows)
+    }
+
+    /// `customer`'s `customer_usage` rows of the promotions `names`, a query per
+    /// [`NAMES_PER_QUERY`].
+    async fn usage_of(&self, customer: &str, names: &[SmolStr]) -> Result<Vec<AnyRow>, StoreError> {
+        let mut rows = Vec::new();
+        for chunk in names.chunks(NAMES_PER_QUERY) {
+            let sql = format!(
+                "SELECT promotion, used FROM customer_usage WHERE customer = $1 AND promotion IN ({})",
+                parameters(2, chunk.len())
+            );
+            let query = chunk.iter().fold(sqlx::query(&sql).bind(customer), |q, name| q.bind(name.as_str()));
+            rows.extend(query.fetch_all(&self.pool).await?);
+        }
+        Ok(rows)
     }
 }
