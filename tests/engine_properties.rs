@@ -584,6 +584,9 @@ fn the_state_needed_is_that_of_the_promotions_on_the_carts_lines_that_keep_state
     // Nothing on the cart's lines keeps state; an empty cart needs nothing.
     assert!(needed(&[(4, 1, 2000, 1)]).is_empty());
     assert!(needed(&[]).is_empty());
+    // Each named is found by its name, as a storefront reads its counters.
+    assert_eq!(stateful().promotion_named("b-budget").and_then(|p| p.budget), Some(Decimal::new(10000, 2)));
+    assert!(stateful().promotion_named("retired").is_none());
 }
 
 #[test]

@@ -71,12 +71,12 @@ fn state(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("state");
     group.bench_function("a cart of one product, every counter of 1000 flash sales read", |b| {
-        b.iter(|| runtime.block_on(store.state(black_box(&ruleset), Some("ana"), Entries::All)).unwrap())
+        b.iter(|| runtime.block_on(store.state(black_box(&prepared), Some("ana"), Entries::All)).unwrap())
     });
     group.bench_function("a cart of one product, its own promotions' counters read (state_needed)", |b| {
         b.iter(|| {
             let needed = prepared.state_needed(black_box(&cart), &customer).unwrap();
-            runtime.block_on(store.state(&ruleset, Some("ana"), Entries::Of(&needed))).unwrap()
+            runtime.block_on(store.state(&prepared, Some("ana"), Entries::Of(&needed))).unwrap()
         })
     });
     group.finish();

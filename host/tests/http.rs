@@ -598,7 +598,7 @@ async fn a_request_reads_the_counters_of_its_own_promotions() {
         let needed = loaded.prepared.state_needed(&cart, &Customer::default()).unwrap();
         assert_eq!(needed, [NAMALE_SALE, VOUCHER], "{url}");
 
-        let read = state.store.state(loaded.ruleset(), Some("ana"), Entries::Of(&needed)).await.unwrap();
+        let read = state.store.state(&loaded.prepared, Some("ana"), Entries::Of(&needed)).await.unwrap();
         assert_eq!(read.state.stock_left.into_iter().collect::<Vec<_>>(), [(NAMALE_SALE.to_owned(), 97)], "{url}");
         assert_eq!(read.sold.into_iter().collect::<Vec<_>>(), [(NAMALE_SALE.to_owned(), 3)], "{url}");
         assert_eq!(read.state.used_by_customer.into_iter().collect::<Vec<_>>(), [(VOUCHER.to_owned(), 1)], "{url}");
@@ -610,10 +610,19 @@ async fn a_request_reads_the_counters_of_its_own_promotions() {
         assert_eq!(read.spent_text.get(VOUCHER).map(String::as_str), Some("100"), "{url}");
 
         // Nothing named, nothing read.
-        let none = state.store.state(loaded.ruleset(), Some("ana"), Entries::Of(&[])).await.unwrap();
+        let none = state.store.state(&loaded.prepared, Some("ana"), Entries::Of(&[])).await.unwrap();
         assert!(none.state.stock_left.is_empty() && none.state.used_by_customer.is_empty(), "{url}");
+        // More names than one query takes (500): each query's are read. Names of no promotion
+        // read nothing.
+        let mut many: Vec<promo_runtime::SmolStr> = (0..1200).map(|i| format!("retired sale {i}").into()).collect();
+        many[700] = VOUCHER.into();
+        many[1100] = VATULELE_SALE.into();
+        let read = state.store.state(&loaded.prepared, Some("ana"), Entries::Of(&many)).await.unwrap();
+        assert_eq!(read.state.stock_left.into_iter().collect::<Vec<_>>(), [(VATULELE_SALE.to_owned(), 18)], "{url}");
+        assert_eq!(read.state.used_by_customer.len(), 2, "{url}");
+        assert_eq!(read.spent_text.get(VOUCHER).map(String::as_str), Some("100"), "{url}");
 
-        let all = state.store.state(loaded.ruleset(), Some("ana"), Entries::All).await.unwrap();
+        let all = state.store.state(&loaded.prepared, Some("ana"), Entries::All).await.unwrap();
         assert_eq!(all.state.stock_left.get(NAMALE_SALE), Some(&97), "{url}");
         assert_eq!(all.state.stock_left.get(VATULELE_SALE), Some(&18), "{url}");
         assert_eq!(all.state.used_by_customer.len(), 2, "{url}");

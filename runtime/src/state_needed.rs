@@ -41,21 +41,28 @@ impl Prepared {
     /// error, naming its place.
     pub fn state_needed(&self, cart: &Cart, customer: &Customer) -> Result<Vec<SmolStr>, InputError> {
         let bound = bind_with(&self.ruleset, &self.binder, cart, customer)?;
-        let mut listed = vec![false; self.ruleset.promotions.len()];
+        // What the index lists, sorted: the cost follows the cart's matches, not the ruleset's
+        // size (a flag per promotion would be a pass over a hundred thousand for a few matches).
+        let mut listed: Vec<u32> = Vec::new();
         for values in bound.lines() {
-            self.index.for_each_candidate(values, |i| {
-                if let Some(slot) = listed.get_mut(i as usize) {
-                    *slot = true;
-                }
-            });
+            self.index.for_each_candidate(values, |i| listed.push(i));
         }
-        Ok(self
-            .ruleset
-            .promotions
-            .iter()
-            .zip(&listed)
-            .filter(|(p, listed)| **listed && keeps_state(p))
-            .map(|(p, _)| p.name.clone())
+        listed.sort_unstable();
+        listed.dedup();
+        Ok(listed
+            .into_iter()
+            .filter_map(|i| self.ruleset.promotions.get(i as usize))
+            .filter(|p| keeps_state(p))
+            .map(|p| p.name.clone())
             .collect())
+    }
+
+    /// The promotion called `name`: the first of that name, when a ruleset not made by the
+    /// compiler (which refuses two of one name) has several.
+    pub fn promotion_named(&self, name: &str) -> Option<&Promotion> {
+        match &self.by_name {
+            Some(by_name) => by_name.get(name).and_then(|&i| self.ruleset.promotions.get(i as usize)),
+            None => self.ruleset.promotions.iter().find(|p| p.name == name),
+        }
     }
 }

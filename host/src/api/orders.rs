@@ -167,7 +167,7 @@ pub async fn post_order(State(app): State<AppState>, body: Bytes) -> Result<Resp
         let needed = loaded.prepared.state_needed(&cart, &request.customer).map_err(input_error)?;
         let read = app
             .store
-            .state(loaded.ruleset(), Some(&request.customer.id), Entries::Of(&needed))
+            .state(&loaded.prepared, Some(&request.customer.id), Entries::Of(&needed))
             .await
             .map_err(ApiError::internal)?;
         let at = app.clock.now();

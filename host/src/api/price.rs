@@ -19,7 +19,7 @@ pub async fn post_price(State(app): State<AppState>, body: Bytes) -> Result<Json
     let who = (!customer.id.is_empty()).then_some(customer.id.as_str());
     // The stored counters of the promotions this cart concerns, not every one the store keeps.
     let needed = loaded.prepared.state_needed(&cart, &customer).map_err(input_error)?;
-    let stored = app.store.state(loaded.ruleset(), who, Entries::Of(&needed)).await.map_err(ApiError::internal)?;
+    let stored = app.store.state(&loaded.prepared, who, Entries::Of(&needed)).await.map_err(ApiError::internal)?;
     let outcome =
         price_prepared(&loaded.prepared, &cart, &customer, &stored.state, app.clock.now()).map_err(input_error)?;
     Ok(Json(outcome))

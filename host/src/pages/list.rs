@@ -43,7 +43,7 @@ pub async fn promotion(
 async fn sales(app: &AppState, query: ListQuery, promotion: Option<String>) -> Response {
     let loaded = app.shop.current();
     // The list shows every sale: every promotion's counters.
-    let state = match app.store.state(loaded.ruleset(), None, Entries::All).await {
+    let state = match app.store.state(&loaded.prepared, None, Entries::All).await {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "state unavailable");

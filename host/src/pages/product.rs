@@ -143,7 +143,7 @@ pub async fn product(
             return no_sale(&app);
         }
     };
-    let state = match app.store.state(loaded.ruleset(), None, Entries::Of(&needed)).await {
+    let state = match app.store.state(&loaded.prepared, None, Entries::Of(&needed)).await {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "state unavailable");

@@ -5,10 +5,11 @@
 //! `Prepared::state_needed` names for its cart or product), not every counter the store keeps: a
 //! store of a thousand flash sales keeps a thousand, and a cart or a product page concerns a few.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use promo_runtime::input::State;
-use promo_runtime::{CompiledRuleset, SmolStr};
+use promo_runtime::ir::Promotion;
+use promo_runtime::{CompiledRuleset, Prepared, SmolStr};
 use rust_decimal::Decimal;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -63,19 +64,15 @@ impl Store {
         Ok(())
     }
 
-    /// The state `customer` (or an anonymous visitor, `None`) prices with under `ruleset`: the
+    /// The state `customer` (or an anonymous visitor, `None`) prices with under `prepared`: the
     /// entries of the promotions `entries` names.
     pub async fn state(
         &self,
-        ruleset: &CompiledRuleset,
+        prepared: &Prepared,
         customer: Option<&str>,
         entries: Entries<'_>,
     ) -> Result<StoredState, StoreError> {
         let mut out = StoredState::default();
-        let wanted: Option<HashSet<&str>> = match entries {
-            Entries::All => None,
-            Entries::Of(names) => Some(names.iter().map(SmolStr::as_str).collect()),
-        };
         let rows = match entries {
             Entries::All => {
                 sqlx::query("SELECT promotion, sold, spent FROM promotion_sales").fetch_all(&self.pool).await?
@@ -91,12 +88,9 @@ impl Store {
             sales.insert(name.clone(), (u64::try_from(sold).unwrap_or(0), decimal("promotion_sales.spent", &spent)?));
             spent_text.insert(name, spent);
         }
-        for p in &ruleset.promotions {
-            // Only the promotions asked for: another's row was not read, and an entry made without
-            // it would say nothing was used.
-            if wanted.as_ref().is_some_and(|w| !w.contains(p.name.as_str())) {
-                continue;
-            }
+        // Only the promotions asked for, each found by its name: another's row was not read, and
+        // an entry made without it would say nothing was used.
+        let mut record = |p: &Promotion| {
             let (sold, spent) = sales.get(p.name.as_str()).copied().unwrap_or_default();
             if let Some(stock) = p.stock {
                 let stock = u64::try_from(stock).unwrap_or(0);
@@ -110,6 +104,10 @@ impl Store {
                     out.spent_text.insert(p.name.to_string(), text);
                 }
             }
+        };
+        match entries {
+            Entries::All => prepared.ruleset.promotions.iter().for_each(&mut record),
+            Entries::Of(names) => names.iter().filter_map(|n| prepared.promotion_named(n)).for_each(&mut record),
         }
         if let Some(customer) = customer {
             let rows = match entries {
