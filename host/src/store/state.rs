@@ -31,6 +31,9 @@ pub enum Entries<'a> {
 const NAMES_PER_QUERY: usize = 500;
 
 /// `$from, $from+1, …`: `n` numbered parameters, for a list `IN (…)`.
+// Written out, not pushed through `sqlx::QueryBuilder`: under the `Any` driver it writes `?`
+// placeholders, which PostgreSQL refuses (sqlx issue #3000); `$N` is what both databases take,
+// as every other query of the store is written.
 fn parameters(from: usize, n: usize) -> String {
     (from..from + n).map(|k| format!("${k}")).collect::<Vec<_>>().join(", ")
 }
