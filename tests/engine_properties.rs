@@ -11,9 +11,10 @@ mod support;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use promo::runtime::bind::InputError;
 use promo::runtime::input::{Cart, Customer, Line, State};
 use promo::runtime::price::best_value_exhaustive;
-use promo::runtime::{CompiledRuleset, Prepared, price, price_prepared};
+use promo::runtime::{CompiledRuleset, Engine, Prepared, price, price_prepared};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -599,6 +600,136 @@ fn the_state_needed_of_a_malformed_cart_is_the_error_a_pricing_gives() {
     assert_eq!(needed.place, "cart.lines[1].id", "{needed}");
 }
 
+/// The entries of `whole` for the promotions `needed` names, as a storefront reads them.
+fn only_needed(whole: &State, needed: &[promo::runtime::SmolStr]) -> State {
+    fn only<V: Copy>(map: &BTreeMap<String, V>, needed: &[promo::runtime::SmolStr]) -> BTreeMap<String, V> {
+        map.iter().filter(|(name, _)| needed.iter().any(|n| n == name.as_str())).map(|(k, v)| (k.clone(), *v)).collect()
+    }
+    State {
+        used_by_customer: only(&whole.used_by_customer, needed),
+        stock_left: only(&whole.stock_left, needed),
+        budget_left: only(&whole.budget_left, needed),
+        group_members: only(&whole.group_members, needed),
+    }
+}
+
+/// A storefront's store as `Engine::price_with` reads it: a bad input, or the store down.
+#[derive(Debug, PartialEq)]
+enum ReadError {
+    Input(InputError),
+    Down,
+}
+
+impl From<InputError> for ReadError {
+    fn from(e: InputError) -> ReadError {
+        ReadError::Input(e)
+    }
+}
+
+/// What a storefront keeps for [`STATEFUL`]: A's stock sold out, the customer's whole limit of B
+/// bought, B's budget nearly spent.
+fn kept_state() -> State {
+    let mut whole = State::default();
+    whole.stock_left.insert("a-stock".into(), 0);
+    whole.stock_left.insert("shoes-stock".into(), 40);
+    whole.stock_left.insert("d-stock".into(), 1);
+    whole.used_by_customer.insert("b-limit".into(), 2);
+    whole.budget_left.insert("b-budget".into(), Decimal::new(150, 2));
+    whole.group_members.insert("c-group".into(), 2);
+    whole
+}
+
+#[test]
+fn an_engine_prices_with_the_state_read_for_the_cart_on_one_ruleset() {
+    let engine = Engine::new(promo::scenario::compile_text(STATEFUL).unwrap());
+    // A at 20.00 (a hat), two B at 9.00 (shoes).
+    let cart = stateful_cart(&[(0, 1, 2000, 1), (1, 0, 900, 2)]);
+    let whole = kept_state();
+    let mut asked = Vec::new();
+    let outcome = engine
+        .price_with(&cart, &Customer::default(), 0, |needed| {
+            asked = needed.iter().map(|n| n.to_string()).collect();
+            // A ruleset swapped in while the store is read is not this pricing's.
+            engine.swap(promo::scenario::compile_text(HALF_OFF_A).unwrap());
+            Ok::<_, ReadError>(only_needed(&whole, needed))
+        })
+        .unwrap();
+    assert_eq!(asked, ["a-stock", "b-limit", "b-budget", "shoes-stock"]);
+    assert_eq!(outcome, price_prepared(stateful(), &cart, &Customer::default(), &whole, 0).unwrap());
+    // A's stock is sold out (1.00 off, not 10 %); B's units are past the customer's limit (full
+    // price) and B's budget caps its 3.00 off at 1.50: 38.00 − 1.00 − 1.50.
+    assert_eq!(outcome.total, Decimal::new(3550, 2));
+    let applied: Vec<&str> = outcome.discounts.iter().map(|d| d.promotion.as_str()).collect();
+    assert_eq!(applied, ["a-plain", "b-budget"]);
+    // The next pricing uses the ruleset swapped in: half off A, nothing on B.
+    let next = engine.price(&cart, &Customer::default(), &whole, 0).unwrap();
+    assert_eq!(next.total, Decimal::new(2800, 2));
+}
+
+#[test]
+fn an_engine_reads_no_state_for_a_malformed_cart_and_passes_on_the_stores_error() {
+    let engine = Engine::new(promo::scenario::compile_text(STATEFUL).unwrap());
+    let mut twice = stateful_cart(&[(0, 1, 2000, 1), (1, 1, 2000, 1)]);
+    twice.lines[1].id = "l0".into();
+    let mut read = false;
+    let err = engine
+        .price_with(&twice, &Customer::default(), 0, |_| {
+            read = true;
+            Ok::<_, ReadError>(State::default())
+        })
+        .unwrap_err();
+    assert!(!read, "a malformed cart reads nothing from the store");
+    let ReadError::Input(e) = err else { panic!("{err:?}") };
+    assert_eq!(e.place, "cart.lines[1].id", "{e}");
+    let cart = stateful_cart(&[(0, 1, 2000, 1)]);
+    let down = engine.price_with(&cart, &Customer::default(), 0, |_| Err::<State, _>(ReadError::Down));
+    assert_eq!(down.unwrap_err(), ReadError::Down);
+    let product = &cart.lines[0];
+    let down = engine.display_with(product, &Customer::default(), 0, |_| Err::<State, _>(ReadError::Down));
+    assert_eq!(down.unwrap_err(), ReadError::Down);
+}
+
+#[test]
+fn an_engine_displays_a_product_with_the_state_read_for_it() {
+    let engine = Engine::new(promo::scenario::compile_text(STATEFUL).unwrap());
+    let mut whole = kept_state();
+    whole.stock_left.insert("a-stock".into(), 3);
+    let product = stateful_cart(&[(0, 1, 2000, 4)]).lines.remove(0);
+    let mut asked = Vec::new();
+    let shown = engine
+        .display_with(&product, &Customer::default(), 0, |needed| {
+            asked = needed.iter().map(|n| n.to_string()).collect();
+            Ok::<_, ReadError>(only_needed(&whole, needed))
+        })
+        .unwrap();
+    assert_eq!(asked, ["a-stock"]);
+    assert_eq!(shown, promo::runtime::display(stateful(), &product, &Customer::default(), &whole, 0).unwrap());
+    // One unit of 20.00 at 10 % off, the better of A's two item-level promotions (which do not
+    // stack); three units of A's stock left.
+    assert_eq!(shown.final_price, Decimal::new(1800, 2));
+    let stock: Vec<(&str, u64)> = shown.stock.iter().map(|s| (s.promotion.as_str(), s.left)).collect();
+    assert_eq!(stock, [("a-stock", 3)]);
+}
+
+#[test]
+fn a_choice_of_a_promotion_that_does_not_exist_is_an_error_naming_it() {
+    let mut cart = stateful_cart(&[(0, 1, 2000, 1)]);
+    cart.choose = vec!["a-plain".into(), "retired".into()];
+    let e = price_prepared(stateful(), &cart, &Customer::default(), &State::default(), 0).unwrap_err();
+    assert_eq!(e.place, "cart.choose");
+    assert_eq!(e.message, "no promotion is called `retired`");
+    // A choice of promotions that exist is honoured.
+    cart.choose.pop();
+    let outcome = price_prepared(stateful(), &cart, &Customer::default(), &State::default(), 0).unwrap();
+    assert!(outcome.discounts.iter().any(|d| d.promotion == "a-plain"), "{:?}", outcome.discounts);
+}
+
+/// A ruleset swapped in for [`STATEFUL`]: half off A only.
+const HALF_OFF_A: &str = r#"
+settings { currency USD }
+promotion "a-half" { level item  scope sku == "A"  discount 50% }
+"#;
+
 proptest! {
     /// A storefront reads only the entries `state_needed` names: a state of those alone prices
     /// every cart exactly as the state of every promotion does, however much of each is used.
@@ -619,15 +750,7 @@ proptest! {
         whole.group_members.insert("c-group".into(), members);
         let cart = stateful_cart(&lines);
         let needed = stateful().state_needed(&cart, &Customer::default()).unwrap();
-        fn only<V: Copy>(map: &BTreeMap<String, V>, needed: &[promo::runtime::SmolStr]) -> BTreeMap<String, V> {
-            map.iter().filter(|(name, _)| needed.iter().any(|n| n == name.as_str())).map(|(k, v)| (k.clone(), *v)).collect()
-        }
-        let part = State {
-            used_by_customer: only(&whole.used_by_customer, &needed),
-            stock_left: only(&whole.stock_left, &needed),
-            budget_left: only(&whole.budget_left, &needed),
-            group_members: only(&whole.group_members, &needed),
-        };
+        let part = only_needed(&whole, &needed);
         let by_whole = price_prepared(stateful(), &cart, &Customer::default(), &whole, 0).unwrap();
         let by_part = price_prepared(stateful(), &cart, &Customer::default(), &part, 0).unwrap();
         prop_assert_eq!(by_part, by_whole);

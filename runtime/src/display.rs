@@ -73,6 +73,14 @@ pub struct Display {
     pub stock: Vec<StockLeft>,
 }
 
+/// The cart a product's display prices: one unit of the product, alone. Its
+/// [`state_needed`](Prepared::state_needed) names the state entries a display reads.
+pub fn one_unit_cart(product: &Line) -> Cart {
+    let mut one = product.clone();
+    one.quantity = 1;
+    Cart { currency: None, lines: vec![one], coupons: vec![], choose: vec![] }
+}
+
 /// The display data of `product` for `customer` at `at`.
 pub fn display(
     prepared: &Prepared,
@@ -82,9 +90,7 @@ pub fn display(
     at: i64,
 ) -> Result<Display, InputError> {
     let r = &prepared.ruleset;
-    let mut one = product.clone();
-    one.quantity = 1;
-    let cart = Cart { currency: None, lines: vec![one], coupons: vec![], choose: vec![] };
+    let cart = one_unit_cart(product);
     let outcome = price_prepared(prepared, &cart, customer, state, at)?;
     let bound = bind_with(r, &prepared.binder, &cart, customer)?;
     let Some(values) = bound.line(0) else {

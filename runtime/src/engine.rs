@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
+use smol_str::SmolStr;
 
 use crate::bind::InputError;
 use crate::index::Prepared;
@@ -49,6 +50,42 @@ impl Engine {
     /// Prices `cart` for `customer` at `at` (Unix seconds), given `state`.
     pub fn price(&self, cart: &Cart, customer: &Customer, state: &State, at: i64) -> Result<Outcome, InputError> {
         price_prepared(&self.ruleset.load(), cart, customer, state, at)
+    }
+
+    /// Prices `cart` for `customer` at `at` with the state a storefront reads for it: `read` is
+    /// handed the names of the promotions whose entries of the state the pricing may read
+    /// ([`Prepared::state_needed`]) and returns those entries, read from the storefront's store.
+    ///
+    /// The names and the pricing come from one ruleset: one swapped in while `read` runs is used
+    /// from the next pricing on (two calls — the names, then [`price`](Self::price) — could
+    /// straddle a swap and price a promotion whose entries were never read as if it had its
+    /// whole stock). A malformed cart is an error before `read` is called; `read`'s own error is
+    /// returned as it is.
+    pub fn price_with<E: From<InputError>>(
+        &self,
+        cart: &Cart,
+        customer: &Customer,
+        at: i64,
+        read: impl FnOnce(&[SmolStr]) -> Result<State, E>,
+    ) -> Result<Outcome, E> {
+        let prepared = self.ruleset.load_full();
+        let state = read(&prepared.state_needed(cart, customer)?)?;
+        Ok(price_prepared(&prepared, cart, customer, &state, at)?)
+    }
+
+    /// [`display`](Self::display) with the state a storefront reads for `product`, as
+    /// [`price_with`](Self::price_with) prices: the names handed to `read` and the display come
+    /// from one ruleset.
+    pub fn display_with<E: From<InputError>>(
+        &self,
+        product: &crate::input::Line,
+        customer: &Customer,
+        at: i64,
+        read: impl FnOnce(&[SmolStr]) -> Result<State, E>,
+    ) -> Result<crate::display::Display, E> {
+        let prepared = self.ruleset.load_full();
+        let state = read(&prepared.state_needed(&crate::display::one_unit_cart(product), customer)?)?;
+        Ok(crate::display::display(&prepared, product, customer, &state, at)?)
     }
 }
 

@@ -60,9 +60,17 @@ impl Prepared {
     /// The promotion called `name`: the first of that name, when a ruleset not made by the
     /// compiler (which refuses two of one name) has several.
     pub fn promotion_named(&self, name: &str) -> Option<&Promotion> {
+        self.position_named(name).and_then(|i| self.ruleset.promotions.get(i))
+    }
+
+    /// The index in the ruleset of the promotion called `name` ([`promotion_named`]): a hashed
+    /// look-up, not a pass over the ruleset, unless names repeat.
+    ///
+    /// [`promotion_named`]: Self::promotion_named
+    pub fn position_named(&self, name: &str) -> Option<usize> {
         match &self.by_name {
-            Some(by_name) => by_name.get(name).and_then(|&i| self.ruleset.promotions.get(i as usize)),
-            None => self.ruleset.promotions.iter().find(|p| p.name == name),
+            Some(by_name) => by_name.get(name).map(|&i| i as usize),
+            None => self.ruleset.promotions.iter().position(|p| p.name == name),
         }
     }
 }

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use promo_runtime::input::{Cart, Customer, State as PromoState};
 use promo_runtime::ir::LimitPer;
 use promo_runtime::refund::{Order, Return};
-use promo_runtime::{CompiledRuleset, Outcome, price_prepared};
+use promo_runtime::{CompiledRuleset, Outcome, Prepared, price_prepared};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -113,7 +113,7 @@ struct Placed<'a> {
 }
 
 /// What `outcome` takes from each promotion with stock, a budget or a per-customer limit.
-pub fn consumed(ruleset: &CompiledRuleset, outcome: &Outcome) -> Vec<Consumed> {
+pub fn consumed(prepared: &Prepared, outcome: &Outcome) -> Vec<Consumed> {
     let mut by: BTreeMap<&str, (u64, Decimal)> = BTreeMap::new();
     for d in &outcome.discounts {
         let e = by.entry(d.promotion.as_str()).or_default();
@@ -128,7 +128,7 @@ pub fn consumed(ruleset: &CompiledRuleset, outcome: &Outcome) -> Vec<Consumed> {
     }
     by.into_iter()
         .filter_map(|(name, (units, amount))| {
-            let p = ruleset.promotions.iter().find(|p| p.name == name)?;
+            let p = prepared.promotion_named(name)?;
             let per_customer = matches!(p.limit, Some((_, LimitPer::Customer)));
             let counted = p.stock.is_some() || p.budget.is_some() || per_customer;
             counted.then(|| Consumed {
@@ -207,7 +207,7 @@ pub async fn post_order(State(app): State<AppState>, body: Bytes) -> Result<Resp
                 .map(|l| (l.id.to_string(), l.sku.to_string(), l.quantity, l.final_line_price))
                 .collect(),
             snapshot: serde_json::to_string(&snapshot).map_err(ApiError::internal)?,
-            consumed: consumed(loaded.ruleset(), &snapshot.outcome),
+            consumed: consumed(&loaded.prepared, &snapshot.outcome),
         };
         match app.store.commit_order(&order, &read).await {
             Ok(id) => {

@@ -34,7 +34,7 @@ pub async fn promotion(
     Path(name): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    if !app.shop.current().ruleset().promotions.iter().any(|p| p.name == name) {
+    if app.shop.current().prepared.promotion_named(&name).is_none() {
         return super::not_found(State(app)).await;
     }
     sales(&app, query, Some(name)).await

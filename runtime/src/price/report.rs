@@ -134,9 +134,8 @@ impl Pricing<'_> {
         }
         drop(scratch);
         let mut alone = Alone(solos);
-        let forced: Vec<usize> =
-            self.cart.choose.iter().filter_map(|n| self.ruleset.promotions.iter().position(|p| p.name == *n)).collect();
-        let choice = self.best(&forced, &alone);
+        let forced = self.forced.as_slice();
+        let choice = self.best(forced, &alone);
         // Without the customer's choice, for a switch suggestion: searched before the chosen
         // promotions' stand-alone results are clamped in place by the evaluation of the choice.
         let free = (!forced.is_empty()).then(|| self.best(&[], &alone));
@@ -220,7 +219,7 @@ impl Pricing<'_> {
                 }
             }
         }
-        let context = Context { forced: &forced, eval: &eval, chosen_at: &chosen_at, judged: &judged };
+        let context = Context { forced, eval: &eval, chosen_at: &chosen_at, judged: &judged };
         let mut memo = Memo::default();
         let zero = self.fix(Decimal::ZERO);
         // Collected from a mapped slice, so each line is written straight into the list (pushed,
