@@ -2,7 +2,7 @@
 //! `category in ["x", "y"]`), built once per ruleset, so pricing a cart looks only at promotions
 //! that can match its lines — cost follows what matches, not how many promotions exist.
 
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 
 use crate::bind::{Bound, Row};
 use crate::ir::{AttrId, CompiledRuleset, Cond, Op, SymbolId, Value};
@@ -83,10 +83,9 @@ fn by_name(ruleset: &CompiledRuleset) -> Option<foldhash::HashMap<smol_str::Smol
 /// Promotions by required attribute value.
 #[derive(Debug, Clone, Default)]
 pub struct ScopeIndex {
-    /// Keyed by the ruleset's own ids, so a fast non-keyed hash is safe.
-    by_value: rustc_hash::FxHashMap<(AttrId, SymbolId), Vec<u32>>,
-    /// Attributes that appear in `by_value`.
-    attributes: Vec<AttrId>,
+    /// Per attribute some promotion is indexed by, ascending by attribute, the promotions by the
+    /// value they require of it.
+    by_value: Vec<ByValue>,
     /// Promotions whose scope requires no single value: checked on every line.
     unindexed: Vec<u32>,
     /// Per promotion, whether its scope is exactly the value it is indexed by (`sku == "A"`,
@@ -95,6 +94,57 @@ pub struct ScopeIndex {
     exact: Vec<bool>,
     /// Promotions that withdraw others before they start.
     pub(crate) withdrawing: Vec<u32>,
+}
+
+/// The promotions indexed by one attribute, by the value they require of it: the list of value
+/// `v` is `promotions[starts[v]..starts[v + 1]]`, read by the value's symbol id with two array
+/// reads — no hashing per line and attribute.
+// INVARIANT: `starts` has one entry per symbol of the ruleset and one more, ascending, the last
+// `promotions.len()`; each list is ascending (filled in the ruleset's order).
+#[derive(Debug, Clone)]
+struct ByValue {
+    attr: AttrId,
+    starts: Vec<u32>,
+    promotions: Vec<u32>,
+}
+
+impl ByValue {
+    /// Promotions requiring `value` of the attribute: what `entries` lists for it, in order.
+    fn build(attr: AttrId, symbols: usize, entries: &[(SymbolId, u32)]) -> ByValue {
+        let mut starts = vec![0u32; symbols + 1];
+        for &(v, _) in entries {
+            if let Some(count) = starts.get_mut(v.0 as usize + 1) {
+                *count += 1;
+            }
+        }
+        for k in 1..starts.len() {
+            let before = starts.get(k - 1).copied().unwrap_or(0);
+            if let Some(start) = starts.get_mut(k) {
+                *start += before;
+            }
+        }
+        // Each value's next free place, from its start.
+        let mut next: Vec<u32> = starts.clone();
+        let mut promotions = vec![0u32; entries.len()];
+        for &(v, i) in entries {
+            if let Some(at) = next.get_mut(v.0 as usize)
+                && let Some(slot) = promotions.get_mut(*at as usize)
+            {
+                *slot = i;
+                *at += 1;
+            }
+        }
+        ByValue { attr, starts, promotions }
+    }
+
+    /// The promotions requiring `value`.
+    fn get(&self, value: SymbolId) -> &[u32] {
+        let v = value.0 as usize;
+        match (self.starts.get(v), self.starts.get(v + 1)) {
+            (Some(&from), Some(&to)) => self.promotions.get(from as usize..to as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 /// The values `cond` requires of one attribute, if it requires any (a top-level `==` or `in` on
@@ -116,7 +166,8 @@ impl ScopeIndex {
     /// Builds the index of `ruleset`.
     pub fn new(ruleset: &CompiledRuleset) -> ScopeIndex {
         let mut index = ScopeIndex::default();
-        let mut attributes = HashSet::new();
+        // Per indexed attribute, (value, promotion) in the ruleset's order.
+        let mut entries: BTreeMap<AttrId, Vec<(SymbolId, u32)>> = BTreeMap::new();
         index.exact = Vec::with_capacity(ruleset.promotions.len());
         for (i, p) in ruleset.promotions.iter().enumerate() {
             let i = i as u32;
@@ -125,10 +176,7 @@ impl ScopeIndex {
             index.exact.push(indexed.is_some() && matches!(p.scope, Cond::Pred { .. }));
             match indexed {
                 Some((attr, values)) => {
-                    attributes.insert(attr);
-                    for v in values {
-                        index.by_value.entry((attr, v)).or_default().push(i);
-                    }
+                    entries.entry(attr).or_default().extend(values.into_iter().map(|v| (v, i)));
                 }
                 None => index.unindexed.push(i),
             }
@@ -136,8 +184,8 @@ impl ScopeIndex {
                 index.withdrawing.push(i);
             }
         }
-        index.attributes = attributes.into_iter().collect();
-        index.attributes.sort_unstable();
+        let symbols = ruleset.symbols.len();
+        index.by_value = entries.into_iter().map(|(attr, entries)| ByValue::build(attr, symbols, &entries)).collect();
         index
     }
 
@@ -162,11 +210,9 @@ impl ScopeIndex {
     /// that groups what it finds anyway, without sorting or merging lists.
     pub fn for_each_candidate(&self, values: Row<'_>, mut each: impl FnMut(u32)) {
         self.unindexed.iter().for_each(|&i| each(i));
-        for attr in &self.attributes {
-            if let Some(Bound::Text(Some(sym))) = values.get(*attr)
-                && let Some(list) = self.by_value.get(&(*attr, *sym))
-            {
-                list.iter().for_each(|&i| each(i));
+        for by_value in &self.by_value {
+            if let Some(Bound::Text(Some(sym))) = values.get(by_value.attr) {
+                by_value.get(*sym).iter().for_each(|&i| each(i));
             }
         }
     }
