@@ -58,6 +58,9 @@ fn a_line_is_listed_the_promotions_indexed_by_its_values_and_those_indexed_by_no
         line("4", "Q", "gifts", None),
         // Values the ruleset never mentions: only the promotions indexed by none.
         line("5", "unknown", "unknown", Some("unknown")),
+        // Values the ruleset mentions, but of other attributes: a SKU named as a category
+        // (whose symbol lies outside the categories' span) and a category named as a SKU.
+        line("6", "x", "A", Some("y")),
     ];
     let unindexed = ["everything", "not gift cards"];
     let with = |names: &[&str]| -> Vec<String> {
@@ -75,6 +78,7 @@ fn a_line_is_listed_the_promotions_indexed_by_its_values_and_those_indexed_by_no
             with(&["sku A", "x or y", "A or B", "x and B"]),
             with(&["x or y", "A or B", "brand Z"]),
             with(&["x or y", "A or B", "x and B"]),
+            with(&[]),
             with(&[]),
             with(&[]),
         ]

@@ -96,24 +96,29 @@ pub struct ScopeIndex {
     pub(crate) withdrawing: Vec<u32>,
 }
 
-/// The promotions indexed by one attribute, by the value they require of it: the list of value
-/// `v` is `promotions[starts[v]..starts[v + 1]]`, read by the value's symbol id with two array
-/// reads — no hashing per line and attribute.
-// INVARIANT: `starts` has one entry per symbol of the ruleset and one more, ascending, the last
+/// The promotions indexed by one attribute, by the value they require of it: the list of the
+/// value with symbol id `first + v` is `promotions[starts[v]..starts[v + 1]]`, read with two
+/// array reads — no hashing per line and attribute. Only the span of symbol ids from the
+/// attribute's lowest value to its highest has starts: an attribute of a hundred categories
+/// keeps some hundred, though the ruleset names 100,000 SKUs.
+// INVARIANT: `starts` has one entry per symbol id of the span and one more, ascending, the last
 // `promotions.len()`; each list is ascending (filled in the ruleset's order).
 #[derive(Debug, Clone)]
 struct ByValue {
     attr: AttrId,
+    first: u32,
     starts: Vec<u32>,
     promotions: Vec<u32>,
 }
 
 impl ByValue {
-    /// Promotions requiring `value` of the attribute: what `entries` lists for it, in order.
-    fn build(attr: AttrId, symbols: usize, entries: &[(SymbolId, u32)]) -> ByValue {
-        let mut starts = vec![0u32; symbols + 1];
+    /// The promotions requiring each value of the attribute: what `entries` lists, in order.
+    fn build(attr: AttrId, entries: &[(SymbolId, u32)]) -> ByValue {
+        let first = entries.iter().map(|(v, _)| v.0).min().unwrap_or(0);
+        let span = entries.iter().map(|(v, _)| v.0 - first + 1).max().unwrap_or(0) as usize;
+        let mut starts = vec![0u32; span + 1];
         for &(v, _) in entries {
-            if let Some(count) = starts.get_mut(v.0 as usize + 1) {
+            if let Some(count) = starts.get_mut((v.0 - first) as usize + 1) {
                 *count += 1;
             }
         }
@@ -127,19 +132,20 @@ impl ByValue {
         let mut next: Vec<u32> = starts.clone();
         let mut promotions = vec![0u32; entries.len()];
         for &(v, i) in entries {
-            if let Some(at) = next.get_mut(v.0 as usize)
+            if let Some(at) = next.get_mut((v.0 - first) as usize)
                 && let Some(slot) = promotions.get_mut(*at as usize)
             {
                 *slot = i;
                 *at += 1;
             }
         }
-        ByValue { attr, starts, promotions }
+        ByValue { attr, first, starts, promotions }
     }
 
     /// The promotions requiring `value`.
     fn get(&self, value: SymbolId) -> &[u32] {
-        let v = value.0 as usize;
+        let Some(v) = value.0.checked_sub(self.first) else { return &[] };
+        let v = v as usize;
         match (self.starts.get(v), self.starts.get(v + 1)) {
             (Some(&from), Some(&to)) => self.promotions.get(from as usize..to as usize).unwrap_or(&[]),
             _ => &[],
@@ -184,8 +190,7 @@ impl ScopeIndex {
                 index.withdrawing.push(i);
             }
         }
-        let symbols = ruleset.symbols.len();
-        index.by_value = entries.into_iter().map(|(attr, entries)| ByValue::build(attr, symbols, &entries)).collect();
+        index.by_value = entries.into_iter().map(|(attr, entries)| ByValue::build(attr, &entries)).collect();
         index
     }
 
