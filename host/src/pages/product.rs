@@ -6,7 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use promo_runtime::display;
-use promo_runtime::input::{Cart, Customer};
+use promo_runtime::display::one_unit_cart;
+use promo_runtime::input::Customer;
 use serde::{Deserialize, Serialize};
 
 use super::money::{countdown, instant, money};
@@ -135,7 +136,7 @@ pub async fn product(
     let now = app.clock.now();
     // The counters of this product's promotions, as its display reads them (a one-unit cart of
     // it), not every one the store keeps. A product the engine cannot read is no sale.
-    let one = Cart { currency: None, lines: vec![product.line("1", 1)], coupons: vec![], choose: vec![] };
+    let one = one_unit_cart(&product.line("1", 1));
     let needed = match loaded.prepared.state_needed(&one, &Customer::default()) {
         Ok(needed) => needed,
         Err(e) => {
