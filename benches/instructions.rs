@@ -11,6 +11,15 @@
 //! `200-upcoming`: those flash sales priced before their windows, scheduled, not started), or
 //! the same against 100,000 of which 99,000 never match,
 //! priced ITERATIONS times after a first (the thread's first pricing, neither timed nor counted).
+//!
+//! `instructions [storefront-twice|storefront-once] [ITERATIONS]` — a storefront's request: the
+//! names of the state a 20-line cart needs, then its pricing with that state, against the 1,000
+//! flash sales of `200-store`: `twice` by `Prepared::state_needed` and `price_prepared`, which
+//! check and bind the cart each, `once` by `Prepared::check`, then the checked cart's
+//! `state_needed` and `price`; the state is what the store returns, the entries of the names
+//! alone. Counted whole, each request with its outcome dropped, ITERATIONS + 1 requests (the
+//! first is made before the timed loop, through the same function):
+//! `valgrind --tool=callgrind --toggle-collect='instructions::served*' BINARY storefront-once 100`.
 //! Run by `cargo bench` (which passes `--bench`), it prices each case once after a first and says
 //! so.
 
@@ -68,11 +77,65 @@ fn case(name: &str) -> Option<Case> {
     }
 }
 
+/// How a storefront asks for the state a cart needs and prices it.
+#[derive(Clone, Copy)]
+enum Request {
+    /// `Prepared::state_needed`, then `price_prepared`: the cart checked and bound twice.
+    Twice,
+    /// `Prepared::check`, then the checked cart's `state_needed` and `price`: once.
+    Once,
+}
+
+/// Runs a storefront's request for a 20-line cart (`storefront-twice`, `storefront-once`)
+/// `iterations` times and prints the time per request.
+fn serve(request: Request, iterations: u32) {
+    let prepared = Prepared::new(compile_text(&ruleset_text(1_000, 0, Names::Long, Limits::FlashSale)).unwrap());
+    let (cart, customer) = (cart(20), Customer::default());
+    // What the store returns: the entries of the promotions the cart needs, not all 1,000.
+    let needed = prepared.state_needed(&cart, &customer).unwrap();
+    let mut state = storefront_state(1_000, Names::Long);
+    state.stock_left.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
+    state.used_by_customer.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
+    served(&prepared, &cart, &customer, &state, request, 1);
+    let started = Instant::now();
+    served(&prepared, &cart, &customer, &state, request, iterations);
+    println!("storefront: {iterations} requests, {:?} each", started.elapsed() / iterations.max(1));
+}
+
+/// Runs `request` `iterations` times: what `--toggle-collect='instructions::served*'` counts.
+#[inline(never)]
+fn served(prepared: &Prepared, cart: &Cart, customer: &Customer, state: &State, request: Request, iterations: u32) {
+    for _ in 0..iterations {
+        match request {
+            Request::Twice => {
+                black_box(prepared.state_needed(black_box(cart), customer).unwrap());
+                black_box(price_prepared(black_box(prepared), cart, customer, state, IN_THE_WINDOWS).unwrap());
+            }
+            Request::Once => {
+                let checked = prepared.check(black_box(cart), customer).unwrap();
+                black_box(checked.state_needed());
+                black_box(checked.price(state, IN_THE_WINDOWS));
+            }
+        }
+    }
+}
+
 /// Prices case `name` `iterations` times and prints the time per pricing. Callgrind counts only
 /// inside `price_prepared` (`--toggle-collect`), so setting up is not counted.
 fn run(name: &str, iterations: u32) {
+    let request = match name {
+        "storefront-twice" => Some(Request::Twice),
+        "storefront-once" => Some(Request::Once),
+        _ => None,
+    };
+    if let Some(request) = request {
+        return serve(request, iterations);
+    }
     let Some(Case { promotions, dead, names, limits, lines, stored, at }) = case(name) else {
-        eprintln!("unknown case `{name}`: expected 20, 200, 200-long, 200-flash, 200-store, 200-upcoming or 100k");
+        eprintln!(
+            "unknown case `{name}`: expected 20, 200, 200-long, 200-flash, 200-store, 200-upcoming, 100k, \
+             storefront-twice or storefront-once"
+        );
         std::process::exit(2);
     };
     let prepared = Prepared::new(compile_text(&ruleset_text(promotions, dead, names, limits)).unwrap());
@@ -102,7 +165,17 @@ fn main() {
     match args.as_slice() {
         // `cargo bench`: a quick pass over every case, so the loop is known to run.
         [] => {
-            for name in ["20", "200", "200-long", "200-flash", "200-store", "200-upcoming", "100k"] {
+            for name in [
+                "20",
+                "200",
+                "200-long",
+                "200-flash",
+                "200-store",
+                "200-upcoming",
+                "100k",
+                "storefront-twice",
+                "storefront-once",
+            ] {
                 run(name, 1);
             }
             println!("instruction counts: bash benches/count.sh (needs valgrind)");

@@ -724,6 +724,49 @@ fn a_choice_of_a_promotion_that_does_not_exist_is_an_error_naming_it() {
     assert!(outcome.discounts.iter().any(|d| d.promotion == "a-plain"), "{:?}", outcome.discounts);
 }
 
+#[test]
+fn a_cart_checked_once_gives_the_state_needed_and_the_pricing_of_two_calls() {
+    // A at 20.00 (a hat), two B at 9.00 (shoes), as a storefront prices them.
+    let cart = stateful_cart(&[(0, 1, 2000, 1), (1, 0, 900, 2)]);
+    let whole = kept_state();
+    let checked = stateful().check(&cart, &Customer::default()).unwrap();
+    let needed = checked.state_needed();
+    assert_eq!(needed, stateful().state_needed(&cart, &Customer::default()).unwrap());
+    assert_eq!(needed, ["a-stock", "b-limit", "b-budget", "shoes-stock"]);
+    let outcome = checked.price(&only_needed(&whole, &needed), 0);
+    assert_eq!(outcome, price_prepared(stateful(), &cart, &Customer::default(), &whole, 0).unwrap());
+    assert_eq!(outcome.total, Decimal::new(3550, 2));
+    // Priced again with no state kept (everything left): the checked cart is not used up.
+    // 38.00 − 2.00 (10 % off A) − 8.00 (B at 5.00) − 3.00 (B's spend of 18.00 over 10.00).
+    assert_eq!(checked.price(&State::default(), 0).total, Decimal::new(2500, 2));
+    // A product, checked once for its display: the names it reads, and what it shows.
+    let product = stateful_cart(&[(0, 1, 2000, 4)]).lines.remove(0);
+    let checked = stateful().check_product(&product, &Customer::default()).unwrap();
+    assert_eq!(checked.state_needed(), ["a-stock"]);
+    let shown = checked.display(&whole, 0);
+    assert_eq!(shown, promo::runtime::display(stateful(), &product, &Customer::default(), &whole, 0).unwrap());
+    // A's stock sold out: one unit of 20.00 at 1.00 off.
+    assert_eq!(shown.final_price, Decimal::new(1900, 2));
+}
+
+#[test]
+fn a_choice_of_a_promotion_that_does_not_exist_is_an_error_before_any_state_is_read() {
+    let engine = Engine::new(promo::scenario::compile_text(STATEFUL).unwrap());
+    let mut cart = stateful_cart(&[(0, 1, 2000, 1)]);
+    cart.choose = vec!["retired".into()];
+    let e = stateful().check(&cart, &Customer::default()).unwrap_err();
+    assert_eq!((e.place.as_str(), e.message.as_str()), ("cart.choose", "no promotion is called `retired`"));
+    let mut read = false;
+    let err = engine
+        .price_with(&cart, &Customer::default(), 0, |_| {
+            read = true;
+            Ok::<_, ReadError>(State::default())
+        })
+        .unwrap_err();
+    assert!(!read, "a cart choosing what does not exist reads nothing from the store");
+    assert_eq!(err, ReadError::Input(e));
+}
+
 /// A ruleset swapped in for [`STATEFUL`]: half off A only.
 const HALF_OFF_A: &str = r#"
 settings { currency USD }
@@ -753,6 +796,10 @@ proptest! {
         let part = only_needed(&whole, &needed);
         let by_whole = price_prepared(stateful(), &cart, &Customer::default(), &whole, 0).unwrap();
         let by_part = price_prepared(stateful(), &cart, &Customer::default(), &part, 0).unwrap();
+        // Checked once, as a storefront prices: the same names, the same outcome.
+        let checked = stateful().check(&cart, &Customer::default()).unwrap();
+        prop_assert_eq!(&checked.state_needed(), &needed);
+        prop_assert_eq!(&checked.price(&part, 0), &by_whole);
         prop_assert_eq!(by_part, by_whole);
     }
 }

@@ -144,9 +144,9 @@ impl BoundCart {
         (0..self.len()).filter_map(|l| self.line(l))
     }
 
-    /// Each line's amount (`unit_price × quantity`), moved out: what pricing starts from.
-    pub fn take_amounts(&mut self) -> Vec<Decimal> {
-        std::mem::take(&mut self.amounts)
+    /// Each line's amount (`unit_price × quantity`), in cart order: what pricing starts from.
+    pub fn amounts(&self) -> &[Decimal] {
+        &self.amounts
     }
 
     /// The customer's values alone.

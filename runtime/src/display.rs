@@ -5,11 +5,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;
 
-use crate::bind::{InputError, bind_with};
+use crate::bind::InputError;
+use crate::checked::CheckedCart;
 use crate::cond::holds;
 use crate::index::Prepared;
 use crate::input::{Cart, Customer, Line, State};
-use crate::price::price_prepared;
 
 /// A label to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,7 +81,8 @@ pub fn one_unit_cart(product: &Line) -> Cart {
     Cart { currency: None, lines: vec![one], coupons: vec![], choose: vec![] }
 }
 
-/// The display data of `product` for `customer` at `at`.
+/// The display data of `product` for `customer` at `at`: [`Prepared::check_product`], then
+/// [`CheckedProduct::display`](crate::CheckedProduct::display).
 pub fn display(
     prepared: &Prepared,
     product: &Line,
@@ -89,12 +90,30 @@ pub fn display(
     state: &State,
     at: i64,
 ) -> Result<Display, InputError> {
+    Ok(prepared.check_product(product, customer)?.display(state, at))
+}
+
+/// The display data of the product `checked` holds (the one line of its one-unit cart) at `at`.
+pub(crate) fn display_checked(checked: &CheckedCart<'_>, state: &State, at: i64) -> Display {
+    let (prepared, bound) = (checked.prepared(), checked.bound());
     let r = &prepared.ruleset;
-    let cart = one_unit_cart(product);
-    let outcome = price_prepared(prepared, &cart, customer, state, at)?;
-    let bound = bind_with(r, &prepared.binder, &cart, customer)?;
+    let outcome = checked.price(state, at);
+    // INVARIANT: a checked product's cart is its one-unit cart, so it has its one line.
+    let product = checked.cart().lines.first();
+    let (sku, unit_price) = product.map_or_else(Default::default, |p| (p.sku.clone(), p.unit_price));
+    let final_price = outcome.lines.first().map_or(unit_price, |l| l.final_line_price);
+    // Moved into: one of its two calls runs.
+    let shown = move |labels, countdown, upcoming, stock| Display {
+        sku,
+        unit_price,
+        final_price,
+        labels,
+        countdown,
+        upcoming,
+        stock,
+    };
     let Some(values) = bound.line(0) else {
-        return Err(InputError { place: "product".into(), message: "no product".into() });
+        return shown(Vec::new(), None, Vec::new(), Vec::new());
     };
     let mut labels = Vec::new();
     let mut upcoming = Vec::new();
@@ -167,14 +186,5 @@ pub fn display(
                 at: u.starts_at,
             })
         });
-    let final_price = outcome.lines.first().map_or(product.unit_price, |l| l.final_line_price);
-    Ok(Display {
-        sku: product.sku.clone(),
-        unit_price: product.unit_price,
-        final_price,
-        labels,
-        countdown,
-        upcoming,
-        stock,
-    })
+    shown(labels, countdown, upcoming, stock)
 }

@@ -59,8 +59,9 @@ impl Engine {
     /// The names and the pricing come from one ruleset: one swapped in while `read` runs is used
     /// from the next pricing on (two calls — the names, then [`price`](Self::price) — could
     /// straddle a swap and price a promotion whose entries were never read as if it had its
-    /// whole stock). A malformed cart is an error before `read` is called; `read`'s own error is
-    /// returned as it is.
+    /// whole stock). The cart is checked and bound once, for the names and the pricing
+    /// ([`Prepared::check`]): a malformed cart, or a choice of a promotion the ruleset does not
+    /// have, is an error before `read` is called; `read`'s own error is returned as it is.
     pub fn price_with<E: From<InputError>>(
         &self,
         cart: &Cart,
@@ -69,8 +70,10 @@ impl Engine {
         read: impl FnOnce(&[SmolStr]) -> Result<State, E>,
     ) -> Result<Outcome, E> {
         let prepared = self.ruleset.load_full();
-        let state = read(&prepared.state_needed(cart, customer)?)?;
-        Ok(price_prepared(&prepared, cart, customer, &state, at)?)
+        // Checked and bound once, for the names and the pricing.
+        let checked = prepared.check(cart, customer)?;
+        let state = read(&checked.state_needed())?;
+        Ok(checked.price(&state, at))
     }
 
     /// [`display`](Self::display) with the state a storefront reads for `product`, as
@@ -84,8 +87,9 @@ impl Engine {
         read: impl FnOnce(&[SmolStr]) -> Result<State, E>,
     ) -> Result<crate::display::Display, E> {
         let prepared = self.ruleset.load_full();
-        let state = read(&prepared.state_needed(&crate::display::one_unit_cart(product), customer)?)?;
-        Ok(crate::display::display(&prepared, product, customer, &state, at)?)
+        let checked = prepared.check_product(product, customer)?;
+        let state = read(&checked.state_needed())?;
+        Ok(checked.display(&state, at))
     }
 }
 

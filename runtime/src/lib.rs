@@ -26,6 +26,7 @@
 
 pub mod allocate;
 pub mod bind;
+pub mod checked;
 pub mod cond;
 pub mod display;
 pub mod engine;
@@ -39,6 +40,7 @@ pub mod price;
 pub mod refund;
 pub mod state_needed;
 
+pub use checked::{CheckedCart, CheckedProduct};
 pub use display::{Display, display};
 pub use engine::Engine;
 pub use index::Prepared;

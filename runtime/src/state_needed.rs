@@ -10,7 +10,7 @@
 
 use smol_str::SmolStr;
 
-use crate::bind::{InputError, bind_with};
+use crate::bind::{BoundCart, InputError};
 use crate::index::Prepared;
 use crate::input::{Cart, Customer};
 use crate::ir::{Benefit, Promotion};
@@ -38,9 +38,17 @@ impl Prepared {
     /// budget and allowance, no group members.
     ///
     /// The cart and customer are checked as a pricing checks them: a malformed input is the same
-    /// error, naming its place.
+    /// error, naming its place. A storefront that then prices the cart checks it once instead
+    /// ([`Prepared::check`], then [`CheckedCart::state_needed`] and [`CheckedCart::price`]).
+    ///
+    /// [`CheckedCart::state_needed`]: crate::CheckedCart::state_needed
+    /// [`CheckedCart::price`]: crate::CheckedCart::price
     pub fn state_needed(&self, cart: &Cart, customer: &Customer) -> Result<Vec<SmolStr>, InputError> {
-        let bound = bind_with(&self.ruleset, &self.binder, cart, customer)?;
+        Ok(self.check(cart, customer)?.state_needed())
+    }
+
+    /// [`state_needed`](Self::state_needed) of a cart already bound to this ruleset.
+    pub(crate) fn state_needed_bound(&self, bound: &BoundCart) -> Vec<SmolStr> {
         // What the index lists, sorted: the cost follows the cart's matches, not the ruleset's
         // size (a flag per promotion would be a pass over a hundred thousand for a few matches).
         let mut listed: Vec<u32> = Vec::new();
@@ -49,12 +57,12 @@ impl Prepared {
         }
         listed.sort_unstable();
         listed.dedup();
-        Ok(listed
+        listed
             .into_iter()
             .filter_map(|i| self.ruleset.promotions.get(i as usize))
             .filter(|p| keeps_state(p))
             .map(|p| p.name.clone())
-            .collect())
+            .collect()
     }
 
     /// The promotion called `name`: the first of that name, when a ruleset not made by the

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use promo_runtime::input::{Cart, Customer, State as PromoState};
 use promo_runtime::ir::LimitPer;
 use promo_runtime::refund::{Order, Return};
-use promo_runtime::{CompiledRuleset, Outcome, Prepared, price_prepared};
+use promo_runtime::{CompiledRuleset, Outcome, Prepared};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -164,15 +164,16 @@ pub async fn post_order(State(app): State<AppState>, body: Bytes) -> Result<Resp
         let loaded = app.shop.current();
         let cart = cart_request.cart(&loaded.catalog, &loaded.ruleset().settings.currency)?;
         // The counters of the promotions this cart concerns: every one the order can consume.
-        let needed = loaded.prepared.state_needed(&cart, &request.customer).map_err(input_error)?;
+        // Checked once, for those counters and its pricing.
+        let checked = loaded.prepared.check(&cart, &request.customer).map_err(input_error)?;
+        let needed = checked.state_needed();
         let read = app
             .store
             .state(&loaded.prepared, Some(&request.customer.id), Entries::Of(&needed))
             .await
             .map_err(ApiError::internal)?;
         let at = app.clock.now();
-        let outcome =
-            price_prepared(&loaded.prepared, &cart, &request.customer, &read.state, at).map_err(input_error)?;
+        let outcome = checked.price(&read.state, at);
         if let Some(expected) = request.expected_total
             && expected != outcome.total
         {

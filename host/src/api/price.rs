@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use promo_runtime::{Outcome, price_prepared};
+use promo_runtime::Outcome;
 
 use super::{ApiError, CartRequest, input_error, parse_json};
 use crate::app::AppState;
@@ -17,10 +17,10 @@ pub async fn post_price(State(app): State<AppState>, body: Bytes) -> Result<Json
     let cart = request.cart(&loaded.catalog, &loaded.ruleset().settings.currency)?;
     let customer = request.customer.unwrap_or_default();
     let who = (!customer.id.is_empty()).then_some(customer.id.as_str());
-    // The stored counters of the promotions this cart concerns, not every one the store keeps.
-    let needed = loaded.prepared.state_needed(&cart, &customer).map_err(input_error)?;
+    // Checked once, for the counters it needs and its pricing: the stored counters of the
+    // promotions this cart concerns, not every one the store keeps.
+    let checked = loaded.prepared.check(&cart, &customer).map_err(input_error)?;
+    let needed = checked.state_needed();
     let stored = app.store.state(&loaded.prepared, who, Entries::Of(&needed)).await.map_err(ApiError::internal)?;
-    let outcome =
-        price_prepared(&loaded.prepared, &cart, &customer, &stored.state, app.clock.now()).map_err(input_error)?;
-    Ok(Json(outcome))
+    Ok(Json(checked.price(&stored.state, app.clock.now())))
 }

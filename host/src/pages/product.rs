@@ -5,9 +5,8 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use promo_runtime::display;
-use promo_runtime::display::one_unit_cart;
 use promo_runtime::input::Customer;
+use promo_runtime::{CheckedProduct, Display};
 use serde::{Deserialize, Serialize};
 
 use super::money::{countdown, instant, money};
@@ -78,12 +77,26 @@ struct UpcomingView {
 
 /// What the engine says about `product` now.
 pub fn sale_view(loaded: &Loaded, product: &Product, state: &StoredState, now: i64) -> Option<SaleView> {
-    let settings = &loaded.ruleset().settings;
-    let shown = display(&loaded.prepared, &product.line("1", 1), &Customer::default(), &state.state, now)
+    let checked = checked(loaded, product)?;
+    Some(view(loaded, product, &checked.display(&state.state, now), now))
+}
+
+/// `product` checked against the loaded ruleset for its display (one unit of it, for an
+/// anonymous visitor), once for the counters it reads and its display; `None`, logged, when the
+/// engine cannot read it.
+fn checked<'l>(loaded: &'l Loaded, product: &Product) -> Option<CheckedProduct<'l>> {
+    loaded
+        .prepared
+        .check_product(&product.line("1", 1), &Customer::default())
         .map_err(|e| tracing::error!(sku = %product.sku, error = %e, "product cannot be displayed"))
-        .ok()?;
+        .ok()
+}
+
+/// What a sale page shows of `product`, displayed as `shown`.
+fn view(loaded: &Loaded, product: &Product, shown: &Display, now: i64) -> SaleView {
+    let settings = &loaded.ruleset().settings;
     let m = |d| money(d, &settings.currency, settings.minor_units);
-    Some(SaleView {
+    SaleView {
         sku: product.sku.clone(),
         name: product.name.clone(),
         description: product.description.clone(),
@@ -118,7 +131,7 @@ pub fn sale_view(loaded: &Loaded, product: &Product, state: &StoredState, now: i
         priority: shown.labels.first().map_or(i64::MIN, |l| l.priority),
         final_price: shown.final_price,
         promotions: shown.labels.iter().map(|l| l.promotion.to_string()).collect(),
-    })
+    }
 }
 
 /// `GET /sales/{sku}`.
@@ -135,15 +148,10 @@ pub async fn product(
     let (csrf, csrf_cookie) = super::csrf::token(&headers);
     let now = app.clock.now();
     // The counters of this product's promotions, as its display reads them (a one-unit cart of
-    // it), not every one the store keeps. A product the engine cannot read is no sale.
-    let one = one_unit_cart(&product.line("1", 1));
-    let needed = match loaded.prepared.state_needed(&one, &Customer::default()) {
-        Ok(needed) => needed,
-        Err(e) => {
-            tracing::error!(sku = %product.sku, error = %e, "product cannot be displayed");
-            return no_sale(&app);
-        }
-    };
+    // it), not every one the store keeps: checked once for the names and the display. A product
+    // the engine cannot read is no sale.
+    let Some(checked) = checked(&loaded, product) else { return no_sale(&app) };
+    let needed = checked.state_needed();
     let state = match app.store.state(&loaded.prepared, None, Entries::Of(&needed)).await {
         Ok(s) => s,
         Err(e) => {
@@ -151,7 +159,7 @@ pub async fn product(
             return (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable; try again\n").into_response();
         }
     };
-    let Some(mut sale) = sale_view(&loaded, product, &state, now) else { return no_sale(&app) };
+    let mut sale = view(&loaded, product, &checked.display(&state.state, now), now);
     // What the provider submitted and a manager approved.
     let assets = app.store.approved_assets(&sku).await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "assets unavailable");

@@ -19,7 +19,8 @@ pub use outcome::Outcome;
 pub use search::SEARCH_BUDGET;
 pub(crate) use stacking::Traits;
 
-use crate::bind::{InputError, bind_with};
+use crate::bind::InputError;
+use crate::checked::CheckedCart;
 use crate::index::Prepared;
 use crate::input::{Cart, Customer, State};
 use crate::ir::CompiledRuleset;
@@ -75,9 +76,9 @@ pub(crate) struct Pricing<'a> {
     /// Each line's merchant, read from its attributes when a store-level promotion first groups
     /// by it.
     merchants: std::cell::OnceCell<Vec<Option<&'a str>>>,
-    bound: crate::bind::BoundCart,
+    bound: &'a crate::bind::BoundCart,
     /// The promotions the customer chose (`cart.choose`), by index, in the cart's order.
-    forced: Vec<usize>,
+    forced: &'a [usize],
     /// Reused by every evaluation of this cart.
     scratch: std::cell::RefCell<evaluate::Scratch>,
 }
@@ -86,7 +87,8 @@ pub(crate) struct Pricing<'a> {
 /// the same outcome. A malformed input is an error naming its place; pricing itself cannot fail.
 ///
 /// This indexes the ruleset first; a storefront pricing many carts keeps an
-/// [`Engine`](crate::Engine) (or a [`Prepared`] ruleset) so the index is built once.
+/// [`Engine`](crate::Engine) (or a [`Prepared`] ruleset) so the index is built once, and checks
+/// each cart once ([`Prepared::check`]) to read the state it needs and price it.
 pub fn price(
     ruleset: &CompiledRuleset,
     cart: &Cart,
@@ -97,7 +99,7 @@ pub fn price(
     price_prepared(&Prepared::new(ruleset.clone()), cart, customer, state, at)
 }
 
-/// [`price`] with a ruleset indexed once.
+/// [`price`] with a ruleset indexed once: [`Prepared::check`], then [`CheckedCart::price`].
 pub fn price_prepared(
     prepared: &Prepared,
     cart: &Cart,
@@ -105,7 +107,7 @@ pub fn price_prepared(
     state: &State,
     at: i64,
 ) -> Result<Outcome, InputError> {
-    Ok(Pricing::new(prepared, cart, customer, state, at)?.outcome(at))
+    Ok(prepared.check(cart, customer)?.price(state, at))
 }
 
 /// The best value — discount, then gift value — over every combination of available promotions
@@ -120,7 +122,8 @@ pub fn best_value_exhaustive(
     at: i64,
     max: usize,
 ) -> Result<Option<(Decimal, Decimal)>, InputError> {
-    let pricing = Pricing::new(prepared, cart, customer, state, at)?;
+    let checked = prepared.check(cart, customer)?;
+    let pricing = Pricing::new(&checked, state, at);
     let open: Vec<usize> = pricing
         .relevant
         .iter()
@@ -154,34 +157,17 @@ impl Drop for Pricing<'_> {
 }
 
 impl<'a> Pricing<'a> {
-    fn new(
-        prepared: &'a Prepared,
-        cart: &'a Cart,
-        customer: &Customer,
-        state: &State,
-        at: i64,
-    ) -> Result<Pricing<'a>, InputError> {
+    /// Everything every evaluation of `checked` shares, with `state` at `at`.
+    pub(crate) fn new(checked: &'a CheckedCart<'a>, state: &State, at: i64) -> Pricing<'a> {
+        let (prepared, cart, bound) = (checked.prepared(), checked.cart(), checked.bound());
         let ruleset = &prepared.ruleset;
-        let mut bound = bind_with(ruleset, &prepared.binder, cart, customer)?;
-        // The customer's choice, in the cart's order: each name found by a hashed look-up (a
-        // pass over a ruleset of 100,000 promotions per name would cost more than the pricing).
-        let forced = cart
-            .choose
-            .iter()
-            .map(|name| {
-                prepared.position_named(name).ok_or_else(|| InputError {
-                    place: "cart.choose".into(),
-                    message: format!("no promotion is called `{name}`"),
-                })
-            })
-            .collect::<Result<Vec<usize>, InputError>>()?;
-        let (relevant, available) = available::availability(prepared, &bound, state, at);
+        let (relevant, available) = available::availability(prepared, bound, state, at);
         let by_line = PerLine::build(
             cart.lines.len(),
             available.iter().enumerate().flat_map(|(k, a)| a.in_scope.iter().map(move |&l| (l, k))),
         );
         let rules = Rules { minor_units: ruleset.settings.minor_units, rounding: ruleset.settings.rounding };
-        let original = bound.take_amounts();
+        let original = bound.amounts();
         let original_minor: Vec<i128> = original.iter().map(|&d| rules.minor(d)).collect();
         let originals = cart
             .lines
@@ -195,7 +181,7 @@ impl<'a> Pricing<'a> {
                 minor: i64::try_from(minor).ok(),
             })
             .collect();
-        Ok(Pricing {
+        Pricing {
             ruleset,
             traits: &prepared.traits,
             names: &prepared.names,
@@ -211,8 +197,8 @@ impl<'a> Pricing<'a> {
             skus: cart.lines.iter().map(|l| l.sku.as_str()).collect(),
             merchants: std::cell::OnceCell::new(),
             bound,
-            forced,
+            forced: checked.forced(),
             scratch: evaluate::Scratch::for_cart(cart.lines.len()),
-        })
+        }
     }
 }

@@ -110,7 +110,7 @@ impl Pricing<'_> {
         shown
     }
 
-    pub(super) fn outcome(&self, at: i64) -> Outcome {
+    pub(crate) fn outcome(&self, at: i64) -> Outcome {
         let _ = at;
         // Each available promotion evaluated alone, its result written where it stays: in this
         // thread's buffer from the pricing before, when there was one.
@@ -134,7 +134,7 @@ impl Pricing<'_> {
         }
         drop(scratch);
         let mut alone = Alone(solos);
-        let forced = self.forced.as_slice();
+        let forced = self.forced;
         let choice = self.best(forced, &alone);
         // Without the customer's choice, for a switch suggestion: searched before the chosen
         // promotions' stand-alone results are clamped in place by the evaluation of the choice.
