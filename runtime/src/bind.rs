@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 
 use crate::input::{Cart, Customer};
 use crate::ir::{CompiledRuleset, Subject, SymbolId, ValueType};
+use crate::text_index::{Repeated, TextIndex};
 
 /// A bad input: where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -160,8 +161,9 @@ impl BoundCart {
 /// come from the compiled ruleset, never from a cart, so a fast non-keyed hash is safe here.
 #[derive(Debug, Clone, Default)]
 pub struct Binder {
-    /// Text → symbol.
-    symbols: rustc_hash::FxHashMap<String, SymbolId>,
+    /// Text → symbol: each symbol's position in the ruleset's own list of texts
+    /// (`CompiledRuleset::symbols`), no copy of them.
+    symbols: TextIndex<rustc_hash::FxBuildHasher>,
     /// Product attributes read from a line's `attributes`, with their ids, ascending by name.
     product: Vec<(String, usize)>,
     /// Customer attributes, with their ids, ascending by name.
@@ -177,7 +179,10 @@ impl Binder {
     /// The tables of `ruleset`.
     pub fn new(ruleset: &CompiledRuleset) -> Binder {
         let mut binder = Binder {
-            symbols: ruleset.symbols.iter().enumerate().map(|(i, s)| (s.clone(), SymbolId(i as u32))).collect(),
+            // A text listed twice (no compiler makes such a ruleset) is its last symbol, as a
+            // map collected from the list would have it.
+            symbols: TextIndex::new(&ruleset.symbols, rustc_hash::FxBuildHasher, Repeated::KeepLast)
+                .unwrap_or_default(),
             ..Binder::default()
         };
         // By name (a name given twice keeps its last id), then listed in order of their names.
@@ -200,9 +205,9 @@ impl Binder {
         binder
     }
 
-    /// The symbol of `text`, if the ruleset mentions it.
-    pub fn symbol(&self, text: &str) -> Option<SymbolId> {
-        self.symbols.get(text).copied()
+    /// The symbol of `text`, if `ruleset` — the ruleset this binder was built from — mentions it.
+    pub fn symbol(&self, ruleset: &CompiledRuleset, text: &str) -> Option<SymbolId> {
+        self.symbols.find(text, |at| ruleset.symbol(SymbolId(at))).map(SymbolId)
     }
 }
 
@@ -310,14 +315,14 @@ pub fn bind_with(
             }
         }
         if let Some(slot) = binder.sku.and_then(|a| out.get_mut(a)) {
-            *slot = Some(Bound::Text(binder.symbol(&line.sku)));
+            *slot = Some(Bound::Text(binder.symbol(ruleset, &line.sku)));
         }
         if let Some(slot) = binder.price.and_then(|a| out.get_mut(a)) {
             *slot = Some(Bound::Decimal(line.unit_price));
         }
         reader.fill(out, Subject::Product, &line.attributes, &Place::Field(&place, "attributes"))?;
     }
-    let coupons = cart.coupons.iter().filter_map(|c| binder.symbol(c)).collect();
+    let coupons = cart.coupons.iter().filter_map(|c| binder.symbol(ruleset, c)).collect();
     Ok(BoundCart {
         values,
         width,
@@ -375,7 +380,7 @@ impl Reader<'_> {
             let value = match (&attr.ty, json) {
                 // Text, as most attributes are (category, brand, merchant): its symbol, read here
                 // without the general reader's call (the same as its `Text` case).
-                (ValueType::Text, Json::String(text)) => Bound::Text(tables.symbol(text)),
+                (ValueType::Text, Json::String(text)) => Bound::Text(tables.symbol(ruleset, text)),
                 (ty, json) => self.value(ty, json, &Place::Field(place, &attr.name))?,
             };
             if let Some(slot) = out.get_mut(i) {
@@ -426,7 +431,7 @@ impl Reader<'_> {
                 _ => return Err(error(place, format!("expected true or false, found {}", found()))),
             },
             ValueType::Text => match json {
-                Json::String(s) => Bound::Text(self.tables.symbol(s)),
+                Json::String(s) => Bound::Text(self.tables.symbol(self.ruleset, s)),
                 _ => return Err(error(place, format!("expected text, found {}", found()))),
             },
             ValueType::Time => match json {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::bind::{Bound, Row};
 use crate::ir::{AttrId, CompiledRuleset, Cond, Op, SymbolId, Value};
+use crate::text_index::{Repeated, TextIndex};
 
 /// A compiled ruleset with its index: what the engine keeps loaded.
 #[derive(Debug, Clone)]
@@ -26,10 +27,11 @@ pub struct Prepared {
     /// each promotion, hundreds of bytes apart. A long name is a static text
     /// ([`crate::names::share_all`]), copied without a reference count, here as in the ruleset.
     pub(crate) names: Vec<smol_str::SmolStr>,
-    /// Each promotion by its name, for reading the state's maps (keyed by name) once per map
-    /// rather than once per promotion (`price/state_at.rs`). `None` when two promotions share a
-    /// name, which the compiler refuses but a ruleset built otherwise may have.
-    pub(crate) by_name: Option<foldhash::HashMap<smol_str::SmolStr, u32>>,
+    /// Each promotion by its name (its position in `names`, no copy of the name), for reading the
+    /// state's maps (keyed by name) once per map rather than once per promotion
+    /// (`price/state_at.rs`). `None` when two promotions share a name, which the compiler
+    /// refuses but a ruleset built otherwise may have.
+    pub(crate) by_name: Option<crate::text_index::TextIndex<foldhash::fast::RandomState>>,
     /// Per promotion, whether it is available whenever its scope matches: no dates, coupon,
     /// limit, stock or budget, and every customer eligible.
     pub(crate) unconditional: Vec<bool>,
@@ -49,8 +51,8 @@ impl Prepared {
         let binder = crate::bind::Binder::new(&ruleset);
         let sandbox = crate::extension::Sandbox::new(&ruleset);
         let traits = ruleset.promotions.iter().map(crate::price::Traits::of).collect();
-        let names = ruleset.promotions.iter().map(|p| p.name.clone()).collect();
-        let by_name = by_name(&ruleset);
+        let names: Vec<smol_str::SmolStr> = ruleset.promotions.iter().map(|p| p.name.clone()).collect();
+        let by_name = TextIndex::new(&names, foldhash::fast::RandomState::default(), Repeated::Refuse);
         let unconditional = ruleset
             .promotions
             .iter()
@@ -68,16 +70,14 @@ impl Prepared {
     }
 }
 
-/// Each of `ruleset`'s promotions by its name, or `None` if two share one.
-fn by_name(ruleset: &CompiledRuleset) -> Option<foldhash::HashMap<smol_str::SmolStr, u32>> {
-    let mut by_name = foldhash::HashMap::with_capacity_and_hasher(ruleset.promotions.len(), Default::default());
-    for (i, p) in ruleset.promotions.iter().enumerate() {
-        // INVARIANT: promotion indices fit 32 bits, as the scope index's do.
-        if by_name.insert(p.name.clone(), i as u32).is_some() {
-            return None;
-        }
+impl Prepared {
+    /// The promotion named `name` found through `by_name`: `None` when no promotion has that
+    /// name, or when two share one and there is no `by_name` (then the caller searches).
+    pub(crate) fn indexed_position(&self, name: &str) -> Option<Option<usize>> {
+        let names = &self.names;
+        let name_at = |at: u32| names.get(at as usize).map_or("", smol_str::SmolStr::as_str);
+        self.by_name.as_ref().map(|by_name| by_name.find(name, name_at).map(|at| at as usize))
     }
-    Some(by_name)
 }
 
 /// Promotions by required attribute value.

@@ -39,6 +39,7 @@ pub mod names;
 pub mod price;
 pub mod refund;
 pub mod state_needed;
+mod text_index;
 
 pub use checked::{CheckedCart, CheckedProduct};
 pub use display::{Display, display};

@@ -76,8 +76,8 @@ impl Prepared {
     ///
     /// [`promotion_named`]: Self::promotion_named
     pub fn position_named(&self, name: &str) -> Option<usize> {
-        match &self.by_name {
-            Some(by_name) => by_name.get(name).map(|&i| i as usize),
+        match self.indexed_position(name) {
+            Some(found) => found,
             None => self.ruleset.promotions.iter().position(|p| p.name == name),
         }
     }

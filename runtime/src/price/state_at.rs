@@ -40,7 +40,9 @@ impl<'s, T: Copy> StateAt<'s, T> {
         if map.is_empty() {
             return StateAt::Empty;
         }
-        let Some(by_name) = prepared.by_name.as_ref() else { return StateAt::Named(map) };
+        if prepared.by_name.is_none() {
+            return StateAt::Named(map);
+        }
         if map.len() > relevant.len().saturating_mul(WALKED_ENTRIES_PER_PROMOTION) {
             return StateAt::Named(map);
         }
@@ -48,8 +50,8 @@ impl<'s, T: Copy> StateAt<'s, T> {
         for (name, value) in map {
             // An entry of a promotion the ruleset does not have, or the cart did not match, is
             // not read.
-            let Some(&i) = by_name.get(name.as_str()) else { continue };
-            if let Ok(place) = relevant.binary_search(&(i as usize))
+            let Some(Some(i)) = prepared.indexed_position(name) else { continue };
+            if let Ok(place) = relevant.binary_search(&i)
                 && let Some(slot) = placed.get_mut(place)
             {
                 *slot = Some(*value);
