@@ -62,7 +62,30 @@ impl<S: BuildHasher> TextIndex<S> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
     use super::{Repeated, TextIndex};
+
+    proptest! {
+        /// Whatever the texts, the index finds what a map collected from them finds — the last
+        /// position of a repeated text — and refuses a list with a repeat only when asked to.
+        #[test]
+        fn the_index_finds_what_a_map_of_the_texts_finds(
+            texts in proptest::collection::vec("[a-c]{0,3}", 0..40),
+            asked in proptest::collection::vec("[a-d]{0,3}", 0..20),
+        ) {
+            let map: HashMap<&str, u32> = texts.iter().enumerate().map(|(i, t)| (t.as_str(), i as u32)).collect();
+            let at = |i: u32| texts[i as usize].as_str();
+            let index = TextIndex::new(&texts, foldhash::fast::RandomState::default(), Repeated::KeepLast).unwrap();
+            for t in texts.iter().chain(&asked) {
+                prop_assert_eq!(index.find(t, at), map.get(t.as_str()).copied(), "{}", t);
+            }
+            let refused = TextIndex::new(&texts, rustc_hash::FxBuildHasher, Repeated::Refuse).is_none();
+            prop_assert_eq!(refused, map.len() < texts.len());
+        }
+    }
 
     #[test]
     fn each_text_is_found_at_its_position_and_no_other_text_is() {
