@@ -180,7 +180,8 @@ impl Binder {
     pub fn new(ruleset: &CompiledRuleset) -> Binder {
         let mut binder = Binder {
             // A text listed twice (no compiler makes such a ruleset) is its last symbol, as a
-            // map collected from the list would have it.
+            // map collected from the list would have it. No index only past 2^32 texts, which
+            // no ruleset has: a symbol's id is a `u32`.
             symbols: TextIndex::new(&ruleset.symbols, rustc_hash::FxBuildHasher, Repeated::KeepLast)
                 .unwrap_or_default(),
             ..Binder::default()

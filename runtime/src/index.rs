@@ -68,11 +68,10 @@ impl Prepared {
         let has_floors = !ruleset.settings.floors.is_empty() || ruleset.promotions.iter().any(|p| p.floor.is_some());
         Prepared { ruleset, index, binder, sandbox, traits, names, by_name, unconditional, has_floors }
     }
-}
 
-impl Prepared {
-    /// The promotion named `name` found through `by_name`: `None` when no promotion has that
-    /// name, or when two share one and there is no `by_name` (then the caller searches).
+    /// The position of the promotion named `name`, found through `by_name`: `Some(None)` when no
+    /// promotion has that name, and `None` when there is no `by_name` (two promotions share a
+    /// name), where the caller searches the promotions instead.
     pub(crate) fn indexed_position(&self, name: &str) -> Option<Option<usize>> {
         let names = &self.names;
         let name_at = |at: u32| names.get(at as usize).map_or("", smol_str::SmolStr::as_str);
