@@ -34,7 +34,7 @@ mod workload;
 use promo::runtime::input::{Cart, Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use workload::{BEFORE_THE_WINDOWS, IN_THE_WINDOWS, Limits, Names, cart, ruleset_text, storefront_state};
+use workload::{BEFORE_THE_WINDOWS, IN_THE_WINDOWS, Limits, Names, cart, returned_for, ruleset_text, storefront_state};
 
 /// The allocator the `promo` binary runs with, as in `pricing.rs`.
 #[global_allocator]
@@ -93,9 +93,7 @@ fn serve(request: Request, iterations: u32) {
     let (cart, customer) = (cart(20), Customer::default());
     // What the store returns: the entries of the promotions the cart needs, not all 1,000.
     let needed = prepared.state_needed(&cart, &customer).unwrap();
-    let mut state = storefront_state(1_000, Names::Long);
-    state.stock_left.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
-    state.used_by_customer.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
+    let state = returned_for(&storefront_state(1_000, Names::Long), &needed);
     served(&prepared, &cart, &customer, &state, request, 1);
     let started = Instant::now();
     served(&prepared, &cart, &customer, &state, request, iterations);

@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use promo::runtime::input::{Customer, State};
 use promo::runtime::{Prepared, price_prepared};
 use promo::scenario::compile_text;
-use workload::{BEFORE_THE_WINDOWS, IN_THE_WINDOWS, Limits, Names, cart, ruleset_text, storefront_state};
+use workload::{BEFORE_THE_WINDOWS, IN_THE_WINDOWS, Limits, Names, cart, returned_for, ruleset_text, storefront_state};
 
 /// The allocator the `promo` binary runs with, so the figures are the server's. Remove these two
 /// lines to measure with the system allocator (the README gives both).
@@ -51,10 +51,7 @@ fn pricing(c: &mut Criterion) {
     });
     // A storefront's request: the names of the state a 20-line cart needs, then its pricing with
     // what the store returns for them, their entries alone (as `benches/instructions.rs` counts).
-    let needed = flash.state_needed(&cart20, &customer).unwrap();
-    let mut returned = stored.clone();
-    returned.stock_left.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
-    returned.used_by_customer.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
+    let returned = returned_for(&stored, &flash.state_needed(&cart20, &customer).unwrap());
     c.bench_function("storefront: 20 lines of 1000 flash sales, state needed then priced (checked twice)", |b| {
         b.iter(|| {
             black_box(flash.state_needed(black_box(&cart20), &customer).unwrap());

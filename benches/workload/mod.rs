@@ -77,6 +77,18 @@ pub fn storefront_state(n: usize, names: Names) -> State {
     state
 }
 
+/// What a storefront's store returns when asked for the entries of the promotions `needed`
+/// names (`Prepared::state_needed`): those entries of `state` alone.
+#[allow(dead_code, reason = "the memory benchmark prices no storefront request")]
+pub fn returned_for(state: &State, needed: &[promo::runtime::SmolStr]) -> State {
+    let mut returned = state.clone();
+    returned.stock_left.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
+    returned.used_by_customer.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
+    returned.budget_left.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
+    returned.group_members.retain(|name, _| needed.iter().any(|n| n == name.as_str()));
+    returned
+}
+
 /// Promotion `i`'s name, as `names` says.
 fn promotion_name(i: usize, names: Names) -> String {
     match names {
